@@ -1,0 +1,95 @@
+export { connectBus, CONNECT_DEFAULTS } from './connect.js';
+export type { Bus, BusConnectionOptions, ConnectBusContext } from './connect.js';
+export { redactServerUrl } from './redact.js';
+export {
+  DEFAULT_SUBJECT_PREFIX,
+  MOTION_ALERT_KIND,
+  SUBJECT_KINDS,
+  cameraToken,
+  createSubjects,
+  inferSubjectKind,
+  isValidCameraName,
+  labelToken,
+  parseSubject,
+} from './subjects.js';
+export type { BucketNames, ParsedSubject, StreamNames, SubjectKind, Subjects } from './subjects.js';
+export {
+  FRAME_MAGIC,
+  FRAME_VERSION,
+  allocateFrame,
+  decodeFrame,
+  encodeFrame,
+  encodeFrameHeaderInto,
+  frameHeaderSize,
+  frameMessageSize,
+} from './frame-codec.js';
+export type { Frame, FrameHeader, MotionBox } from './frame-codec.js';
+export { PIXEL_FORMAT_CODES, pixelFormatFromCode, pixelFormatSize } from './pixel-format.js';
+export type { PixelFormat } from './pixel-format.js';
+export { decodeJson, encodeJson } from './json-codec.js';
+export {
+  AlertSchema,
+  CameraNameSchema,
+  CameraStatusSchema,
+  ClipReadySchema,
+  CountSchema,
+  DetectionSchema,
+  DetectionsSchema,
+  EpochMsSchema,
+  EventSnapshotSchema,
+  FractionSchema,
+  LabelSchema,
+  MotionAlertSchema,
+  MotionNotificationSchema,
+  ObjectAlertSchema,
+  ObjectEventSchema,
+  PixelBoxSchema,
+  ServiceStatusSchema,
+  alertSubjectKind,
+} from './messages/index.js';
+export type {
+  Alert,
+  CameraStatus,
+  ClipReady,
+  Detection,
+  Detections,
+  EventSnapshot,
+  MotionAlert,
+  ObjectAlert,
+  ObjectEvent,
+  PixelBox,
+  ServiceStatus,
+} from './messages/index.js';
+export { SUBSCRIBE_DEFAULTS, subscribeDecoded, subscribeFrames, subscribeJson } from './subscribe.js';
+export type { MessageHandler, SafeSubscribeOptions, SafeSubscription } from './subscribe.js';
+export {
+  HANDLER_ERRORS_METRIC,
+  INVALID_MESSAGES_METRIC,
+  MemoryCounter,
+  createBusMetrics,
+} from './metrics.js';
+export type {
+  BusMetrics,
+  MemoryBusMetrics,
+  HandlerErrorLabels,
+  InvalidMessageLabels,
+  LabeledCounter,
+} from './metrics.js';
+export { rateLimited } from './logger.js';
+export type { BusLogger } from './logger.js';
+export { DEFAULT_STREAM_OPTIONS, defaultStreams } from './streams.js';
+export type { DefaultStreamOptions, StreamSpec } from './streams.js';
+export { KV_DEFAULTS, ensureConsumer, ensureKv, ensureStream } from './jetstream.js';
+export type { ConsumerSpec, EnsureAction, EnsureResult, KvSpec } from './jetstream.js';
+export {
+  BusConnectError,
+  DecodeError,
+  EncodeError,
+  FrameDecodeError,
+  FrameEncodeError,
+  InvalidSubjectTokenError,
+  JetStreamConfigConflictError,
+} from './errors.js';
+export type { DecodeErrorReason, FrameErrorReason, MessageIssue } from './errors.js';
+export { SNAPSHOT_HEADERS, readSnapshotHeaders, snapshotHeaders } from './snapshot-headers.js';
+export type { SnapshotMeta } from './snapshot-headers.js';

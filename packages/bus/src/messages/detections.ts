@@ -1,0 +1,28 @@
+import { z } from 'zod';
+import { CameraNameSchema, CountSchema, EpochMsSchema, LabelSchema, PixelBoxSchema } from './common.js';
+
+export const DetectionSchema = z.object({
+  label: LabelSchema,
+  /** Class index in the model's label map. */
+  label_id: z.number().int().nonnegative(),
+  score: z.number().min(0).max(1),
+  /** Full-frame pixels, already mapped back from the model input. */
+  box: PixelBoxSchema,
+});
+export type Detection = z.infer<typeof DetectionSchema>;
+
+/** `<p>.detections.<camera>`: everything one detector found in one frame (possibly nothing). */
+export const DetectionsSchema = z.object({
+  camera: CameraNameSchema,
+  sequence: CountSchema,
+  capture_time: EpochMsSchema,
+  width: z.number().int().positive(),
+  height: z.number().int().positive(),
+  detections: z.array(DetectionSchema),
+  model: z.string().min(1),
+  worker: z.string().min(1),
+  inference_ms: z.number().nonnegative(),
+  /** How many regions of the frame were run through the model. */
+  region_count: z.number().int().nonnegative(),
+});
+export type Detections = z.infer<typeof DetectionsSchema>;

@@ -1,0 +1,80 @@
+import {
+  AlertSchema,
+  MotionAlertSchema,
+  ObjectEventSchema,
+  connectBus,
+  createSubjects,
+  subscribeJson,
+  type Alert,
+  type MotionAlert,
+  type ObjectEvent,
+} from '@shiriki/bus';
+import { loadConfig, resolveConfigPath } from '@shiriki/config';
+import { busOptionsFromConfig } from '@shiriki/runtime';
+import { createLogger } from '@shiriki/telemetry';
+import { configArgv } from './config.js';
+
+export interface TailOptions {
+  config?: string;
+  camera?: string;
+  /** Which streams of messages to show. */
+  motion: boolean;
+  events: boolean;
+  alerts: boolean;
+}
+
+/** `shiriki tail`: prints motion, events and alerts from NATS as readable lines until interrupted. */
+export async function tail(options: TailOptions): Promise<void> {
+  const config = await loadConfig(resolveConfigPath(configArgv(options.config), process.env));
+  const logger = createLogger({ service: 'shiriki-tail', level: 'warn', destination: process.stderr });
+  const bus = await connectBus(busOptionsFromConfig(config.nats), { logger, name: 'shiriki-tail' });
+  const subjects = createSubjects(config.nats.subject_prefix);
+  const camera = options.camera;
+  const subscriptions = [];
+  if (options.motion) {
+    const subject = camera ? subjects.motion(camera) : subjects.motionAll;
+    subscriptions.push(subscribeJson(bus.nc, subject, MotionAlertSchema, (m) => print(formatMotion(m)), { logger }));
+  }
+  if (options.events) {
+    const subject = camera ? subjects.eventsForCamera(camera) : subjects.eventsAll;
+    subscriptions.push(subscribeJson(bus.nc, subject, ObjectEventSchema, (e) => print(formatEvent(e)), { logger }));
+  }
+  if (options.alerts) {
+    const subject = camera ? subjects.alertsForCamera(camera) : subjects.alertsAll;
+    subscriptions.push(subscribeJson(bus.nc, subject, AlertSchema, (a) => print(formatAlert(a)), { logger }));
+  }
+  console.log(`watching ${subscriptions.map((s) => s.subject).join(', ')} (Ctrl-C to stop)`);
+  await new Promise<void>((resolve) => {
+    process.once('SIGINT', resolve);
+    process.once('SIGTERM', resolve);
+  });
+  await bus.drain();
+}
+
+function print(line: string): void {
+  console.log(line);
+}
+
+const time = (ms: number): string => new Date(ms).toISOString().slice(11, 23);
+const percent = (fraction: number): string => `${(fraction * 100).toFixed(1)}%`;
+
+export function formatMotion(m: MotionAlert): string {
+  const at = m.state === 'ended' && m.ended_at !== undefined ? m.ended_at : m.started_at;
+  const detail =
+    m.state === 'ended'
+      ? `lasted ${((m.ended_at ?? m.started_at) - m.started_at) / 1000}s, peak ${percent(m.peak_area)}`
+      : `${m.boxes.length} regions, ${percent(m.area)} of the frame`;
+  return `${time(at)}  motion  ${m.camera.padEnd(16)} ${m.state.padEnd(8)} ${detail}`;
+}
+
+export function formatEvent(e: ObjectEvent): string {
+  const zones = e.zones.length > 0 ? ` zones=${e.zones.join(',')}` : '';
+  const at = e.end_time ?? e.start_time;
+  return `${time(at)}  event   ${e.camera.padEnd(16)} ${e.type.padEnd(8)} ${e.label} ${e.id} score=${e.score.toFixed(2)} top=${e.top_score.toFixed(2)}${zones}${e.stationary ? ' stationary' : ''}`;
+}
+
+export function formatAlert(a: Alert): string {
+  const what = a.kind === 'motion' ? 'motion' : `${a.label} (event ${a.event_id})`;
+  const zones = a.zones.length > 0 ? ` in ${a.zones.join(', ')}` : '';
+  return `${time(a.time)}  ALERT   ${a.camera.padEnd(16)} ${what}${zones}`;
+}

@@ -1,0 +1,1 @@
+export { formatAlert, formatEvent, formatMotion } from './commands/tail.js';

@@ -1,0 +1,61 @@
+#!/usr/bin/env node
+import { Command } from 'commander';
+import { ConfigError, formatConfigError } from '@shiriki/config';
+import { checkConfig, showConfig } from './commands/config.js';
+import { writeGo2rtcConfig } from './commands/go2rtc-config.js';
+import { tail } from './commands/tail.js';
+import { runDemo } from './commands/demo.js';
+
+const program = new Command('shiriki')
+  .description('Distributed video analytics on NATS: cameras, motion, objects, alerts and clips.')
+  .option('-c, --config <path>', 'config file (default: $SHIRIKI_CONFIG or ./shiriki.yaml)');
+
+const configOption = (): string | undefined => program.opts<{ config?: string }>().config;
+
+const config = program.command('config').description('check or show the configuration');
+config
+  .command('check')
+  .description('validate the config file; lists every problem with its path and line')
+  .action(() => checkConfig(configOption()));
+config
+  .command('show')
+  .description('print the resolved config (defaults filled in, secrets masked)')
+  .action(() => showConfig(configOption()));
+
+program
+  .command('go2rtc')
+  .description('go2rtc integration')
+  .command('config')
+  .description("write go2rtc's config with one stream per camera (${VAR} references kept for go2rtc)")
+  .option('-o, --output <file>', 'where to write it; - for stdout', '-')
+  .action((options: { output: string }) => writeGo2rtcConfig(configOption(), options.output));
+
+program
+  .command('tail')
+  .description('print motion, object events and alerts from NATS as they happen')
+  .option('--camera <name>', 'only this camera')
+  .option('--no-motion', 'leave out motion messages')
+  .option('--no-events', 'leave out object events')
+  .option('--no-alerts', 'leave out alerts')
+  .action((options: { camera?: string; motion: boolean; events: boolean; alerts: boolean }) =>
+    tail({ config: configOption(), ...options }),
+  );
+
+program
+  .command('demo')
+  .description('start NATS, go2rtc (looping the sample clips), MinIO and the services, and show what they see')
+  .option('--duration <seconds>', 'stop after this many seconds (default: run until Ctrl-C)')
+  .action((options: { duration?: string }) =>
+    runDemo({ durationS: options.duration === undefined ? undefined : Number(options.duration) }),
+  );
+
+try {
+  await program.parseAsync();
+} catch (error) {
+  if (error instanceof ConfigError) {
+    console.error(formatConfigError(error));
+    process.exit(2);
+  }
+  console.error(error instanceof Error ? `${error.name}: ${error.message}` : error);
+  process.exit(1);
+}

@@ -1,0 +1,32 @@
+export { loadConfig, parseConfig, resolveConfigPath, CONFIG_PATH_ENV, DEFAULT_CONFIG_PATH } from './load.js';
+export type { LoadConfigOptions, ParseConfigOptions } from './load.js';
+export { ConfigError, formatConfigError } from './errors.js';
+export type { ConfigIssue } from './errors.js';
+export { redactConfigForDisplay, redactSecretsInText, REDACTED } from './redact.js';
+export { renderConfigReference } from './docs.js';
+export { configSchema } from './schema/root.js';
+export { parseByteSize } from './schema/common.js';
+export { polygonProblems } from './polygon.js';
+export type { Point } from './polygon.js';
+export type {
+  ShirikiConfig,
+  CameraConfig,
+  CaptureWindow,
+  RecordConfig,
+  DetectConfig,
+  MotionConfig,
+  ObjectsConfig,
+  ObjectFilterConfig,
+  ZoneConfig,
+  FfmpegConfig,
+  NatsConfig,
+  Go2rtcConfig,
+  ModelConfig,
+  DetectorConfig,
+  IngestConfig,
+  EventsConfig,
+  AlertsConfig,
+  StorageConfig,
+  ApiConfig,
+  TelemetryConfig,
+} from './types.js';

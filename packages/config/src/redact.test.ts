@@ -1,0 +1,48 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { parseConfig } from './load.js';
+import { REDACTED, redactConfigForDisplay, redactSecretsInText } from './redact.js';
+
+test('redactSecretsInText masks URL passwords and secret query parameters only', () => {
+  assert.equal(
+    redactSecretsInText('rtsp://admin:p4ss@10.0.0.2:554/live'),
+    'rtsp://admin:***@10.0.0.2:554/live',
+  );
+  assert.equal(redactSecretsInText('rtsp://admin:p@ss@cam/live'), 'rtsp://admin:***@cam/live');
+  assert.equal(
+    redactSecretsInText('http://cam/snap.cgi?user=admin&password=x&ch=1'),
+    'http://cam/snap.cgi?user=admin&password=***&ch=1',
+  );
+  assert.equal(redactSecretsInText('rtsp://10.0.0.2:554/live'), 'rtsp://10.0.0.2:554/live');
+  assert.equal(redactSecretsInText('rtsp://viewer@cam/live'), 'rtsp://viewer@cam/live');
+});
+
+test('redactConfigForDisplay masks every secret and leaves the original untouched', () => {
+  const config = parseConfig(
+    `
+nats:
+  servers: ['nats://bus:${'${NATS_PW}'}@nats1:4222']
+  token: ${'${NATS_TOKEN}'}
+storage:
+  s3: { endpoint: minio, access_key: shiriki, secret_key: '${'${S3_SECRET_KEY}'}' }
+cameras:
+  front:
+    source: ['rtsp://admin:${'${CAM_PW}'}@10.0.0.2/main', 'ffmpeg:http://cam/video?password=${'${CAM_PW}'}']
+`,
+    { env: { NATS_PW: 'np', NATS_TOKEN: 'nt', S3_SECRET_KEY: 'sk', CAM_PW: 'cp' } },
+  );
+  const shown = redactConfigForDisplay(config);
+  assert.deepEqual(shown.cameras['front']?.source, [
+    'rtsp://admin:***@10.0.0.2/main',
+    'ffmpeg:http://cam/video?password=***',
+  ]);
+  assert.deepEqual(shown.nats.servers, ['nats://bus:***@nats1:4222']);
+  assert.equal(shown.nats.token, REDACTED);
+  assert.equal(shown.storage.s3.secret_key, REDACTED);
+  assert.equal(shown.storage.s3.access_key, 'shiriki');
+  const text = JSON.stringify(shown);
+  for (const secret of ['np', 'nt', 'sk', 'cp'])
+    assert.ok(!text.includes(`"${secret}"`) && !text.includes(`:${secret}@`));
+  assert.equal(config.storage.s3.secret_key, 'sk', 'the original config is not modified');
+  assert.deepEqual(shown.cameras['front']?.detect, config.cameras['front']?.detect);
+});

@@ -1,0 +1,152 @@
+import { resolve } from 'node:path';
+import type { z } from 'zod';
+import { deepMerge } from './merge.js';
+import { detectSchema } from './schema/detect.js';
+import { motionSchema } from './schema/motion.js';
+import { objectFilterSchema, objectsSchema, type ObjectsConfig } from './schema/objects.js';
+import { recordSchema, type RecordSectionConfig } from './schema/record.js';
+import type { ConfigDocument } from './schema/root.js';
+import type { CameraConfig, RecordConfig, ShirikiConfig } from './types.js';
+import { fromZodIssues, type PathIssue } from './zod-issues.js';
+
+export interface ResolveContext {
+  env: NodeJS.ProcessEnv;
+  /** Relative paths in the file resolve against this directory (the config file's directory). */
+  baseDir: string;
+}
+
+/** Merges every camera with the global sections, makes paths absolute and checks cross-references. */
+export function resolveConfig(
+  doc: ConfigDocument,
+  context: ResolveContext,
+): { config: ShirikiConfig; issues: [] } | { config?: undefined; issues: PathIssue[] } {
+  const issues: PathIssue[] = [];
+  const assetsDir = resolveAssetsDir(doc.assets_dir, context);
+  const cameras: Record<string, CameraConfig> = {};
+  for (const [name, camera] of Object.entries(doc.cameras)) {
+    const path = ['cameras', name];
+    const detect = mergeSection(detectSchema, doc.detect, camera.detect, [...path, 'detect'], issues);
+    const motion = mergeSection(motionSchema, doc.motion, camera.motion, [...path, 'motion'], issues);
+    const objects = mergeSection(objectsSchema, doc.objects, camera.objects, [...path, 'objects'], issues);
+    const record = mergeSection(recordSchema, doc.record, camera.record, [...path, 'record'], issues);
+    if (!detect || !motion || !objects || !record) continue;
+    cameras[name] = {
+      name,
+      enabled: camera.enabled,
+      source: typeof camera.source === 'string' ? [camera.source] : camera.source,
+      detect,
+      motion,
+      objects: withFilterPerLabel(objects),
+      zones: camera.zones,
+      record: resolveRecord(record, context.baseDir),
+      ffmpeg: camera.ffmpeg,
+    };
+  }
+  issues.push(...crossReferenceIssues(doc, Object.values(cameras)));
+  if (issues.length > 0) return { issues };
+  const { nats, storage, model } = doc;
+  const config: ShirikiConfig = {
+    ...doc,
+    assets_dir: assetsDir,
+    model: {
+      ...model,
+      path: resolve(assetsDir, model.path),
+      labels_path: resolve(assetsDir, model.labels_path),
+    },
+    nats: {
+      ...nats,
+      creds_file: optionalPath(context.baseDir, nats.creds_file),
+      tls: nats.tls && {
+        ca_file: optionalPath(context.baseDir, nats.tls.ca_file),
+        cert_file: optionalPath(context.baseDir, nats.tls.cert_file),
+        key_file: optionalPath(context.baseDir, nats.tls.key_file),
+      },
+    },
+    storage: { ...storage, local: { path: resolve(context.baseDir, storage.local.path) } },
+    objects: withFilterPerLabel(doc.objects),
+    record: resolveRecord(doc.record, context.baseDir),
+    cameras,
+  };
+  return { config, issues: [] };
+}
+
+function resolveAssetsDir(fromFile: string | undefined, { env, baseDir }: ResolveContext): string {
+  if (fromFile !== undefined) return resolve(baseDir, fromFile);
+  // A directory from the environment is relative to where the process runs, like any shell path.
+  const fromEnv = env['SHIRIKI_ASSETS_DIR'];
+  return fromEnv ? resolve(fromEnv) : resolve(baseDir, 'assets');
+}
+
+function mergeSection<S extends z.ZodType>(
+  schema: S,
+  global: unknown,
+  override: unknown,
+  path: PropertyKey[],
+  issues: PathIssue[],
+): z.output<S> | undefined {
+  const result = schema.safeParse(deepMerge(global, override));
+  if (result.success) return result.data;
+  issues.push(...fromZodIssues(result.error.issues, path));
+  return undefined;
+}
+
+function withFilterPerLabel(objects: ObjectsConfig): ObjectsConfig {
+  const filters = { ...objects.filters };
+  for (const label of objects.track) filters[label] ??= objectFilterSchema.parse({});
+  return { ...objects, filters };
+}
+
+function resolveRecord(record: RecordSectionConfig, baseDir: string): RecordConfig {
+  const labels: RecordConfig['labels'] = {};
+  for (const [label, window] of Object.entries(record.labels)) {
+    labels[label] = {
+      pre_capture: window.pre_capture ?? record.pre_capture,
+      post_capture: window.post_capture ?? record.post_capture,
+    };
+  }
+  return {
+    ...record,
+    ring_dir: resolve(baseDir, record.ring_dir),
+    spool: { ...record.spool, dir: resolve(baseDir, record.spool.dir) },
+    labels,
+  };
+}
+
+function optionalPath(baseDir: string, path: string | undefined): string | undefined {
+  return path === undefined ? undefined : resolve(baseDir, path);
+}
+
+function crossReferenceIssues(doc: ConfigDocument, cameras: readonly CameraConfig[]): PathIssue[] {
+  const issues: PathIssue[] = [];
+  const tracked = new Set<string>();
+  const zones = new Set<string>();
+  for (const camera of cameras) {
+    for (const label of camera.objects.track) tracked.add(label);
+    for (const [zoneName, zone] of Object.entries(camera.zones)) {
+      zones.add(zoneName);
+      zone.objects?.forEach((label, index) => {
+        if (!camera.objects.track.includes(label)) {
+          issues.push({
+            path: ['cameras', camera.name, 'zones', zoneName, 'objects', index],
+            message: `"${label}" is not tracked on this camera (objects.track: ${camera.objects.track.join(', ')})`,
+          });
+        }
+      });
+    }
+  }
+  if (doc.alerts.enabled) {
+    doc.alerts.labels.forEach((label, index) => {
+      if (!tracked.has(label)) {
+        issues.push({
+          path: ['alerts', 'labels', index],
+          message: `"${label}" is not tracked by any camera`,
+        });
+      }
+    });
+    doc.alerts.zones?.forEach((zone, index) => {
+      if (!zones.has(zone))
+        issues.push({ path: ['alerts', 'zones', index], message: `no camera has a zone "${zone}"` });
+    });
+  }
+  return issues;
+}

@@ -1,0 +1,21 @@
+import { z } from 'zod';
+import { fraction, positiveInt } from './common.js';
+
+export const detectorSchema = z.strictObject({
+  execution_provider: z.enum(['cpu', 'cuda']).default('cpu').describe('ONNX Runtime execution provider.'),
+  intra_op_threads: positiveInt().default(1).describe('Threads ONNX Runtime uses inside one operator.'),
+  inter_op_threads: positiveInt().default(1).describe('Threads ONNX Runtime uses across operators.'),
+  max_frame_age_ms: positiveInt()
+    .default(2000)
+    .describe('Frames older than this when a worker picks them up are skipped, not detected.'),
+  region_mode: z
+    .enum(['motion_regions', 'full_frame'])
+    .default('motion_regions')
+    .describe('Detect on crops around motion (finds small objects) or on the whole frame (one pass).'),
+  snapshot_threshold: fraction()
+    .default(0.5)
+    .describe("Lowest score for which a detection's frame is kept as the event snapshot."),
+  concurrency: positiveInt().default(1).describe('Frames each detector worker has in flight at once.'),
+});
+
+export type DetectorConfig = z.output<typeof detectorSchema>;

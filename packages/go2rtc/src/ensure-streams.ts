@@ -1,0 +1,78 @@
+import type { Go2rtcClient } from './client.js';
+import type { Go2rtcConfigOptions } from './config.js';
+import { matchSource } from './source-match.js';
+import type { Go2rtcStream } from './types.js';
+
+export interface EnsureStreamsResult {
+  /** Streams go2rtc did not have. */
+  added: string[];
+  /** Streams whose sources differed, replaced with the configured ones. */
+  updated: string[];
+  /** Streams whose sources go2rtc reports as configured. */
+  unchanged: string[];
+  /**
+   * Streams left as they are because go2rtc cannot show their configured source right now: a connected
+   * producer of a redirected source (e.g. `ffmpeg:`) reports the command it became, not the source. Replacing
+   * such a stream on every run would cut off its consumers, so it is checked again once it is idle.
+   */
+  unverified: string[];
+}
+
+/** Structured logger (pino-style: fields first); `@shiriki/telemetry`'s logger fits. */
+export interface EnsureStreamsLogger {
+  info(fields: Record<string, unknown>, message: string): void;
+  warn(fields: Record<string, unknown>, message: string): void;
+}
+
+type StreamClient = Pick<Go2rtcClient, 'listStreams' | 'upsertStream'>;
+
+/**
+ * Makes go2rtc serve every camera with its configured sources: adds missing streams, replaces streams whose
+ * sources differ and leaves the rest. Idempotent; streams that are not cameras are left alone.
+ */
+export async function ensureStreams(
+  client: StreamClient,
+  cameras: Go2rtcConfigOptions['cameras'],
+  logger?: EnsureStreamsLogger,
+): Promise<EnsureStreamsResult> {
+  const existing = await client.listStreams();
+  const result: EnsureStreamsResult = { added: [], updated: [], unchanged: [], unverified: [] };
+  for (const [name, camera] of Object.entries(cameras)) {
+    const sources = typeof camera.source === 'string' ? [camera.source] : [...camera.source];
+    const current = existing[name];
+    const verdict = current === undefined ? 'missing' : compare(sources, current);
+    if (verdict === 'same') {
+      result.unchanged.push(name);
+      continue;
+    }
+    if (verdict === 'unknown') {
+      result.unverified.push(name);
+      logger?.info({ stream: name }, 'go2rtc stream is in use and hides its source; left as it is');
+      continue;
+    }
+    if (sources.some((source) => source.includes('${'))) {
+      // go2rtc expands placeholders only while loading its config file, never for API requests.
+      logger?.warn(
+        { stream: name },
+        'go2rtc will not expand ${VAR} placeholders in a stream added through its API',
+      );
+    }
+    await client.upsertStream(name, sources);
+    (verdict === 'missing' ? result.added : result.updated).push(name);
+    logger?.info(
+      { stream: name },
+      verdict === 'missing' ? 'added go2rtc stream' : 'updated go2rtc stream sources',
+    );
+  }
+  return result;
+}
+
+function compare(sources: readonly string[], stream: Go2rtcStream): 'same' | 'different' | 'unknown' {
+  if (stream.producers.length !== sources.length) return 'different';
+  const matches = sources.map((source, i) => {
+    const producer = stream.producers[i];
+    return producer === undefined ? 'different' : matchSource(source, producer);
+  });
+  if (matches.includes('different')) return 'different';
+  return matches.includes('unknown') ? 'unknown' : 'same';
+}

@@ -1,0 +1,299 @@
+import { performance } from 'node:perf_hooks';
+import type { NatsConnection } from '@nats-io/nats-core';
+import {
+  allocateFrame,
+  encodeJson,
+  AlertSchema,
+  MotionAlertSchema,
+  type CameraStatus,
+  type MotionAlert,
+  type MotionBox as FrameBox,
+  type Subjects,
+} from '@shiriki/bus';
+import { FfmpegDecoder, type DecodedFrame, type DecoderLogger, type DecoderStateChange } from '@shiriki/media';
+import {
+  MotionDetector,
+  MotionTracker,
+  boxArea,
+  type MotionBox,
+  type MotionOptions,
+  type MotionTransition,
+} from '@shiriki/motion';
+import { cameraStateOf, RateMeter, type CameraState } from './camera-status.js';
+import type { IngestMetrics } from './metrics.js';
+import { FramePublishPolicy, type PublishPolicyOptions, type PublishReason } from './publish-policy.js';
+
+/** Everything one camera's pipeline needs to know about the camera; built from the config. */
+export interface CameraSettings {
+  name: string;
+  /** `rtsp://<go2rtc>:8554/<camera>`: ingest always reads the go2rtc restream, never the camera. */
+  inputUrl: string;
+  detect: { width: number; height: number; fps: number };
+  ffmpeg: { globalArgs: string[]; inputArgs: string[]; hwaccelArgs: string[] };
+  /** With motion off every decoded frame goes to the detectors. */
+  motionEnabled: boolean;
+  motion: Partial<MotionOptions>;
+  /** Time without motion before "motion ended". */
+  motionOffDelayMs: number;
+  publish: Partial<PublishPolicyOptions>;
+  decoder: { stallTimeoutMs: number; initialBackoffMs: number; maxBackoffMs: number };
+}
+
+export interface CameraPipelineOptions {
+  camera: CameraSettings;
+  /** This worker's id and the lease revision under which it owns the camera (the frames' producer epoch). */
+  producer: string;
+  epoch: number;
+  nc: NatsConnection;
+  subjects: Subjects;
+  logger: DecoderLogger;
+  metrics: IngestMetrics;
+  /** While a motion episode lasts, an `update` alert is published this often. Default 5000 ms. */
+  motionUpdateIntervalMs?: number;
+  /** Called whenever the camera's state changes. */
+  onStateChange?: (status: CameraStatus) => void;
+  ffmpegPath?: string;
+}
+
+/**
+ * One camera on one ingest worker: ffmpeg decodes the go2rtc restream into yuv420p frames at the detect
+ * size and rate, motion is detected on the luma plane, and the frames that matter are published with
+ * their motion boxes, next to motion alerts. Frames are handled synchronously as they arrive, so the
+ * decoder never has to drop one unless motion detection itself falls behind the stream.
+ */
+export class CameraPipeline {
+  private readonly decoder: FfmpegDecoder;
+  private readonly motion: MotionDetector | undefined;
+  private readonly motionTracker: MotionTracker;
+  private readonly policy: FramePublishPolicy;
+  private readonly fps = new RateMeter();
+  private readonly frameArea: number;
+  private readonly framesSubject: string;
+  private readonly lumaSize: number;
+  private state: CameraState = 'starting';
+  private stateSince = Date.now();
+  private reason: string | undefined;
+  private published = 0;
+  private countedDrops = 0;
+  private countedRestarts = 0;
+  private lastMotionUpdateAt = 0;
+  private episodeStartedAt = 0;
+  private lastMotionSequence = 0;
+
+  constructor(private readonly options: CameraPipelineOptions) {
+    const { camera } = options;
+    const { width, height } = camera.detect;
+    this.frameArea = width * height;
+    this.lumaSize = width * height;
+    this.framesSubject = options.subjects.frames(camera.name);
+    this.motion = camera.motionEnabled ? new MotionDetector(width, height, camera.motion) : undefined;
+    this.motionTracker = new MotionTracker({ offDelayMs: camera.motionOffDelayMs });
+    this.policy = new FramePublishPolicy(camera.publish);
+    this.decoder = new FfmpegDecoder({
+      name: camera.name,
+      logger: options.logger,
+      ffmpegPath: options.ffmpegPath,
+      decode: {
+        inputUrl: camera.inputUrl,
+        width,
+        height,
+        fps: camera.detect.fps,
+        pixelFormat: 'yuv420p',
+        globalArgs: camera.ffmpeg.globalArgs,
+        inputArgs: camera.ffmpeg.inputArgs,
+        hwaccelArgs: camera.ffmpeg.hwaccelArgs,
+      },
+      stallTimeoutMs: camera.decoder.stallTimeoutMs,
+      initialBackoffMs: camera.decoder.initialBackoffMs,
+      maxBackoffMs: camera.decoder.maxBackoffMs,
+      onFrame: (frame) => this.handleFrame(frame),
+    });
+    this.decoder.on('state', (change) => this.onDecoderState(change));
+  }
+
+  get name(): string {
+    return this.options.camera.name;
+  }
+
+  async start(): Promise<void> {
+    await this.decoder.start();
+  }
+
+  /** Stops ffmpeg (q, SIGTERM, SIGKILL) and ends an open motion episode so no alert is left dangling. */
+  async stop(): Promise<void> {
+    await this.decoder.stop();
+    const ended = this.motionTracker.flush(Date.now());
+    if (ended) this.publishMotion(ended, [], this.lastMotionSequence);
+    this.options.metrics.motionActive.set({ camera: this.name }, 0);
+  }
+
+  /** What the detectors found on this camera, fed back so still objects keep getting frames. */
+  onDetections(atMs: number, objectCount: number): void {
+    this.policy.onDetections(atMs, objectCount);
+  }
+
+  status(now = Date.now()): CameraStatus {
+    const stats = this.decoder.stats;
+    return {
+      camera: this.name,
+      state: this.state,
+      ...(this.reason === undefined ? {} : { reason: this.reason }),
+      owner: this.options.producer,
+      since: this.stateSince,
+      fps_in: Math.round(this.fps.rate(now) * 100) / 100,
+      frames_published: this.published,
+      frames_dropped: stats.framesDropped,
+      restarts: stats.restarts,
+      motion_active: this.motionTracker.state === 'active',
+    };
+  }
+
+  private handleFrame(frame: DecodedFrame): void {
+    const { metrics } = this.options;
+    const camera = this.name;
+    const at = frame.receivedAt;
+    this.fps.mark(at);
+    metrics.framesIn.inc({ camera });
+    this.syncDecoderCounters();
+
+    let boxes: MotionBox[] = [];
+    if (this.motion) {
+      const started = performance.now();
+      const result = this.motion.detect(frame.data.subarray(0, this.lumaSize));
+      metrics.motionSeconds.observe({ camera }, (performance.now() - started) / 1000);
+      boxes = result.boxes;
+      const transition = this.motionTracker.update(result, at);
+      if (transition) this.publishMotion(transition, boxes, frame.sequence);
+      else this.maybePublishMotionUpdate(at, boxes, frame.sequence);
+      if (boxes.length > 0) this.lastMotionSequence = frame.sequence;
+    }
+
+    const reason = this.policy.decide(at, this.motion ? boxes.length > 0 : true);
+    if (reason !== undefined) this.publishFrame(frame, boxes, reason);
+  }
+
+  private publishFrame(frame: DecodedFrame, boxes: readonly MotionBox[], reason: PublishReason): void {
+    const { width, height } = this.options.camera.detect;
+    const { message, payload } = allocateFrame({
+      camera: this.name,
+      producer: this.options.producer,
+      producerEpoch: this.options.epoch,
+      sequence: frame.sequence,
+      captureTime: frame.receivedAt,
+      width,
+      height,
+      pixelFormat: 'yuv420p',
+      hasMotion: boxes.length > 0,
+      trackingRefresh: reason !== 'motion',
+      motionBoxes: boxes as readonly FrameBox[],
+    });
+    payload.set(frame.data);
+    this.options.nc.publish(this.framesSubject, message);
+    this.published += 1;
+    const { metrics } = this.options;
+    metrics.framesPublished.inc({ camera: this.name, reason });
+    metrics.decodeToPublishSeconds.observe({ camera: this.name }, (Date.now() - frame.receivedAt) / 1000);
+  }
+
+  private publishMotion(transition: MotionTransition, boxes: readonly MotionBox[], sequence: number): void {
+    const camera = this.name;
+    const area = this.areaFraction(boxes);
+    const alert: MotionAlert =
+      transition.type === 'started'
+        ? {
+            type: 'motion',
+            camera,
+            state: 'started',
+            started_at: transition.startedAtMs,
+            boxes: [...boxes],
+            area,
+            peak_area: area,
+            producer: this.options.producer,
+            sequence,
+          }
+        : {
+            type: 'motion',
+            camera,
+            state: 'ended',
+            started_at: transition.startedAtMs,
+            ended_at: transition.endedAtMs,
+            boxes: [transition.box],
+            area: 0,
+            peak_area: Math.min(1, transition.peakArea / this.frameArea),
+            producer: this.options.producer,
+            sequence,
+          };
+    if (transition.type === 'started') this.episodeStartedAt = transition.startedAtMs;
+    this.send(alert, transition.type === 'started' ? transition.startedAtMs : transition.endedAtMs);
+    this.options.metrics.motionActive.set({ camera }, transition.type === 'started' ? 1 : 0);
+  }
+
+  private maybePublishMotionUpdate(at: number, boxes: readonly MotionBox[], sequence: number): void {
+    const interval = this.options.motionUpdateIntervalMs ?? 5000;
+    if (this.motionTracker.state !== 'active' || boxes.length === 0) return;
+    if (at - this.lastMotionUpdateAt < interval) return;
+    const area = this.areaFraction(boxes);
+    this.send(
+      {
+        type: 'motion',
+        camera: this.name,
+        state: 'update',
+        started_at: this.episodeStartedAt,
+        boxes: [...boxes],
+        area,
+        peak_area: area,
+        producer: this.options.producer,
+        sequence,
+      },
+      at,
+    );
+  }
+
+  private send(alert: MotionAlert, at: number): void {
+    const { nc, subjects, metrics } = this.options;
+    nc.publish(subjects.motion(this.name), encodeJson(MotionAlertSchema, alert));
+    if (alert.state === 'started') {
+      // The person-facing alert: once per episode, on the one subject scheme shared with object alerts.
+      const notification = { kind: 'motion' as const, camera: this.name, zones: [], time: at };
+      nc.publish(subjects.alerts(this.name, 'motion'), encodeJson(AlertSchema, notification));
+    }
+    this.lastMotionUpdateAt = at;
+    metrics.motionAlerts.inc({ camera: this.name, state: alert.state });
+  }
+
+  private areaFraction(boxes: readonly MotionBox[]): number {
+    let area = 0;
+    for (const box of boxes) area += boxArea(box);
+    return Math.min(1, area / this.frameArea);
+  }
+
+  private onDecoderState(change: DecoderStateChange): void {
+    this.syncDecoderCounters();
+    const state = cameraStateOf(change);
+    const reason = state === 'streaming' ? undefined : change.reason;
+    if (state === this.state && reason === this.reason) return;
+    const level = state === 'offline' || state === 'stalled' ? 'warn' : 'info';
+    this.options.logger[level]({ camera: this.name, state, reason, retryInMs: change.retryInMs }, 'camera state');
+    for (const each of ['starting', 'streaming', 'stalled', 'offline'] as const) {
+      this.options.metrics.cameraState.set({ camera: this.name, state: each }, each === state ? 1 : 0);
+    }
+    this.state = state;
+    this.reason = reason;
+    this.stateSince = Date.now();
+    this.options.onStateChange?.(this.status());
+  }
+
+  /** Copies the decoder's running totals into the Prometheus counters, which only go up by increments. */
+  private syncDecoderCounters(): void {
+    const { framesDropped, restarts } = this.decoder.stats;
+    const { metrics } = this.options;
+    if (framesDropped > this.countedDrops) {
+      metrics.framesDropped.inc({ camera: this.name }, framesDropped - this.countedDrops);
+      this.countedDrops = framesDropped;
+    }
+    if (restarts > this.countedRestarts) {
+      metrics.ffmpegRestarts.inc({ camera: this.name }, restarts - this.countedRestarts);
+      this.countedRestarts = restarts;
+    }
+  }
+}

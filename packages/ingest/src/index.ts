@@ -1,0 +1,11 @@
+export { IngestWorker } from './ingest-worker.js';
+export type { IngestWorkerOptions, IngestWorkerState } from './ingest-worker.js';
+export { CameraPipeline } from './camera-pipeline.js';
+export type { CameraPipelineOptions, CameraSettings } from './camera-pipeline.js';
+export { FramePublishPolicy, PUBLISH_POLICY_DEFAULTS } from './publish-policy.js';
+export type { PublishPolicyOptions, PublishReason } from './publish-policy.js';
+export { createIngestMetrics } from './metrics.js';
+export type { IngestMetrics } from './metrics.js';
+export { cameraSettingsFromConfig, ingestCamerasFromConfig } from './from-config.js';
+export { cameraStateOf, RateMeter } from './camera-status.js';
+export type { CameraState } from './camera-status.js';

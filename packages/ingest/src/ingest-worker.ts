@@ -1,0 +1,168 @@
+import type { KV } from '@nats-io/kv';
+import {
+  CameraStatusSchema,
+  DetectionsSchema,
+  encodeJson,
+  ensureKv,
+  subscribeJson,
+  type Bus,
+  type BusMetrics,
+  type CameraStatus,
+  type SafeSubscription,
+  type Subjects,
+} from '@shiriki/bus';
+import { Go2rtcClient, ensureStreams } from '@shiriki/go2rtc';
+import { CameraOwnership, openLeaseBucket, type Lease, type ReleaseReason } from '@shiriki/ownership';
+import type { Logger } from '@shiriki/telemetry';
+import { CameraPipeline, type CameraSettings } from './camera-pipeline.js';
+import type { IngestMetrics } from './metrics.js';
+
+export interface IngestWorkerOptions {
+  /** Unique id of this worker: a KV key token (letters, digits, `-`, `_`). */
+  workerId: string;
+  cameras: CameraSettings[];
+  /** go2rtc sources per camera, registered with go2rtc at start when `registerStreams` is on. */
+  go2rtc: { apiUrl: string; registerStreams: boolean; sources: Record<string, string[]> };
+  lease: { ttlMs: number; heartbeatMs: number; replicas: number };
+  /** How often every owned camera's status is published. Default 5000 ms. */
+  statusIntervalMs?: number;
+  bus: Bus;
+  subjects: Subjects;
+  logger: Logger;
+  metrics: IngestMetrics;
+  busMetrics?: BusMetrics;
+  ffmpegPath?: string;
+}
+
+export type IngestWorkerState = 'idle' | 'starting' | 'running' | 'draining' | 'stopped';
+
+/**
+ * An ingest worker: takes its fair share of the cameras through leases, runs a {@link CameraPipeline} per
+ * owned camera, publishes camera status, and hands its cameras over cleanly when it drains.
+ */
+export class IngestWorker {
+  private readonly pipelines = new Map<string, CameraPipeline>();
+  private readonly settings: Map<string, CameraSettings>;
+  private ownership: CameraOwnership | undefined;
+  private detections: SafeSubscription | undefined;
+  private statusKv: KV | undefined;
+  private statusTimer: NodeJS.Timeout | undefined;
+  private _state: IngestWorkerState = 'idle';
+
+  constructor(private readonly options: IngestWorkerOptions) {
+    this.settings = new Map(options.cameras.map((camera) => [camera.name, camera]));
+  }
+
+  get state(): IngestWorkerState {
+    return this._state;
+  }
+
+  /** Cameras this worker streams right now, with their status. */
+  cameraStatuses(): CameraStatus[] {
+    return [...this.pipelines.values()].map((pipeline) => pipeline.status());
+  }
+
+  async start(): Promise<void> {
+    if (this._state !== 'idle') throw new Error(`cannot start an ingest worker in state ${this._state}`);
+    this._state = 'starting';
+    const { bus, subjects, logger, lease, workerId } = this.options;
+    await this.registerStreams();
+    this.statusKv = await ensureKv(bus.js, subjects.buckets.cameraStatus, {
+      ttlMs: Math.max(30_000, 3 * (this.options.statusIntervalMs ?? 5000)),
+    });
+    this.detections = subscribeJson(
+      bus.nc,
+      subjects.detectionsAll,
+      DetectionsSchema,
+      (detections) => {
+        this.pipelines.get(detections.camera)?.onDetections(Date.now(), detections.detections.length);
+      },
+      { logger, metrics: this.options.busMetrics },
+    );
+    const kv = await openLeaseBucket(bus.nc, {
+      bucket: `${subjects.buckets.leases}_ingest`,
+      ttlMs: lease.ttlMs,
+      replicas: lease.replicas,
+    });
+    this.ownership = new CameraOwnership({
+      kv,
+      workerId,
+      cameras: [...this.settings.keys()],
+      ttlMs: lease.ttlMs,
+      heartbeatMs: lease.heartbeatMs,
+      logger: logger.child({ component: 'ownership' }),
+      onAcquire: (acquired) => this.startCamera(acquired),
+      onRelease: (released, reason) => this.stopCamera(released, reason),
+    });
+    await this.ownership.start();
+    this.statusTimer = setInterval(() => this.publishAllStatuses(), this.options.statusIntervalMs ?? 5000);
+    this._state = 'running';
+  }
+
+  /** Stops every camera, gives the leases back so other workers take over at once, and stops listening. */
+  async stop(): Promise<void> {
+    if (this._state === 'stopped' || this._state === 'draining') return;
+    this._state = 'draining';
+    clearInterval(this.statusTimer);
+    await this.ownership?.stop();
+    await this.detections?.drain();
+    this._state = 'stopped';
+  }
+
+  private async registerStreams(): Promise<void> {
+    const { go2rtc, logger } = this.options;
+    if (!go2rtc.registerStreams) return;
+    const cameras = Object.fromEntries(
+      Object.entries(go2rtc.sources).map(([name, source]) => [name, { source }]),
+    );
+    try {
+      const result = await ensureStreams(new Go2rtcClient({ apiUrl: go2rtc.apiUrl }), cameras, logger);
+      logger.info({ ...result }, 'go2rtc streams registered');
+    } catch (error) {
+      // go2rtc may come up after ingest; the decoders retry with backoff and report the cameras offline.
+      logger.warn({ err: error }, 'could not register streams with go2rtc; continuing');
+    }
+  }
+
+  private async startCamera(lease: Lease): Promise<void> {
+    const settings = this.settings.get(lease.camera);
+    if (!settings) return;
+    const { bus, subjects, logger, metrics, workerId } = this.options;
+    const pipeline = new CameraPipeline({
+      camera: settings,
+      producer: workerId,
+      epoch: lease.epoch,
+      nc: bus.nc,
+      subjects,
+      logger: logger.child({ component: 'camera', camera: lease.camera }),
+      metrics,
+      ffmpegPath: this.options.ffmpegPath,
+      onStateChange: (status) => this.publishStatus(status),
+    });
+    this.pipelines.set(lease.camera, pipeline);
+    metrics.camerasOwned.set(this.pipelines.size);
+    await pipeline.start();
+  }
+
+  private async stopCamera(lease: Lease, reason: ReleaseReason): Promise<void> {
+    const pipeline = this.pipelines.get(lease.camera);
+    if (!pipeline) return;
+    this.pipelines.delete(lease.camera);
+    this.options.metrics.camerasOwned.set(this.pipelines.size);
+    this.options.logger.info({ camera: lease.camera, reason }, 'stopping camera');
+    await pipeline.stop();
+  }
+
+  private publishAllStatuses(): void {
+    for (const pipeline of this.pipelines.values()) this.publishStatus(pipeline.status());
+  }
+
+  private publishStatus(status: CameraStatus): void {
+    const { bus, subjects, logger } = this.options;
+    const bytes = encodeJson(CameraStatusSchema, status);
+    bus.nc.publish(subjects.status('camera', status.camera), bytes);
+    this.statusKv?.put(status.camera, bytes).catch((error: unknown) => {
+      logger.debug({ err: error, camera: status.camera }, 'camera status not stored');
+    });
+  }
+}

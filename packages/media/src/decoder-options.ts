@@ -1,0 +1,121 @@
+import type { DecoderArgsOptions } from './decoder-args.js';
+
+/**
+ * `starting`: ffmpeg runs, no frame yet. `streaming`: frames arrive. `stalled`: no frame for `stallTimeoutMs`,
+ * ffmpeg is being stopped. `backoff`: waiting before the next start. `stopped`: not started or stopped.
+ */
+export type DecoderState = 'starting' | 'streaming' | 'stalled' | 'backoff' | 'stopped';
+
+export interface DecodedFrame {
+  /** One raw frame in the configured pixel format; valid until the handler returns or its promise settles. */
+  data: Uint8Array;
+  /**
+   * Counts every frame ffmpeg produced for this decoder, across restarts; starts at 0. Dropped frames use a
+   * number too, so a gap tells the consumer how many it missed.
+   */
+  sequence: number;
+  /** Wall-clock time (ms since the epoch) the frame's last byte arrived from ffmpeg. */
+  receivedAt: number;
+}
+
+/**
+ * Consumes frames. While a returned promise is pending, new frames are dropped (and counted) instead of
+ * queued: a live stream must not fall behind, and the newest frame is worth more than an old one.
+ */
+export type FrameHandler = (frame: DecodedFrame) => void | PromiseLike<void>;
+
+/** The subset of a pino-style logger the decoder uses. */
+export interface DecoderLogger {
+  debug(fields: object, message: string): void;
+  info(fields: object, message: string): void;
+  warn(fields: object, message: string): void;
+  error(fields: object, message: string): void;
+}
+
+export interface DecoderStateChange {
+  state: DecoderState;
+  previous: DecoderState;
+  /** Why, in a few words: `first frame`, `Connection refused`, `no frame for 10000 ms`, `stop requested`. */
+  reason: string;
+  /** The failure behind `backoff`: `FfmpegExitedError`, `StreamStalledError` or `ChildProcessError`. */
+  error?: Error;
+  /** With `backoff`: milliseconds until the next start. */
+  retryInMs?: number;
+}
+
+export interface DecoderExit {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  /** Parsed from stderr when possible (`404 Not Found`), otherwise a description of the exit. */
+  reason: string;
+  /** True when the decoder stopped ffmpeg itself (`stop()` or a stall). */
+  requested: boolean;
+  runtimeMs: number;
+  /** Frames this ffmpeg run produced. */
+  frames: number;
+}
+
+export interface DecoderEvents {
+  state: [DecoderStateChange];
+  exit: [DecoderExit];
+}
+
+export interface DecoderStats {
+  state: DecoderState;
+  /** ffmpeg starts after the first one. */
+  restarts: number;
+  /** Frames handed to the frame handler. */
+  frames: number;
+  /** Frames skipped because the handler was busy or the decoder was paused. */
+  framesDropped: number;
+  /** Delivered frames that needed a copy because they spanned stdout chunks; the rest were views. */
+  framesCopied: number;
+  /** Bytes read from ffmpeg's stdout. */
+  bytes: number;
+  /** The latest failure cause seen on stderr, e.g. `Connection refused`. */
+  lastErrorReason: string | undefined;
+}
+
+export interface FfmpegDecoderOptions {
+  /** What to decode and how: input URL, output size, fps, pixel format, extra ffmpeg arguments. */
+  decode: DecoderArgsOptions;
+  logger: DecoderLogger;
+  /** Shown in logs, e.g. the camera name. */
+  name?: string;
+  onFrame?: FrameHandler;
+  /** Default `resolveFfmpegPath()` from `@shiriki/process`. */
+  ffmpegPath?: string;
+  /** Upper bound of the first restart delay. */
+  initialBackoffMs?: number;
+  /** Upper bound of any restart delay. */
+  maxBackoffMs?: number;
+  /** After frames have flowed this long, the backoff starts over at `initialBackoffMs`. */
+  healthyAfterMs?: number;
+  /** No frame for this long (including right after a start) counts as a stall; ffmpeg is restarted. */
+  stallTimeoutMs?: number;
+  /** How long ffmpeg gets to quit after `q` before SIGTERM. */
+  quitGraceMs?: number;
+  /** How long ffmpeg gets after SIGTERM before SIGKILL. */
+  termGraceMs?: number;
+  /** stderr lines logged per `stderrWindowMs`; the rest are counted and summarised. */
+  stderrMaxLines?: number;
+  stderrWindowMs?: number;
+  /** Hides URL credentials in everything logged; default `redactUrlCredentials` from `@shiriki/telemetry`. */
+  redact?: (text: string) => string;
+  /** Uniform random in [0, 1) for the backoff jitter; default `Math.random`. */
+  random?: () => number;
+  /** Clock in ms since the epoch; default `Date.now`. */
+  now?: () => number;
+}
+
+export const DECODER_DEFAULTS = {
+  name: 'ffmpeg',
+  initialBackoffMs: 1000,
+  maxBackoffMs: 30_000,
+  healthyAfterMs: 10_000,
+  stallTimeoutMs: 10_000,
+  quitGraceMs: 2000,
+  termGraceMs: 3000,
+  stderrMaxLines: 20,
+  stderrWindowMs: 10_000,
+} as const satisfies Partial<FfmpegDecoderOptions>;

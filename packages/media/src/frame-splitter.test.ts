@@ -1,0 +1,126 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { FrameSplitter } from './frame-splitter.js';
+
+const FRAME_SIZE = 1000;
+
+/** `count` frames whose bytes all differ from their neighbours', so any misalignment shows. */
+function makeStream(count: number): { stream: Uint8Array; frames: Uint8Array[] } {
+  const stream = new Uint8Array(count * FRAME_SIZE);
+  for (let i = 0; i < stream.length; i++) stream[i] = (i * 7 + Math.floor(i / FRAME_SIZE) * 13) & 0xff;
+  const frames = Array.from({ length: count }, (_, i) => stream.slice(i * FRAME_SIZE, (i + 1) * FRAME_SIZE));
+  return { stream, frames };
+}
+
+/** Deterministic pseudo-random numbers (mulberry32), so a failing case can be replayed. */
+function seeded(seed: number): () => number {
+  let a = seed;
+  return () => {
+    a = (a + 0x6d2b79f5) | 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Pushes `stream` in chunks of the given sizes (the last one takes the rest) and copies out every frame. */
+function split(stream: Uint8Array, sizes: () => number): { frames: Uint8Array[]; splitter: FrameSplitter } {
+  const frames: Uint8Array[] = [];
+  const splitter = new FrameSplitter({
+    frameSize: FRAME_SIZE,
+    onFrame: (frame) => frames.push(frame.slice()),
+  });
+  for (let offset = 0; offset < stream.length;) {
+    const size = Math.max(1, sizes());
+    // Fresh chunks, as stdout delivers them: views must not depend on the caller's buffer.
+    splitter.push(Uint8Array.from(stream.subarray(offset, offset + size)));
+    offset += size;
+  }
+  return { frames, splitter };
+}
+
+test('any chunking reproduces exactly the input frames', () => {
+  const { stream, frames: expected } = makeStream(25);
+  const random = seeded(42);
+  const chunkings: Record<string, () => number> = {
+    'one byte': () => 1,
+    'whole stream': () => stream.length,
+    'one frame': () => FRAME_SIZE,
+    'three frames': () => 3 * FRAME_SIZE,
+    'misaligned small': () => 333,
+    'misaligned large': () => 2 * FRAME_SIZE + 17,
+    random: () => Math.floor(random() * 3 * FRAME_SIZE),
+  };
+  for (const [name, sizes] of Object.entries(chunkings)) {
+    const { frames, splitter } = split(stream, sizes);
+    assert.equal(frames.length, expected.length, name);
+    frames.forEach((frame, i) => assert.deepEqual(frame, expected[i], `${name}: frame ${i}`));
+    assert.equal(splitter.pendingBytes, 0, name);
+    assert.equal(splitter.counts.bytesIn, stream.length, name);
+  }
+});
+
+test('frames inside one chunk are views, frames across chunks are copies', () => {
+  const { stream } = makeStream(10);
+  const aligned = split(stream, () => 2 * FRAME_SIZE).splitter.counts;
+  assert.deepEqual(aligned, { bytesIn: stream.length, framesViewed: 10, framesCopied: 0, framesSkipped: 0 });
+
+  const bytewise = split(stream, () => 1).splitter.counts;
+  assert.equal(bytewise.framesCopied, 10);
+  assert.equal(bytewise.framesViewed, 0);
+
+  // 1500-byte chunks: frames alternate between spanning two chunks and lying in one chunk after the split one.
+  const mixed = split(stream, () => 1500).splitter.counts;
+  assert.equal(mixed.framesViewed + mixed.framesCopied, 10);
+  assert.ok(mixed.framesViewed > 0 && mixed.framesCopied > 0);
+});
+
+test('a view shares the chunk memory; an assembled frame reuses one scratch buffer', () => {
+  const seen: Uint8Array[] = [];
+  const splitter = new FrameSplitter({ frameSize: 4, onFrame: (frame) => seen.push(frame) });
+  const chunk = Uint8Array.of(1, 2, 3, 4, 5, 6);
+  splitter.push(chunk);
+  splitter.push(Uint8Array.of(7, 8, 9, 10));
+  splitter.push(Uint8Array.of(11, 12, 13, 14, 15, 16));
+  assert.equal(seen.length, 4);
+  assert.equal(seen[0]!.buffer, chunk.buffer);
+  assert.equal(seen[1]!.buffer, seen[2]!.buffer, 'both spanning frames use the same scratch buffer');
+  assert.deepEqual([...seen[2]!], [9, 10, 11, 12]);
+  assert.deepEqual([...seen[3]!], [13, 14, 15, 16]);
+});
+
+test('a frame refused when it begins is skipped whole, without copying, and alignment holds', () => {
+  const { stream, frames: expected } = makeStream(6);
+  const kept: Uint8Array[] = [];
+  let asked = 0;
+  let skipped = 0;
+  const splitter = new FrameSplitter({
+    frameSize: FRAME_SIZE,
+    accept: () => asked++ % 2 === 0, // keep frames 0, 2, 4
+    onFrame: (frame) => kept.push(frame.slice()),
+    onSkip: () => skipped++,
+  });
+  for (let offset = 0; offset < stream.length; offset += 700)
+    splitter.push(stream.slice(offset, offset + 700));
+  assert.equal(asked, 6, 'asked once per frame');
+  assert.equal(skipped, 3);
+  assert.deepEqual(kept, [expected[0], expected[2], expected[4]]);
+  assert.equal(splitter.counts.framesSkipped, 3);
+  assert.equal(splitter.counts.framesCopied + splitter.counts.framesViewed, 3);
+});
+
+test('reset() drops a partial frame so the next stream starts at a boundary', () => {
+  const frames: Uint8Array[] = [];
+  const splitter = new FrameSplitter({ frameSize: 4, onFrame: (frame) => frames.push(frame.slice()) });
+  splitter.push(Uint8Array.of(9, 9, 9));
+  assert.equal(splitter.pendingBytes, 3);
+  splitter.reset();
+  splitter.push(Uint8Array.of(1, 2, 3, 4));
+  assert.deepEqual(frames, [Uint8Array.of(1, 2, 3, 4)]);
+});
+
+test('an invalid frame size is rejected', () => {
+  assert.throws(() => new FrameSplitter({ frameSize: 0, onFrame: () => undefined }), {
+    name: 'DecoderOptionsError',
+  });
+});

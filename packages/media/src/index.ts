@@ -1,0 +1,23 @@
+export { buildDecoderArgs, frameSizeOf, isRtspUrl, DECODER_ARGS_DEFAULTS } from './decoder-args.js';
+export type { DecoderArgsOptions, PixelFormat, RtspTransport } from './decoder-args.js';
+export { FrameSplitter } from './frame-splitter.js';
+export type { FrameSplitterOptions, FrameSplitterCounts } from './frame-splitter.js';
+export { Backoff, backoffDelayMs } from './backoff.js';
+export type { BackoffOptions } from './backoff.js';
+export { LineSplitter, parseStderrReason } from './stderr.js';
+export { LogLimiter } from './log-limiter.js';
+export type { LogLimiterOptions } from './log-limiter.js';
+export { FfmpegDecoder } from './ffmpeg-decoder.js';
+export { DECODER_DEFAULTS } from './decoder-options.js';
+export type {
+  DecodedFrame,
+  DecoderEvents,
+  DecoderExit,
+  DecoderLogger,
+  DecoderState,
+  DecoderStateChange,
+  DecoderStats,
+  FfmpegDecoderOptions,
+  FrameHandler,
+} from './decoder-options.js';
+export { DecoderOptionsError, FfmpegExitedError, StreamStalledError } from './errors.js';

@@ -1,0 +1,174 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { liveChildCount } from '@shiriki/process';
+import { FfmpegDecoder, frameSizeOf, type DecodedFrame, type DecoderExit } from '@shiriki/media';
+import { captureLogger, PERSON_WALK, recordStates, runFfmpeg, until } from './helpers.js';
+
+const WIDTH = 320;
+const HEIGHT = 180;
+const FPS = 5;
+
+test('a file decodes in real time into whole frames identical to a direct ffmpeg decode', async () => {
+  const seconds = 3;
+  const expected = await runFfmpeg([
+    ...['-t', String(seconds), '-i', PERSON_WALK],
+    ...[
+      '-an',
+      '-vf',
+      `fps=${FPS},scale=${WIDTH}:${HEIGHT}`,
+      '-pix_fmt',
+      'yuv420p',
+      '-f',
+      'rawvideo',
+      'pipe:1',
+    ],
+  ]);
+  const frameSize = frameSizeOf(WIDTH, HEIGHT);
+  assert.equal(expected.length % frameSize, 0);
+
+  const frames: DecodedFrame[] = [];
+  const exits: DecoderExit[] = [];
+  const decoder = new FfmpegDecoder({
+    decode: {
+      inputUrl: PERSON_WALK,
+      width: WIDTH,
+      height: HEIGHT,
+      fps: FPS,
+      inputArgs: ['-re', '-t', String(seconds)],
+    },
+    logger: captureLogger(),
+    // Frames are only valid during the call: keep copies.
+    onFrame: (frame) => void frames.push({ ...frame, data: frame.data.slice() }),
+  });
+  decoder.on('exit', (exit) => exits.push(exit));
+  const states = recordStates(decoder);
+  const startedAt = Date.now();
+  await decoder.start();
+  await until(() => exits.length === 1, 'ffmpeg to reach the end of the file');
+  const elapsedMs = Date.now() - startedAt;
+  await decoder.stop();
+
+  assert.equal(frames.length, expected.length / frameSize);
+  assert.equal(frames.length, seconds * FPS);
+  frames.forEach((frame, i) => {
+    assert.equal(frame.sequence, i);
+    assert.equal(frame.data.length, frameSize);
+    assert.equal(
+      Buffer.compare(frame.data, expected.subarray(i * frameSize, (i + 1) * frameSize)),
+      0,
+      `frame ${i}`,
+    );
+    if (i > 0) assert.ok(frame.receivedAt >= frames[i - 1]!.receivedAt);
+  });
+  assert.ok(elapsedMs >= (seconds - 1) * 1000, `-re paces the file in real time (took ${elapsedMs} ms)`);
+  assert.deepEqual(
+    { code: exits[0]!.code, reason: exits[0]!.reason, requested: exits[0]!.requested },
+    { code: 0, reason: 'end of stream', requested: false },
+  );
+  assert.deepEqual(
+    states.map((s) => s.state),
+    ['starting', 'streaming', 'backoff', 'stopped'],
+  );
+  assert.equal(decoder.stats.frames, frames.length);
+  assert.equal(decoder.stats.bytes, expected.length);
+  assert.equal(decoder.stats.framesDropped, 0);
+});
+
+test('stop() while streaming quits ffmpeg with q, leaves no child and delivers no later frame', async () => {
+  const childrenBefore = liveChildCount();
+  let framesAfterStop = 0;
+  let stopped = false;
+  let frames = 0;
+  const exits: DecoderExit[] = [];
+  const quitGraceMs = 4000;
+  const decoder = new FfmpegDecoder({
+    decode: { inputUrl: PERSON_WALK, width: WIDTH, height: HEIGHT, fps: FPS, inputArgs: ['-re'] },
+    logger: captureLogger(),
+    quitGraceMs,
+    onFrame: () => {
+      frames++;
+      if (stopped) framesAfterStop++;
+    },
+  });
+  decoder.on('exit', (exit) => exits.push(exit));
+  await decoder.start();
+  assert.equal(liveChildCount(), childrenBefore + 1);
+  await until(() => frames >= 3, 'a few frames');
+  assert.equal(decoder.state, 'streaming');
+
+  const stopStartedAt = Date.now();
+  stopped = true;
+  await decoder.stop();
+  const stopMs = Date.now() - stopStartedAt;
+
+  assert.equal(exits.length, 1);
+  assert.equal(exits[0]!.signal, null, 'ended by q, not by a signal');
+  assert.equal(exits[0]!.code, 0);
+  assert.equal(exits[0]!.requested, true);
+  assert.ok(stopMs < quitGraceMs, `stop took ${stopMs} ms`);
+  assert.equal(decoder.state, 'stopped');
+  assert.equal(liveChildCount(), childrenBefore);
+  assert.equal(framesAfterStop, 0);
+});
+
+test('frames are dropped, not queued, while an async handler is busy', async () => {
+  const delivered: number[] = [];
+  let release: () => void = () => undefined;
+  const decoder = new FfmpegDecoder({
+    decode: { inputUrl: PERSON_WALK, width: WIDTH, height: HEIGHT, fps: 25, inputArgs: ['-t', '4'] },
+    logger: captureLogger(),
+    onFrame: (frame) => {
+      delivered.push(frame.sequence);
+      // The first frame blocks the handler until the test releases it.
+      if (frame.sequence === 0) return new Promise<void>((r) => (release = r));
+      return undefined;
+    },
+  });
+  const exits: DecoderExit[] = [];
+  decoder.on('exit', (exit) => exits.push(exit));
+  await decoder.start();
+  await until(() => decoder.stats.framesDropped >= 20, 'frames to be dropped while the handler is busy');
+  release();
+  await until(() => exits.length === 1, 'the end of the clip');
+  await decoder.stop();
+
+  const { frames, framesDropped } = decoder.stats;
+  assert.equal(
+    frames + framesDropped,
+    exits[0]!.frames,
+    'every frame is either delivered or counted as dropped',
+  );
+  assert.equal(frames, delivered.length);
+  assert.ok(framesDropped >= 20);
+  assert.equal(delivered[0], 0);
+  assert.ok(delivered[1]! > 1, 'the sequence skips the dropped frames');
+  assert.deepEqual(
+    delivered.slice(1),
+    [...delivered.slice(1)].sort((a, b) => a - b),
+  );
+});
+
+test('after healthyAfterMs of frames the backoff starts over at initialBackoffMs', async () => {
+  const decoder = new FfmpegDecoder({
+    decode: {
+      inputUrl: PERSON_WALK,
+      width: WIDTH,
+      height: HEIGHT,
+      fps: FPS,
+      inputArgs: ['-re', '-t', '1.5'],
+    },
+    logger: captureLogger(),
+    healthyAfterMs: 500,
+    initialBackoffMs: 100,
+    random: () => 1,
+  });
+  const states = recordStates(decoder);
+  await decoder.start();
+  await until(() => states.filter((s) => s.state === 'backoff').length >= 2, 'two runs to end');
+  await decoder.stop();
+  // Without the reset the second delay would be 200 ms.
+  assert.deepEqual(
+    states.filter((s) => s.state === 'backoff').map((s) => s.retryInMs),
+    [100, 100],
+  );
+});

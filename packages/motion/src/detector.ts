@@ -1,0 +1,177 @@
+import { RunningBackground } from './background.js';
+import { blur3x3 } from './blur.js';
+import { mergeOverlappingBoxes, type MotionBox } from './boxes.js';
+import { ContrastStretcher } from './contrast.js';
+import { Dilator } from './dilate.js';
+import { AreaDownscaler } from './downscale.js';
+import { FrameSizeError } from './errors.js';
+import { rasteriseMask } from './mask.js';
+import { resolveMotionOptions, type MotionOptions } from './options.js';
+import { RegionFinder, type Region } from './regions.js';
+
+/** What {@link MotionDetector.detect} found in one frame. */
+export interface MotionResult {
+  /** Regions of motion in full-frame pixels, overlapping ones merged; empty while calibrating. */
+  boxes: MotionBox[];
+  /** Fraction (0..1) of the unmasked analysis image that differs from the background, after dilation. */
+  changedFraction: number;
+  /** The background is still settling (start, reset or lighting switch), so no motion is reported. */
+  calibrating: boolean;
+  /** So much changed at once that it was taken for a lighting switch; the background was rebuilt. */
+  lightning: boolean;
+}
+
+/**
+ * Background-subtraction motion detector for the luma plane of a camera stream, after Frigate's improved
+ * detector: area downscale, smoothed percentile contrast stretch, blur, running-average background,
+ * threshold, dilation, masked connected regions. All buffers are allocated here; a frame allocates only
+ * its result.
+ */
+export class MotionDetector {
+  readonly options: MotionOptions;
+  /** Size of the image the detector analyses. */
+  readonly analysisWidth: number;
+  readonly analysisHeight: number;
+
+  private readonly downscaler: AreaDownscaler;
+  private readonly stretcher: ContrastStretcher;
+  private readonly background: RunningBackground;
+  private readonly dilator: Dilator;
+  private readonly regions: RegionFinder;
+  private readonly mask: Uint8Array;
+  private readonly unmaskedPixels: number;
+  private readonly small: Uint8Array;
+  private readonly stretched: Uint8Array;
+  private readonly blurred: Uint8Array;
+  private readonly blurScratch: Uint16Array;
+  private readonly core: Uint8Array;
+  private readonly grown: Uint8Array;
+
+  private seeded = false;
+  private framesSinceReset = 0;
+  private motionStreak = 0;
+
+  /** `width` and `height` are the full frame's; `detect` expects planes of exactly that size. */
+  constructor(
+    readonly width: number,
+    readonly height: number,
+    options: Partial<MotionOptions> = {},
+  ) {
+    if (!Number.isInteger(width) || !Number.isInteger(height) || width < 1 || height < 1) {
+      throw new RangeError(`frame size must be positive integers, got ${width}x${height}`);
+    }
+    this.options = resolveMotionOptions(options);
+    this.analysisHeight = Math.min(this.options.frameHeight, height);
+    this.analysisWidth = Math.min(width, Math.max(1, Math.round((this.analysisHeight * width) / height)));
+    const pixels = this.analysisWidth * this.analysisHeight;
+
+    this.downscaler = new AreaDownscaler(width, height, this.analysisWidth, this.analysisHeight);
+    this.stretcher = new ContrastStretcher(this.options.contrastHistory, this.options.contrastMinRange);
+    this.background = new RunningBackground(pixels);
+    this.dilator = new Dilator(this.analysisWidth, this.analysisHeight, this.options.dilateRadius);
+    this.regions = new RegionFinder(this.analysisWidth, this.analysisHeight);
+    this.mask = rasteriseMask(this.options.mask, this.analysisWidth, this.analysisHeight);
+    this.unmaskedPixels = this.mask.reduce((count, value) => count + (value ? 1 : 0), 0);
+    this.small = new Uint8Array(pixels);
+    this.stretched = new Uint8Array(pixels);
+    this.blurred = new Uint8Array(pixels);
+    this.blurScratch = new Uint16Array(pixels);
+    this.core = new Uint8Array(pixels);
+    this.grown = new Uint8Array(pixels);
+  }
+
+  /** Whether the next frame will still be spent calibrating. */
+  get calibrating(): boolean {
+    return !this.seeded || this.framesSinceReset < this.options.calibrationFrames;
+  }
+
+  /**
+   * Analyses one frame. `luma` is the Y plane with stride = width; a whole yuv420p frame works too, since only
+   * its first width * height bytes are read.
+   */
+  detect(luma: Uint8Array): MotionResult {
+    const expected = this.width * this.height;
+    if (luma.length < expected) throw new FrameSizeError(expected, luma.length);
+    const { options, background } = this;
+
+    this.downscaler.downscale(
+      luma,
+      this.small,
+      options.improveContrast ? this.stretcher.histogram : undefined,
+    );
+    if (options.improveContrast) this.stretcher.update(this.small.length);
+    this.prepare();
+
+    if (!this.seeded) {
+      this.rebaseline();
+      return { boxes: [], changedFraction: 0, calibrating: true, lightning: false };
+    }
+
+    background.compare(this.blurred, options.threshold, this.mask, this.core);
+    const changed = this.dilator.dilate(this.core, this.grown, this.mask);
+    const changedFraction = this.unmaskedPixels > 0 ? changed / this.unmaskedPixels : 0;
+
+    if (changedFraction > options.lightningThreshold && changed > 0) {
+      // The whole scene changed at once: comparing against the old background would report everything.
+      this.stretcher.reset();
+      if (options.improveContrast) this.stretcher.update(this.small.length);
+      this.prepare();
+      this.rebaseline();
+      return { boxes: [], changedFraction, calibrating: true, lightning: true };
+    }
+
+    if (this.framesSinceReset < options.calibrationFrames) {
+      this.framesSinceReset++;
+      background.blend(this.blurred, options.calibrationAlpha);
+      return { boxes: [], changedFraction, calibrating: true, lightning: false };
+    }
+
+    const boxes =
+      changed > 0
+        ? mergeOverlappingBoxes(
+            this.regions.find(this.grown, this.core, options.contourArea).map((r) => this.toFrameBox(r)),
+          )
+        : [];
+    this.updateBackground(boxes.length > 0);
+    return { boxes, changedFraction, calibrating: false, lightning: false };
+  }
+
+  /** Forgets the background and contrast history; the next frame starts a new calibration. */
+  reset(): void {
+    this.seeded = false;
+    this.framesSinceReset = 0;
+    this.motionStreak = 0;
+    this.stretcher.reset();
+  }
+
+  /** Stretch (with the mask folded in) and blur `small` into `blurred`. */
+  private prepare(): void {
+    this.stretcher.apply(this.small, this.stretched, this.mask);
+    blur3x3(this.stretched, this.blurred, this.blurScratch, this.analysisWidth, this.analysisHeight);
+  }
+
+  /** Makes the current prepared frame the background and restarts calibration. */
+  private rebaseline(): void {
+    this.background.seed(this.blurred);
+    this.seeded = true;
+    this.framesSinceReset = 1;
+    this.motionStreak = 0;
+  }
+
+  /**
+   * Moving objects stay out of the background, but a change that persists for `persistFrames` frames is
+   * blended in like everything else so it stops being motion after a while.
+   */
+  private updateBackground(motion: boolean): void {
+    this.motionStreak = motion ? this.motionStreak + 1 : 0;
+    if (!motion || this.motionStreak >= this.options.persistFrames) {
+      this.background.blend(this.blurred, this.options.frameAlpha);
+    }
+  }
+
+  private toFrameBox(region: Region): MotionBox {
+    const [x1, x2] = this.downscaler.sourceColumns(region.x1, region.x2);
+    const [y1, y2] = this.downscaler.sourceRows(region.y1, region.y2);
+    return [x1, y1, x2, y2];
+  }
+}

@@ -1,0 +1,172 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { blur3x3 } from './blur.js';
+import { mergeOverlappingBoxes, type MotionBox } from './boxes.js';
+import { ContrastStretcher } from './contrast.js';
+import { Dilator } from './dilate.js';
+import { AreaDownscaler } from './downscale.js';
+import { rasteriseMask, UNMASKED } from './mask.js';
+import { RegionFinder } from './regions.js';
+
+function randomBytes(length: number, seed: number): Uint8Array {
+  const bytes = new Uint8Array(length);
+  let state = seed;
+  for (let i = 0; i < length; i++) {
+    state = (Math.imul(state, 1103515245) + 12345) >>> 0;
+    bytes[i] = state >>> 24;
+  }
+  return bytes;
+}
+
+test('area downscale averages whole-pixel blocks, packed and byte paths agree', () => {
+  const [w, h, ow, oh] = [64, 30, 17, 8];
+  const plane = randomBytes(w * h + 1, 3);
+  const aligned = plane.subarray(0, w * h);
+  const unaligned = plane.subarray(1, w * h + 1);
+  const downscaler = new AreaDownscaler(w, h, ow, oh);
+  for (const source of [aligned, unaligned]) {
+    const target = new Uint8Array(ow * oh);
+    const histogram = new Uint32Array(256);
+    downscaler.downscale(source, target, histogram);
+    for (let y = 0; y < oh; y++) {
+      for (let x = 0; x < ow; x++) {
+        const [c0, c1] = downscaler.sourceColumns(x, x + 1);
+        const [r0, r1] = downscaler.sourceRows(y, y + 1);
+        let sum = 0;
+        for (let r = r0; r < r1; r++) for (let c = c0; c < c1; c++) sum += source[r * w + c]!;
+        assert.equal(target[y * ow + x], Math.round(sum / ((r1 - r0) * (c1 - c0))), `pixel ${x},${y}`);
+      }
+    }
+    assert.equal(
+      histogram.reduce((a, b) => a + b, 0),
+      ow * oh,
+    );
+    assert.equal(histogram[target[0]!]! > 0, true);
+  }
+  assert.deepEqual(downscaler.sourceColumns(0, ow), [0, w]);
+  assert.deepEqual(downscaler.sourceRows(0, oh), [0, h]);
+});
+
+test('contrast stretch maps the 4th..96th percentiles to 0..255 and averages over its history', () => {
+  const stretcher = new ContrastStretcher(4, 8);
+  const image = new Uint8Array(1000);
+  for (let i = 0; i < image.length; i++) image[i] = 50 + Math.floor((i * 100) / image.length); // 50..149
+  const fill = (source: Uint8Array) => {
+    stretcher.histogram.fill(0);
+    for (const v of source) stretcher.histogram[v]!++;
+    stretcher.update(source.length);
+  };
+  fill(image);
+  assert.deepEqual([stretcher.low, stretcher.high], [53, 145]);
+  const out = new Uint8Array(3);
+  stretcher.apply(Uint8Array.of(20, 100, 200), out, new Uint8Array(3).fill(UNMASKED));
+  assert.deepEqual([...out], [0, Math.round(((100 - 53) * 255) / 92), 255]);
+  stretcher.apply(Uint8Array.of(20, 100, 200), out, Uint8Array.of(UNMASKED, 0, UNMASKED));
+  assert.equal(out[1], 0, 'masked pixels come out 0');
+  // With the history full, one very dark frame (percentiles 1 and 38) moves the bounds by a quarter.
+  for (let i = 0; i < 3; i++) fill(image);
+  fill(Uint8Array.from({ length: 1000 }, (_, i) => Math.floor((i * 40) / 1000)));
+  assert.deepEqual([stretcher.low, stretcher.high], [(3 * 53 + 1) / 4, (3 * 145 + 38) / 4]);
+});
+
+test('blur3x3 keeps flat areas, smooths a spike with the binomial kernel', () => {
+  const source = new Uint8Array(25).fill(100);
+  source[12] = 200;
+  const target = new Uint8Array(25);
+  blur3x3(source, target, new Uint16Array(25), 5, 5);
+  assert.equal(target[0], 100);
+  assert.equal(target[12], 125); // 100 + 100 * 4/16
+  assert.equal(target[7], Math.round(100 + (100 * 2) / 16));
+  assert.equal(target[6], Math.round(100 + 100 / 16));
+});
+
+test('dilation matches a brute-force square maximum for any radius, and respects the mask', () => {
+  const [w, h] = [23, 11];
+  const source = randomBytes(w * h, 9).map((v) => (v > 235 ? 1 : 0));
+  const mask = new Uint8Array(w * h).fill(UNMASKED);
+  mask.fill(0, 0, w); // first row masked
+  for (const radius of [0, 1, 2, 4, 30]) {
+    const target = new Uint8Array(w * h);
+    const count = new Dilator(w, h, radius).dilate(source, target, mask);
+    let expectedCount = 0;
+    for (let y = 0; y < h; y++) {
+      for (let x = 0; x < w; x++) {
+        let any = 0;
+        for (let dy = -radius; dy <= radius; dy++) {
+          for (let dx = -radius; dx <= radius; dx++) {
+            const [sx, sy] = [x + dx, y + dy];
+            if (sx >= 0 && sx < w && sy >= 0 && sy < h && source[sy * w + sx]) any = 1;
+          }
+        }
+        const expected = y === 0 ? 0 : any;
+        expectedCount += expected;
+        assert.equal(target[y * w + x], expected, `radius ${radius} at ${x},${y}`);
+      }
+    }
+    assert.equal(count, expectedCount);
+  }
+});
+
+test('regions are 8-connected, measured like contourArea, boxed by their core pixels', () => {
+  const w = 12;
+  const rows = [
+    '............',
+    '.###........',
+    '.###....#...',
+    '.###.....#..',
+    '............',
+    '......#.....',
+  ];
+  const grown = Uint8Array.from(rows.join(''), (c) => (c === '#' ? 1 : 0));
+  const core = new Uint8Array(grown.length);
+  core[2 * w + 2] = 1; // the 3x3 block grew from its centre
+  core[2 * w + 8] = 1;
+  core[3 * w + 9] = 1;
+  core[5 * w + 6] = 1;
+  const regions = new RegionFinder(w, rows.length).find(grown, core, 0);
+  assert.deepEqual(regions, [
+    { x1: 2, y1: 2, x2: 3, y2: 3, area: 4 }, // OpenCV: a 3x3 block's contour encloses 2x2
+    { x1: 8, y1: 2, x2: 10, y2: 4, area: 0 }, // diagonal neighbours join
+    { x1: 6, y1: 5, x2: 7, y2: 6, area: 0 },
+  ]);
+  assert.deepEqual(grown.filter((v) => v === 1).length, 0, 'every changed pixel was visited');
+  grown.forEach((v, i) => (grown[i] = v ? 1 : 0));
+  assert.equal(new RegionFinder(w, rows.length).find(grown, core, 1).length, 1);
+});
+
+test('overlapping boxes merge transitively, separate ones stay', () => {
+  const boxes: MotionBox[] = [
+    [0, 0, 10, 10],
+    [20, 0, 30, 10],
+    [9, 9, 21, 12],
+    [100, 100, 110, 110],
+  ];
+  assert.deepEqual(mergeOverlappingBoxes(boxes), [
+    [0, 0, 30, 12],
+    [100, 100, 110, 110],
+  ]);
+  assert.deepEqual(
+    mergeOverlappingBoxes([
+      [0, 0, 10, 10],
+      [10, 0, 20, 10],
+    ]).length,
+    2,
+    'touching is not overlapping',
+  );
+});
+
+test('mask polygons are rasterised by pixel centre', () => {
+  const mask = rasteriseMask(
+    [
+      [
+        [0, 0],
+        [0.5, 0],
+        [0.5, 0.5],
+        [0, 0.5],
+      ],
+    ],
+    4,
+    4,
+  );
+  assert.deepEqual([...mask].map((v) => (v ? '.' : 'x')).join(''), 'xx..' + 'xx..' + '....' + '....');
+});

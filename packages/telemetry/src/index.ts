@@ -1,0 +1,16 @@
+export { createLogger } from './logger.js';
+export type { Logger, LevelWithSilent, LoggerOptions } from './logger.js';
+export { redactUrlCredentials, redactSecrets, isSecretKey, SECRET_KEYS, REDACTED } from './redact.js';
+export { createMetrics } from './metrics.js';
+export type { MetricsOptions } from './metrics.js';
+export { Counter, Gauge, Histogram, Summary, Registry } from 'prom-client';
+export { startTelemetryServer } from './server.js';
+export type { TelemetryServer, TelemetryServerOptions, Probe, ProbeResult } from './server.js';
+export { ServiceLifecycle } from './lifecycle.js';
+export type { LifecycleState, ShutdownStep, ServiceLifecycleOptions } from './lifecycle.js';
+export {
+  TelemetryServerError,
+  LifecycleStateError,
+  ShutdownStepError,
+  ShutdownTimeoutError,
+} from './errors.js';

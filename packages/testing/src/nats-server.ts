@@ -1,0 +1,139 @@
+import { join } from 'node:path';
+import { httpOk } from './http.js';
+import { freePort, LOOPBACK } from './ports.js';
+import { track, untrack } from './registry.js';
+import { ServerProcess, type ServerState } from './server-process.js';
+import { makeTempDir, removeTempDir } from './temp.js';
+import { resolveTool } from './tools.js';
+
+export interface NatsServerOptions {
+  /** Enable JetStream (`-js`), stored in `storeDir`. Default true. */
+  jetstream?: boolean;
+  /** Client port. Default: a free port. */
+  port?: number;
+  /** HTTP monitoring port. Default: a free port. */
+  monitorPort?: number;
+  /** JetStream store directory. Default `<tempDir>/store`; a directory given here is never removed. */
+  storeDir?: string;
+  /** `server_name`. Default `shiriki-<port>`. */
+  serverName?: string;
+  /** More nats-server arguments, appended to the generated ones (for example cluster flags). */
+  args?: readonly string[];
+  /** Monitoring path polled until it answers 2xx. Default `/healthz` (JetStream included when enabled). */
+  readyPath?: string;
+  /** Keep the temporary directory (store and log) after `dispose()`, for post-mortems. Default false. */
+  keepData?: boolean;
+  /** Default 15 000 ms. */
+  readyTimeoutMs?: number;
+}
+
+export const NATS_SERVER_DEFAULTS = {
+  jetstream: true,
+  readyPath: '/healthz',
+  keepData: false,
+  readyTimeoutMs: 15_000,
+  termGraceMs: 5_000,
+} as const;
+
+/** A nats-server on 127.0.0.1. `stop()`/`start()` keep port and data; `dispose()` also removes the temp dir. */
+export interface NatsServer {
+  /** `nats://127.0.0.1:<port>` */
+  readonly url: string;
+  readonly port: number;
+  readonly monitorPort: number;
+  /** `http://127.0.0.1:<monitorPort>`: /varz, /jsz, /routez, /healthz. */
+  readonly monitorUrl: string;
+  readonly serverName: string;
+  /** Holds the log file and, by default, the JetStream store. */
+  readonly tempDir: string;
+  readonly storeDir: string;
+  /** stdout and stderr of every run of this server. */
+  readonly logFile: string;
+  readonly state: ServerState;
+  readonly pid: number | undefined;
+  /** Starts the server again after `stop()`, on the same port and data. */
+  start(): Promise<void>;
+  /** Stops the process (SIGTERM, then SIGKILL); port and data stay reserved for `start()`. */
+  stop(): Promise<void>;
+  restart(): Promise<void>;
+  /** Stops the process and removes the temp dir unless `keepData`. Idempotent. */
+  dispose(): Promise<void>;
+  /** The end of the log, for a failing test to print. */
+  logTail(lines?: number): string;
+}
+
+/** Starts nats-server and resolves once its monitoring endpoint reports it healthy. */
+export async function startNatsServer(options: NatsServerOptions = {}): Promise<NatsServer> {
+  const server = await createNatsServer(options);
+  try {
+    await server.start();
+  } catch (error) {
+    await server.dispose();
+    throw error;
+  }
+  return server;
+}
+
+/** Like `startNatsServer` without starting it: the cluster starts its nodes together. */
+export async function createNatsServer(options: NatsServerOptions = {}): Promise<NatsServer> {
+  const { jetstream, readyPath, keepData, readyTimeoutMs, termGraceMs } = {
+    ...NATS_SERVER_DEFAULTS,
+    ...options,
+  };
+  const command = resolveTool('nats-server');
+  const port = options.port ?? (await freePort());
+  const monitorPort = options.monitorPort ?? (await freePort());
+  const serverName = options.serverName ?? `shiriki-${port}`;
+  const tempDir = makeTempDir('nats', { keep: keepData });
+  const storeDir = options.storeDir ?? join(tempDir, 'store');
+  const logFile = join(tempDir, 'nats-server.log');
+  const monitorUrl = `http://${LOOPBACK}:${monitorPort}`;
+  const args = [
+    ...['--addr', LOOPBACK, '--port', String(port), '--http_port', String(monitorPort)],
+    ...['--server_name', serverName],
+    ...(jetstream ? ['--jetstream', '--store_dir', storeDir] : []),
+    ...(options.args ?? []),
+  ];
+  const proc = new ServerProcess({
+    name: `nats-server[${serverName}]`,
+    command,
+    args,
+    logFile,
+    isReady: () => httpOk(`${monitorUrl}${readyPath}`),
+    readyTimeoutMs,
+    termGraceMs,
+  });
+  let disposed = false;
+  const server: NatsServer = {
+    url: `nats://${LOOPBACK}:${port}`,
+    port,
+    monitorPort,
+    monitorUrl,
+    serverName,
+    tempDir,
+    storeDir,
+    logFile,
+    get state() {
+      return proc.state;
+    },
+    get pid() {
+      return proc.pid;
+    },
+    start: () => proc.start(),
+    stop: () => proc.stop(),
+    restart: async () => {
+      await proc.stop();
+      await proc.start();
+    },
+    dispose: async () => {
+      if (disposed) return;
+      disposed = true;
+      untrack(server);
+      await proc.stop();
+      if (!keepData) await removeTempDir(tempDir);
+    },
+    logTail: (lines) => proc.logTail(lines),
+  };
+  track(server);
+  return server;
+}

@@ -1,0 +1,102 @@
+import { closeSync, openSync, readFileSync } from 'node:fs';
+import { spawnChild, type ManagedChild } from '@shiriki/process';
+import { ServerStartError } from './errors.js';
+import { waitFor } from './wait.js';
+
+export type ServerState = 'stopped' | 'starting' | 'running';
+
+export interface ServerProcessSpec {
+  /** For errors: `nats-server[:4222]`. */
+  name: string;
+  command: string;
+  args: readonly string[];
+  env?: NodeJS.ProcessEnv;
+  /** stdout and stderr are appended here, across restarts. */
+  logFile: string;
+  /** Resolves truthy (or throws, naming why not) once the server serves. */
+  isReady: () => Promise<boolean>;
+  readyTimeoutMs: number;
+  /** Grace after SIGTERM before SIGKILL. */
+  termGraceMs: number;
+}
+
+const LOG_TAIL_LINES = 40;
+
+/**
+ * One server binary: started with `spawnChild` (it dies with this process, even on SIGKILL), output to a log
+ * file, considered started only once its ready-check passes; a server that exits first fails at once.
+ */
+export class ServerProcess {
+  #child: ManagedChild | undefined;
+  #starting: Promise<void> | undefined;
+
+  constructor(private readonly spec: ServerProcessSpec) {}
+
+  get state(): ServerState {
+    if (this.#starting) return 'starting';
+    return this.#child && isRunning(this.#child) ? 'running' : 'stopped';
+  }
+
+  get pid(): number | undefined {
+    return this.#child?.pid;
+  }
+
+  /** Starts the server unless it runs already; resolves once it is ready. */
+  async start(): Promise<void> {
+    if (this.#starting) return this.#starting;
+    if (this.#child && isRunning(this.#child)) return;
+    this.#starting = this.#spawnAndAwaitReady();
+    try {
+      await this.#starting;
+    } finally {
+      this.#starting = undefined;
+    }
+  }
+
+  async #spawnAndAwaitReady(): Promise<void> {
+    const { name, command, args, env, logFile, isReady, readyTimeoutMs } = this.spec;
+    const log = openSync(logFile, 'a');
+    let child: ManagedChild;
+    try {
+      child = await spawnChild(command, args, { name, env, stdio: ['ignore', log, log] });
+    } finally {
+      closeSync(log); // the child holds its own copy
+    }
+    this.#child = child;
+    const exitedEarly = new AbortController();
+    void child.exited.then(({ code, signal }) =>
+      exitedEarly.abort(new Error(`exited with code ${code} signal ${signal}`)),
+    );
+    try {
+      await waitFor(isReady, {
+        what: `${name} to become ready`,
+        timeoutMs: readyTimeoutMs,
+        signal: exitedEarly.signal,
+      });
+    } catch (error) {
+      await this.stop();
+      const reason = error instanceof Error ? error.message : String(error);
+      throw new ServerStartError(name, logFile, this.logTail(), reason, { cause: error });
+    }
+  }
+
+  /** SIGTERM, then SIGKILL after the grace period; resolves once the process is gone. */
+  async stop(): Promise<void> {
+    const child = this.#child;
+    this.#child = undefined;
+    if (child) await child.stop({ termGraceMs: this.spec.termGraceMs });
+  }
+
+  /** The last lines of the log file, for a failing test to print. */
+  logTail(lines = LOG_TAIL_LINES): string {
+    try {
+      return readFileSync(this.spec.logFile, 'utf8').trimEnd().split('\n').slice(-lines).join('\n');
+    } catch {
+      return '(no log)';
+    }
+  }
+}
+
+function isRunning(child: ManagedChild): boolean {
+  return child.process.exitCode === null && child.process.signalCode === null;
+}

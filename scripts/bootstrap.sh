@@ -1,0 +1,99 @@
+#!/usr/bin/env bash
+# Installs everything shiriki needs, idempotently, at the versions pinned in tools/versions.env.
+# Go tools are built once into a cache outside the repository (SHIRIKI_TOOLS_DIR) and linked into .tools/bin.
+set -euo pipefail
+
+repo_root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$repo_root"
+# shellcheck source=../tools/versions.env
+source tools/versions.env
+
+tools_dir=${SHIRIKI_TOOLS_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/shiriki/tools}
+bin_dir="$repo_root/.tools/bin"
+mkdir -p "$tools_dir" "$bin_dir"
+
+say() { printf '[bootstrap] %s\n' "$*"; }
+fail() {
+  printf '[bootstrap] ERROR: %s\n' "$*" >&2
+  exit 1
+}
+need() {
+  command -v "$1" >/dev/null 2>&1 || fail "$1 is missing. $2"
+}
+
+need node "Install Node.js >= 20.19 (https://nodejs.org or your distribution's nodejs package)."
+need npm "npm ships with Node.js; reinstall Node.js."
+node -e 'const [a,b]=process.versions.node.split(".").map(Number); process.exit(a>20||(a===20&&b>=19)?0:1)' ||
+  fail "Node.js $(node --version) is too old; shiriki needs >= 20.19."
+need go "Install Go >= 1.24 (https://go.dev/dl) to build nats-server, go2rtc and MinIO."
+
+# --- pnpm, pinned, installed into the tools cache (no global install, no corepack signature check) ---
+pnpm_prefix="$tools_dir/pnpm-$PNPM_VERSION"
+if [[ ! -x "$pnpm_prefix/bin/pnpm" ]]; then
+  say "installing pnpm $PNPM_VERSION into $pnpm_prefix"
+  npm install --silent --no-audit --no-fund --global --prefix "$pnpm_prefix" "pnpm@$PNPM_VERSION" >/dev/null
+fi
+ln -sfn "$pnpm_prefix/bin/pnpm" "$bin_dir/pnpm"
+say "pnpm $PNPM_VERSION: $bin_dir/pnpm"
+
+# --- Go tools, built from the module proxy at exact versions ---
+# go2rtc's and MinIO's module histories are not fully listed by every proxy, so `go install module@version`
+# can fail on its deprecation look-up; building inside a throwaway module that requires the exact version
+# avoids that and still pins the version through go.sum.
+build_go_tool() {
+  local name=$1 module=$2 version=$3 package=${4:-$2}
+  local dest="$tools_dir/$name-$version"
+  if [[ ! -x "$dest/$name" ]]; then
+    say "building $name $version from $module (first run only; MinIO takes several minutes)"
+    local work
+    work=$(mktemp -d)
+    (
+      cd "$work"
+      printf 'module shiriki.tools/%s\n\ngo 1.24\n\nrequire %s %s\n' "$name" "$module" "$version" >go.mod
+      printf '//go:build tools\n\npackage tools\n\nimport _ "%s"\n' "$package" >tools.go
+      go mod tidy >"$work/tidy.log" 2>&1 || {
+        cat "$work/tidy.log" >&2
+        fail "could not fetch $module@$version from the Go module proxy"
+      }
+      mkdir -p "$dest.partial"
+      # CGO off: go2rtc ships C generator files that only build without cgo, and static binaries travel well.
+      CGO_ENABLED=0 GOBIN="$dest.partial" go install -trimpath -ldflags='-s -w' "$package" ||
+        fail "could not build $name $version"
+    )
+    rm -rf "$work" "$dest"
+    mv "$dest.partial" "$dest"
+    [[ -x "$dest/$name" ]] || fail "$name build produced no binary at $dest/$name"
+  fi
+  ln -sfn "$dest/$name" "$bin_dir/$name"
+  say "$name $version: $bin_dir/$name"
+}
+
+build_go_tool nats-server "$NATS_SERVER_MODULE" "$NATS_SERVER_VERSION"
+build_go_tool go2rtc "$GO2RTC_MODULE" "$GO2RTC_VERSION"
+build_go_tool minio "$MINIO_MODULE" "$MINIO_VERSION"
+
+# --- node dependencies ---
+# onnxruntime-node's install script downloads CUDA libraries; the CPU build it bundles needs none of them.
+export ONNXRUNTIME_NODE_INSTALL=skip
+export npm_config_onnxruntime_node_install=skip
+lock_stamp="node_modules/.shiriki-lock-stamp"
+lock_sum=$(cat pnpm-lock.yaml package.json 2>/dev/null | sha256sum | cut -d' ' -f1)
+if [[ ! -f "$lock_stamp" || "$(cat "$lock_stamp")" != "$lock_sum" ]]; then
+  say "installing node dependencies with pnpm (frozen lockfile)"
+  if [[ -f pnpm-lock.yaml ]]; then
+    "$bin_dir/pnpm" install --frozen-lockfile --reporter=append-only
+  else
+    "$bin_dir/pnpm" install --reporter=append-only
+  fi
+  lock_sum=$(cat pnpm-lock.yaml package.json | sha256sum | cut -d' ' -f1)
+  printf '%s' "$lock_sum" >"$lock_stamp"
+else
+  say "node dependencies up to date"
+fi
+
+# --- ffmpeg ---
+ffmpeg_path=$(cd packages/process && node --import tsx -e \
+  'import("./src/ffmpeg.ts").then((m) => console.log(m.resolveFfmpegPath()))' 2>&1) ||
+  fail "ffmpeg not found: $ffmpeg_path. It comes with @ffmpeg-installer/ffmpeg, or set SHIRIKI_FFMPEG to an ffmpeg binary."
+say "ffmpeg: $ffmpeg_path ($("$ffmpeg_path" -version | head -n1 | cut -d' ' -f1-3))"
+say "done"

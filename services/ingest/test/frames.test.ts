@@ -1,0 +1,87 @@
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import type { NatsConnection } from '@nats-io/nats-core';
+import {
+  assetPath,
+  loopingFileSource,
+  makeTempDir,
+  removeTempDir,
+  startGo2rtc,
+  startNatsServer,
+  waitFor,
+  type Go2rtcServer,
+  type NatsServer,
+} from '@shiriki/testing';
+import { resolveFfmpegPath } from '@shiriki/process';
+import { connectNats, logTail, recordFrames, spawnIngestWorker, writeIngestConfig, type WorkerProcess } from './harness.js';
+
+let nats: NatsServer;
+let go2rtc: Go2rtcServer;
+let nc: NatsConnection;
+let dir: string;
+let worker: WorkerProcess | undefined;
+
+before(async () => {
+  dir = makeTempDir('ingest-frames');
+  [nats, go2rtc] = await Promise.all([startNatsServer(), startGo2rtc({ streams: {} })]);
+  nc = await connectNats(nats.url);
+});
+
+after(async () => {
+  await worker?.child.stop({ termGraceMs: 5000 });
+  await nc?.close();
+  await Promise.all([nats?.dispose(), go2rtc?.dispose()]);
+  await removeTempDir(dir);
+});
+
+test('every decoded frame of a camera without motion detection arrives at the detect size and rate', async () => {
+  const fps = 5;
+  const config = writeIngestConfig(
+    dir,
+    { natsUrl: nats.url, go2rtcApiUrl: go2rtc.apiUrl, go2rtcRtspPort: go2rtc.rtspPort },
+    {
+      cameras: {
+        lobby: {
+          source: loopingFileSource(resolveFfmpegPath(), assetPath('media/person-walk.mp4')),
+          detect: { width: 640, height: 360, fps },
+          motion: { enabled: false },
+        },
+      },
+    },
+  );
+  const recording = recordFrames(nc, 'shiriki.frames.lobby');
+  worker = await spawnIngestWorker(config, join(dir, 'worker.log'));
+  const { frames } = recording;
+  await waitFor(() => frames.length > 0, { what: 'the first frame', timeoutMs: 30_000 }).catch((error: unknown) => {
+    throw new Error(`no frame; worker log:\n${logTail(worker?.logFile)}`, { cause: error });
+  });
+  // Let the first seconds of start-up pass, then measure a clean 10 s window.
+  await new Promise((resolve) => setTimeout(resolve, 2000));
+  const from = frames.length;
+  const startedAt = Date.now();
+  await new Promise((resolve) => setTimeout(resolve, 10_000));
+  const window = frames.slice(from);
+  const seconds = (Date.now() - startedAt) / 1000;
+  recording.stop();
+
+  const rate = window.length / seconds;
+  assert.ok(Math.abs(rate - fps) <= fps * 0.1, `measured ${rate.toFixed(2)} fps over ${seconds.toFixed(1)} s`);
+  for (const { frame } of frames) {
+    assert.equal(frame.width, 640);
+    assert.equal(frame.height, 360);
+    assert.equal(frame.pixelFormat, 'yuv420p');
+    assert.equal(frame.camera, 'lobby');
+  }
+  for (let i = 1; i < frames.length; i++) {
+    const previous = frames[i - 1]!.frame;
+    const current = frames[i]!.frame;
+    assert.ok(current.sequence > previous.sequence, `sequence ${current.sequence} after ${previous.sequence}`);
+    assert.equal(current.producerEpoch, previous.producerEpoch);
+  }
+  // With motion off nothing is held back: the sequence has no gaps.
+  const first = frames[0]!.frame.sequence;
+  const last = frames.at(-1)!.frame.sequence;
+  assert.equal(last - first + 1, frames.length, 'frames were skipped');
+});
+

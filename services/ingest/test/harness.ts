@@ -1,0 +1,132 @@
+import { execFileSync } from 'node:child_process';
+import { createWriteStream, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { connect } from '@nats-io/transport-node';
+import type { NatsConnection } from '@nats-io/nats-core';
+import { decodeFrame, type Frame } from '@shiriki/bus';
+import { resolveFfmpegPath, spawnChild, type ManagedChild } from '@shiriki/process';
+import { repoRoot } from '@shiriki/testing';
+
+/** What the ingest config of a test needs to know about the servers it runs against. */
+export interface ConfigServers {
+  natsUrl: string;
+  go2rtcApiUrl: string;
+  go2rtcRtspPort: number;
+}
+
+export interface TestCamera {
+  /** go2rtc source(s), registered by ingest at start. */
+  source: string | string[];
+  detect?: { width?: number; height?: number; fps?: number };
+  motion?: Record<string, unknown>;
+}
+
+export interface TestConfigOptions {
+  cameras: Record<string, TestCamera>;
+  ingest?: Record<string, unknown>;
+  prefix?: string;
+}
+
+/** Fast leases and restarts so failover and backoff show within a test's time. */
+export const TEST_INGEST = {
+  lease_ttl_s: 4,
+  heartbeat_s: 1,
+  stall_timeout_s: 10,
+  restart_backoff: { initial_ms: 500, max_ms: 8000 },
+};
+
+/** Writes an ingest config (JSON is valid YAML) into `dir` and returns its path. */
+export function writeIngestConfig(dir: string, servers: ConfigServers, options: TestConfigOptions): string {
+  const config = {
+    nats: { servers: [servers.natsUrl], subject_prefix: options.prefix ?? 'shiriki' },
+    go2rtc: {
+      api_url: servers.go2rtcApiUrl,
+      rtsp_url: `rtsp://127.0.0.1:${servers.go2rtcRtspPort}`,
+      register_streams: true,
+    },
+    detect: { width: 640, height: 360, fps: 5 },
+    storage: { type: 'local', local: { path: join(dir, 'store') } },
+    ingest: { ...TEST_INGEST, ...options.ingest },
+    telemetry: { log_level: 'info', metrics_port: 0 },
+    cameras: options.cameras,
+  };
+  const path = join(dir, `ingest-${Math.random().toString(36).slice(2, 8)}.yaml`);
+  writeFileSync(path, JSON.stringify(config, null, 2));
+  return path;
+}
+
+export interface WorkerProcess {
+  readonly child: ManagedChild;
+  readonly pid: number;
+  readonly logFile: string;
+}
+
+/** Runs the ingest service as its own process, the way it is deployed; its log goes to `logFile`. */
+export async function spawnIngestWorker(configPath: string, logFile: string): Promise<WorkerProcess> {
+  const root = repoRoot();
+  const child = await spawnChild(
+    process.execPath,
+    ['--conditions=shiriki-source', '--import', 'tsx', join(root, 'services/ingest/src/main.ts'), '--config', configPath],
+    {
+      name: 'ingest-worker',
+      cwd: root,
+      env: { ...process.env, SHIRIKI_METRICS_PORT: '0', NODE_OPTIONS: '' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+  const log = createWriteStream(logFile, { flags: 'a' });
+  child.process.stdout?.pipe(log);
+  child.process.stderr?.pipe(log);
+  return { child, pid: child.pid, logFile };
+}
+
+export interface ReceivedFrame {
+  frame: Omit<Frame, 'data'>;
+  at: number;
+}
+
+/** Records every frame header published on `subject` (data dropped to keep memory flat). */
+export function recordFrames(nc: NatsConnection, subject: string): { frames: ReceivedFrame[]; stop(): void } {
+  const frames: ReceivedFrame[] = [];
+  const sub = nc.subscribe(subject, {
+    callback: (error, msg) => {
+      if (error) return;
+      const { data: _data, ...frame } = decodeFrame(msg.data);
+      frames.push({ frame, at: Date.now() });
+    },
+  });
+  return { frames, stop: () => sub.unsubscribe() };
+}
+
+export async function connectNats(url: string): Promise<NatsConnection> {
+  return connect({ servers: url, name: 'ingest-test' });
+}
+
+/** An `exec:` go2rtc source: ffmpeg with `args` publishing RTSP to go2rtc's `{output}`. */
+export function execSource(args: readonly string[], ffmpegPath = resolveFfmpegPath()): string {
+  for (const arg of args) {
+    if (/\s/.test(arg)) throw new RangeError(`exec: arguments must not hold whitespace: ${arg}`);
+  }
+  return `exec:${[ffmpegPath, '-hide_banner', '-v', 'error', ...args, '-rtsp_transport', 'tcp'].join(' ')} -f rtsp {output}`;
+}
+
+/** Extracts the frame at `seconds` of `clip` as a PNG into `file`. */
+export function extractStill(clip: string, seconds: number, file: string): void {
+  execFileSync(resolveFfmpegPath(), ['-v', 'error', '-y', '-ss', String(seconds), '-i', clip, '-frames:v', '1', file]);
+}
+
+/** A still image looped forever in real time and encoded to H.264 (a static scene). */
+export function stillImageSource(image: string, fps = 10): string {
+  return execSource([
+    ...['-re', '-loop', '1', '-framerate', String(fps), '-i', image],
+    ...['-c:v', 'libx264', '-preset', 'ultrafast', '-tune', 'zerolatency', '-pix_fmt', 'yuv420p', '-g', String(fps)],
+  ]);
+}
+
+export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** The last lines of a log file, for failure messages. */
+export function logTail(file: string | undefined, lines = 40): string {
+  if (file === undefined || !existsSync(file)) return '';
+  return readFileSync(file, 'utf8').trimEnd().split('\n').slice(-lines).join('\n');
+}
