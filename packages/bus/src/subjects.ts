@@ -68,6 +68,8 @@ export interface Subjects {
   snapshots(camera: string): string;
   clips(camera: string): string;
   status(service: string, instance: string): string;
+  /** `<p>.status.camera.<camera>`: the `CameraStatus` of one camera. */
+  cameraStatus(camera: string): string;
   /** `<p>.frames.>` */
   readonly framesAll: string;
   readonly motionAll: string;
@@ -86,6 +88,8 @@ export interface Subjects {
   readonly snapshotsAll: string;
   readonly clipsAll: string;
   readonly statusAll: string;
+  /** `<p>.status.camera.*`: the status of every camera. */
+  readonly cameraStatusAll: string;
   /** JetStream stream names, derived from the prefix so two deployments can share an account. */
   readonly streams: StreamNames;
   /** KV bucket names, derived from the prefix. */
@@ -123,6 +127,8 @@ export function createSubjects(prefix: string = DEFAULT_SUBJECT_PREFIX): Subject
     snapshotsAll: at('snapshots', '>'),
     clipsAll: at('clips', '>'),
     statusAll: at('status', '>'),
+    cameraStatus: (camera: string) => at('status', 'camera', cameraToken(camera)),
+    cameraStatusAll: at('status', 'camera', '*'),
     streams: Object.freeze({
       frames: `${nameBase.toUpperCase()}_FRAMES`,
       events: `${nameBase.toUpperCase()}_EVENTS`,

@@ -1,16 +1,19 @@
+import { REDACTED, redactUrlCredentials } from '@shiriki/telemetry';
 import type { ShirikiConfig } from './types.js';
 
-export const REDACTED = '***';
+export { REDACTED };
 
 /** Options whose whole value is a secret. */
 const SECRET_KEYS = new Set(['password', 'token', 'nkey_seed', 'secret_key']);
 
-const URL_PASSWORD = /([a-z][a-z0-9+.-]*:\/\/[^/\s:@]*):[^/\s]*@/gi;
 const QUERY_SECRET = /([?&#](?:password|passwd|pass|pwd|token|secret|api_key|apikey)=)[^&#\s]*/gi;
 
-/** Masks passwords in URLs (`rtsp://user:***@host`) and secret query parameters (`?password=***`) in any text. */
+/**
+ * Masks passwords in URLs (`rtsp://user:***@host`, by `redactUrlCredentials`) and, as camera sources carry
+ * them there too, secret query parameters (`?password=***`) in any text.
+ */
 export function redactSecretsInText(text: string): string {
-  return text.replace(URL_PASSWORD, `$1:${REDACTED}@`).replace(QUERY_SECRET, `$1${REDACTED}`);
+  return redactUrlCredentials(text).replace(QUERY_SECRET, `$1${REDACTED}`);
 }
 
 /**

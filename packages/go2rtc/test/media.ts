@@ -1,7 +1,7 @@
 import { resolveFfmpegPath, spawnChild } from '@shiriki/process';
 import { assetPath } from '@shiriki/testing';
 
-/** 768x432 H264, 10 fps; the harness serves it looping as stream `person-walk`. */
+/** 768x432 H264, 10 fps. */
 export const PERSON_WALK = assetPath('media/person-walk.mp4');
 
 /** An RTSP client that reads a go2rtc stream until stopped, so go2rtc keeps the producer connected. */

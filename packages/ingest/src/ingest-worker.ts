@@ -160,7 +160,7 @@ export class IngestWorker {
   private publishStatus(status: CameraStatus): void {
     const { bus, subjects, logger } = this.options;
     const bytes = encodeJson(CameraStatusSchema, status);
-    bus.nc.publish(subjects.status('camera', status.camera), bytes);
+    bus.nc.publish(subjects.cameraStatus(status.camera), bytes);
     this.statusKv?.put(status.camera, bytes).catch((error: unknown) => {
       logger.debug({ err: error, camera: status.camera }, 'camera status not stored');
     });

@@ -10,7 +10,8 @@ const HIGH_PERCENTILE = 0.96;
 export class ContrastStretcher {
   /** Histogram of the current analysis image; the caller fills it before {@link update}. */
   readonly histogram = new Uint32Array(256);
-  private readonly lut = new Uint8Array(256);
+  /** The current mapping: `table[luma]` is the stretched value. */
+  readonly table = new Uint8Array(256);
   private readonly lows: Uint8Array;
   private readonly highs: Uint8Array;
   private filled = 0;
@@ -35,7 +36,7 @@ export class ContrastStretcher {
     this.next = 0;
     this.low = 0;
     this.high = 255;
-    for (let v = 0; v < 256; v++) this.lut[v] = v;
+    for (let v = 0; v < 256; v++) this.table[v] = v;
   }
 
   /** Adds the percentiles of {@link histogram} (over `pixelCount` pixels) to the history and rebuilds the table. */
@@ -52,8 +53,8 @@ export class ContrastStretcher {
 
   /** `target[i] = table[source[i]] & mask[i]`; mask bytes are 0 (masked) or 255. */
   apply(source: Uint8Array, target: Uint8Array, mask: Uint8Array): void {
-    const lut = this.lut;
-    for (let i = 0; i < source.length; i++) target[i] = lut[source[i]!]! & mask[i]!;
+    const table = this.table;
+    for (let i = 0; i < source.length; i++) target[i] = table[source[i]!]! & mask[i]!;
   }
 
   private percentile(pixelCount: number, fraction: number): number {
@@ -85,7 +86,7 @@ export class ContrastStretcher {
     const gain = 255 / (high - low);
     for (let v = 0; v < 256; v++) {
       const stretched = (v - low) * gain;
-      this.lut[v] = stretched <= 0 ? 0 : stretched >= 255 ? 255 : Math.round(stretched);
+      this.table[v] = stretched <= 0 ? 0 : stretched >= 255 ? 255 : Math.round(stretched);
     }
   }
 }

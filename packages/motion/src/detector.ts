@@ -1,5 +1,5 @@
 import { RunningBackground } from './background.js';
-import { blur3x3 } from './blur.js';
+import { StretchBlur } from './blur.js';
 import { mergeOverlappingBoxes, type MotionBox } from './boxes.js';
 import { ContrastStretcher } from './contrast.js';
 import { Dilator } from './dilate.js';
@@ -40,10 +40,9 @@ export class MotionDetector {
   private readonly regions: RegionFinder;
   private readonly mask: Uint8Array;
   private readonly unmaskedPixels: number;
+  private readonly smoother: StretchBlur;
   private readonly small: Uint8Array;
-  private readonly stretched: Uint8Array;
   private readonly blurred: Uint8Array;
-  private readonly blurScratch: Uint16Array;
   private readonly core: Uint8Array;
   private readonly grown: Uint8Array;
 
@@ -72,10 +71,9 @@ export class MotionDetector {
     this.regions = new RegionFinder(this.analysisWidth, this.analysisHeight);
     this.mask = rasteriseMask(this.options.mask, this.analysisWidth, this.analysisHeight);
     this.unmaskedPixels = this.mask.reduce((count, value) => count + (value ? 1 : 0), 0);
+    this.smoother = new StretchBlur(this.analysisWidth, this.analysisHeight);
     this.small = new Uint8Array(pixels);
-    this.stretched = new Uint8Array(pixels);
     this.blurred = new Uint8Array(pixels);
-    this.blurScratch = new Uint16Array(pixels);
     this.core = new Uint8Array(pixels);
     this.grown = new Uint8Array(pixels);
   }
@@ -100,14 +98,23 @@ export class MotionDetector {
       options.improveContrast ? this.stretcher.histogram : undefined,
     );
     if (options.improveContrast) this.stretcher.update(this.small.length);
-    this.prepare();
 
     if (!this.seeded) {
+      this.prepare();
       this.rebaseline();
       return { boxes: [], changedFraction: 0, calibrating: true, lightning: false };
     }
 
-    background.compare(this.blurred, options.threshold, this.mask, this.core);
+    // Prepare the frame and compare it with the background in one pass.
+    this.smoother.run(
+      this.small,
+      this.stretcher.table,
+      this.mask,
+      this.blurred,
+      background.mean,
+      options.threshold,
+      this.core,
+    );
     const changed = this.dilator.dilate(this.core, this.grown, this.mask);
     const changedFraction = this.unmaskedPixels > 0 ? changed / this.unmaskedPixels : 0;
 
@@ -146,8 +153,7 @@ export class MotionDetector {
 
   /** Stretch (with the mask folded in) and blur `small` into `blurred`. */
   private prepare(): void {
-    this.stretcher.apply(this.small, this.stretched, this.mask);
-    blur3x3(this.stretched, this.blurred, this.blurScratch, this.analysisWidth, this.analysisHeight);
+    this.smoother.run(this.small, this.stretcher.table, this.mask, this.blurred);
   }
 
   /** Makes the current prepared frame the background and restarts calibration. */

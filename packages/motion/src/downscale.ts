@@ -6,20 +6,22 @@ const EVEN_BYTES = 0x00ff00ff;
  * Area-average downscaling of an 8-bit plane. Each output pixel averages a whole-pixel block of the source;
  * block edges are computed once, so a frame costs one read of every source byte and no allocation.
  *
- * When the plane is 4-byte aligned and its width a multiple of 4, rows are summed four bytes per load:
- * even and odd bytes of each 32-bit word go to two accumulators with two 16-bit lanes each.
+ * For each output row the covered source rows are summed per column into running (prefix) sums along the row,
+ * so an output pixel is the difference of two prefix sums, however many columns its block spans. When the
+ * plane is 4-byte aligned and its width a multiple of 4, the rows are summed four bytes per load: even and odd
+ * bytes of each 32-bit word go to two accumulators with two 16-bit lanes each.
  */
 export class AreaDownscaler {
   /** Source column where output column `x` starts; entry `width` is the source width. */
   readonly columnEdges: Int32Array;
   /** Source row where output row `y` starts; entry `height` is the source height. */
   readonly rowEdges: Int32Array;
-  private readonly columnSums: Uint32Array;
-  private readonly evenLanes: Uint32Array;
-  private readonly oddLanes: Uint32Array;
+  /** `columnPrefix[c]`: sum over the current block of rows of source columns [0, c). Doubles never overflow. */
+  private readonly columnPrefix: Float64Array;
   private readonly inverseColumnCounts: Float64Array;
   private readonly packable: boolean;
-  private wordsCache: { source: Uint8Array; words: Uint32Array } | undefined;
+  /** 32-bit view of the last packed source's whole buffer: frames cut from one buffer share it. */
+  private words: Uint32Array | undefined;
 
   constructor(
     readonly sourceWidth: number,
@@ -32,9 +34,7 @@ export class AreaDownscaler {
     }
     this.columnEdges = edges(sourceWidth, width);
     this.rowEdges = edges(sourceHeight, height);
-    this.columnSums = new Uint32Array(sourceWidth);
-    this.evenLanes = new Uint32Array(sourceWidth >> 2);
-    this.oddLanes = new Uint32Array(sourceWidth >> 2);
+    this.columnPrefix = new Float64Array(sourceWidth + 1);
     this.inverseColumnCounts = new Float64Array(width);
     for (let x = 0; x < width; x++) {
       this.inverseColumnCounts[x] = 1 / (this.columnEdges[x + 1]! - this.columnEdges[x]!);
@@ -47,26 +47,26 @@ export class AreaDownscaler {
    * counts the output values into `histogram` (256 bins, cleared first).
    */
   downscale(source: Uint8Array, target: Uint8Array, histogram?: Uint32Array): void {
-    const { width, height, columnSums, columnEdges, rowEdges, inverseColumnCounts } = this;
+    const { width, height, sourceWidth, columnPrefix, columnEdges, rowEdges, inverseColumnCounts } = this;
     const words = this.wordsOf(source);
-    histogram?.fill(0);
+    const wordOffset = source.byteOffset >> 2;
     for (let y = 0; y < height; y++) {
       const firstRow = rowEdges[y]!;
-      const endRow = rowEdges[y + 1]!;
-      if (words) this.sumRowsPacked(words, firstRow, endRow);
-      else this.sumRows(source, firstRow, endRow);
-      const inverseRows = 1 / (endRow - firstRow);
+      const rows = rowEdges[y + 1]! - firstRow;
+      if (words) sumRowsPacked(words, wordOffset + firstRow * (sourceWidth >> 2), rows, columnPrefix);
+      else sumRows(source, firstRow * sourceWidth, rows, columnPrefix);
+      const inverseRows = 1 / rows;
       const outOffset = y * width;
-      let c = 0;
+      let start = columnPrefix[0]!;
       for (let x = 0; x < width; x++) {
-        const end = columnEdges[x + 1]!;
-        let sum = 0;
-        for (; c < end; c++) sum += columnSums[c]!;
-        const value = (sum * inverseColumnCounts[x]! * inverseRows + 0.5) | 0;
-        target[outOffset + x] = value;
-        if (histogram) histogram[value]!++;
+        const end = columnPrefix[columnEdges[x + 1]!]!;
+        target[outOffset + x] = ((end - start) * inverseColumnCounts[x]! * inverseRows + 0.5) | 0;
+        start = end;
       }
     }
+    // A separate pass: counting inside the loop above costs twice as much (runs of equal values serialise
+    // the increments of one bin).
+    if (histogram) countValues(target, width * height, histogram);
   }
 
   /** Full-frame columns [start, end) covered by analysis columns [x1, x2). */
@@ -79,58 +79,84 @@ export class AreaDownscaler {
     return [this.rowEdges[y1]!, this.rowEdges[y2]!];
   }
 
-  /** Per-column sums of source rows [firstRow, endRow) into `columnSums`, a byte at a time. */
-  private sumRows(source: Uint8Array, firstRow: number, endRow: number): void {
-    const { sourceWidth, columnSums } = this;
-    let offset = firstRow * sourceWidth;
-    for (let c = 0; c < sourceWidth; c++) columnSums[c] = source[offset + c]!;
-    for (let row = firstRow + 1; row < endRow; row++) {
-      offset += sourceWidth;
-      for (let c = 0; c < sourceWidth; c++) columnSums[c]! += source[offset + c]!;
-    }
-  }
-
-  /** Same as {@link sumRows}, four bytes per load. */
-  private sumRowsPacked(words: Uint32Array, firstRow: number, endRow: number): void {
-    const { evenLanes, oddLanes, columnSums } = this;
-    const rowWords = evenLanes.length;
-    let offset = firstRow * rowWords;
-    for (let k = 0; k < rowWords; k++) {
-      const word = words[offset + k]!;
-      evenLanes[k] = word & EVEN_BYTES;
-      oddLanes[k] = (word >>> 8) & EVEN_BYTES;
-    }
-    for (let row = firstRow + 1; row < endRow; row++) {
-      offset += rowWords;
-      for (let k = 0; k < rowWords; k++) {
-        const word = words[offset + k]!;
-        evenLanes[k]! += word & EVEN_BYTES;
-        oddLanes[k]! += (word >>> 8) & EVEN_BYTES;
-      }
-    }
-    for (let k = 0, c = 0; k < rowWords; k++, c += 4) {
-      const even = evenLanes[k]!;
-      const odd = oddLanes[k]!;
-      columnSums[c] = even & 0xffff;
-      columnSums[c + 1] = odd & 0xffff;
-      columnSums[c + 2] = even >>> 16;
-      columnSums[c + 3] = odd >>> 16;
-    }
-  }
-
-  /** A 32-bit view of `source` when the packed path applies (little-endian, aligned), cached per plane. */
+  /** A 32-bit view of `source`'s buffer when the packed path applies (little-endian, aligned). */
   private wordsOf(source: Uint8Array): Uint32Array | undefined {
     if (!this.packable || !LITTLE_ENDIAN || source.byteOffset % 4 !== 0) return undefined;
-    if (this.wordsCache?.source !== source) {
-      const words = new Uint32Array(
-        source.buffer,
-        source.byteOffset,
-        (this.sourceWidth * this.sourceHeight) >> 2,
-      );
-      this.wordsCache = { source, words };
+    if (this.words?.buffer !== source.buffer) {
+      this.words = new Uint32Array(source.buffer, 0, source.buffer.byteLength >> 2);
     }
-    return this.wordsCache.words;
+    return this.words;
   }
+}
+
+/** Prefix sums along the row of the per-column sums of `rows` source rows starting at byte `offset`. */
+function sumRows(source: Uint8Array, offset: number, rows: number, prefix: Float64Array): void {
+  const stride = prefix.length - 1;
+  let running = 0;
+  for (let c = 0; c < stride; c++) {
+    let column = 0;
+    for (let r = 0, i = offset + c; r < rows; r++, i += stride) column += source[i]!;
+    running += column;
+    prefix[c + 1] = running;
+  }
+}
+
+/**
+ * Same as {@link sumRows} from a 32-bit view, four bytes per load; `offset` counts words. Blocks of three or
+ * four rows (640x360 to 100 rows) have an unrolled loop, which halves the cost of the generic one.
+ */
+function sumRowsPacked(words: Uint32Array, offset: number, rows: number, prefix: Float64Array): void {
+  const rowWords = (prefix.length - 1) >> 2;
+  const end = offset + rowWords;
+  let running = 0;
+  let c = 0;
+  if (rows === 3 || rows === 4) {
+    const fourth = rows === 4;
+    for (let i = offset; i < end; i++, c += 4) {
+      const a = words[i]!;
+      const b = words[i + rowWords]!;
+      const d = words[i + 2 * rowWords]!;
+      let even = (a & EVEN_BYTES) + (b & EVEN_BYTES) + (d & EVEN_BYTES);
+      let odd = ((a >>> 8) & EVEN_BYTES) + ((b >>> 8) & EVEN_BYTES) + ((d >>> 8) & EVEN_BYTES);
+      if (fourth) {
+        const e = words[i + 3 * rowWords]!;
+        even += e & EVEN_BYTES;
+        odd += (e >>> 8) & EVEN_BYTES;
+      }
+      running += even & 0xffff;
+      prefix[c + 1] = running;
+      running += odd & 0xffff;
+      prefix[c + 2] = running;
+      running += even >>> 16;
+      prefix[c + 3] = running;
+      running += odd >>> 16;
+      prefix[c + 4] = running;
+    }
+    return;
+  }
+  for (let k = offset; k < end; k++, c += 4) {
+    let even = 0;
+    let odd = 0;
+    for (let r = 0, i = k; r < rows; r++, i += rowWords) {
+      const word = words[i]!;
+      even += word & EVEN_BYTES;
+      odd += (word >>> 8) & EVEN_BYTES;
+    }
+    running += even & 0xffff;
+    prefix[c + 1] = running;
+    running += odd & 0xffff;
+    prefix[c + 2] = running;
+    running += even >>> 16;
+    prefix[c + 3] = running;
+    running += odd >>> 16;
+    prefix[c + 4] = running;
+  }
+}
+
+/** `histogram[v]` = how many of the first `count` values of `values` equal v. */
+function countValues(values: Uint8Array, count: number, histogram: Uint32Array): void {
+  histogram.fill(0);
+  for (let i = 0; i < count; i++) histogram[values[i]!]!++;
 }
 
 const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;

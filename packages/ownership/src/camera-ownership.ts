@@ -54,6 +54,8 @@ export type OwnershipState = 'idle' | 'running' | 'stopping' | 'stopped';
  */
 export class CameraOwnership {
   private readonly held = new Map<string, HeldLease>();
+  /** Workers whose key the watch has seen alive. */
+  private readonly knownWorkers = new Set<string>();
   private cameras: string[];
   private timer: NodeJS.Timeout | undefined;
   private watcher: QueuedIterator<KvWatchEntry> | undefined;
@@ -115,11 +117,28 @@ export class CameraOwnership {
     try {
       for await (const entry of watcher) {
         // A lease freed or a worker gone or arrived: act now rather than at the next heartbeat.
-        if (entry.isUpdate && (entry.operation !== 'PUT' || entry.key.startsWith('worker.'))) void this.tick();
+        if (this.isNews(entry)) void this.tick();
       }
     } catch (error) {
       this.options.logger.warn({ err: error }, 'lease watch ended');
     }
+  }
+
+  /**
+   * Whether a watched change can alter what this worker should hold. Heartbeats (a known worker writing its
+   * key again, this worker's own writes, lease renewals) are not news: reacting to them made every round
+   * trigger the next one, an endless storm of KV writes that starved the heartbeat itself.
+   */
+  private isNews(entry: KvWatchEntry): boolean {
+    if (entry.key.startsWith('worker.')) {
+      const id = entry.key.slice('worker.'.length);
+      const alive = entry.operation === 'PUT';
+      const known = this.knownWorkers.has(id);
+      if (alive) this.knownWorkers.add(id);
+      else this.knownWorkers.delete(id);
+      return entry.isUpdate && id !== this.options.workerId && alive !== known;
+    }
+    return entry.isUpdate && entry.operation !== 'PUT';
   }
 
   /** One round: renew, recompute the plan, release what belongs elsewhere, take what is ours. Serialised. */

@@ -24,7 +24,9 @@ let worker: WorkerProcess | undefined;
 
 before(async () => {
   dir = makeTempDir('ingest-frames');
-  [nats, go2rtc] = await Promise.all([startNatsServer(), startGo2rtc({ streams: {} })]);
+  [nats, go2rtc] = await Promise.all([startNatsServer(), startGo2rtc({
+      streams: { lobby: loopingFileSource(resolveFfmpegPath(), assetPath('media/person-walk.mp4')) },
+    })]);
   nc = await connectNats(nats.url);
 });
 
@@ -43,7 +45,6 @@ test('every decoded frame of a camera without motion detection arrives at the de
     {
       cameras: {
         lobby: {
-          source: loopingFileSource(resolveFfmpegPath(), assetPath('media/person-walk.mp4')),
           detect: { width: 640, height: 360, fps },
           motion: { enabled: false },
         },

@@ -15,8 +15,12 @@ export interface ConfigServers {
 }
 
 export interface TestCamera {
-  /** go2rtc source(s), registered by ingest at start. */
-  source: string | string[];
+  /**
+   * The camera's go2rtc source. go2rtc refuses `exec:` sources through its API ("source from insecure
+   * producer"), so tests configure their streams in go2rtc itself and ingest does not register them;
+   * the default is a placeholder the schema accepts.
+   */
+  source?: string | string[];
   detect?: { width?: number; height?: number; fps?: number };
   motion?: Record<string, unknown>;
 }
@@ -25,6 +29,8 @@ export interface TestConfigOptions {
   cameras: Record<string, TestCamera>;
   ingest?: Record<string, unknown>;
   prefix?: string;
+  /** Let ingest add its cameras to go2rtc (only non-`exec:` sources). Default false. */
+  registerStreams?: boolean;
 }
 
 /** Fast leases and restarts so failover and backoff show within a test's time. */
@@ -42,13 +48,18 @@ export function writeIngestConfig(dir: string, servers: ConfigServers, options: 
     go2rtc: {
       api_url: servers.go2rtcApiUrl,
       rtsp_url: `rtsp://127.0.0.1:${servers.go2rtcRtspPort}`,
-      register_streams: true,
+      register_streams: options.registerStreams ?? false,
     },
     detect: { width: 640, height: 360, fps: 5 },
     storage: { type: 'local', local: { path: join(dir, 'store') } },
     ingest: { ...TEST_INGEST, ...options.ingest },
     telemetry: { log_level: 'info', metrics_port: 0 },
-    cameras: options.cameras,
+    cameras: Object.fromEntries(
+      Object.entries(options.cameras).map(([name, camera]) => [
+        name,
+        { ...camera, source: camera.source ?? `rtsp://127.0.0.1:${servers.go2rtcRtspPort}/${name}` },
+      ]),
+    ),
   };
   const path = join(dir, `ingest-${Math.random().toString(36).slice(2, 8)}.yaml`);
   writeFileSync(path, JSON.stringify(config, null, 2));
@@ -129,4 +140,15 @@ export const sleep = (ms: number): Promise<void> => new Promise((resolve) => set
 export function logTail(file: string | undefined, lines = 40): string {
   if (file === undefined || !existsSync(file)) return '';
   return readFileSync(file, 'utf8').trimEnd().split('\n').slice(-lines).join('\n');
+}
+
+/** The worker's "camera lease acquired" log lines: which camera, under which epoch, when. */
+export function acquisitions(logFile: string): { camera: string; epoch: number; at: number }[] {
+  const found: { camera: string; epoch: number; at: number }[] = [];
+  for (const line of readFileSync(logFile, 'utf8').split('\n')) {
+    if (!line.includes('camera lease acquired')) continue;
+    const entry = JSON.parse(line) as { camera: string; epoch: number; time: string };
+    found.push({ camera: entry.camera, epoch: entry.epoch, at: Date.parse(entry.time) });
+  }
+  return found;
 }

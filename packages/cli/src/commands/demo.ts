@@ -42,7 +42,7 @@ export async function runDemo(options: DemoOptions): Promise<void> {
   const nats = await startNatsServer({ jetstream: true });
   const go2rtc = await startGo2rtc();
   const minio = await startMinio();
-  console.log(`nats:   ${nats.url}\ngo2rtc: ${go2rtc.apiUrl} (rtsp ${go2rtc.rtspUrl('<camera>')})\nminio:  ${minio.url}`);
+  console.log(`nats:   ${nats.url}\ngo2rtc: ${go2rtc.apiUrl} (rtsp rtsp://127.0.0.1:${go2rtc.rtspPort}/<camera>)\nminio:  ${minio.url}`);
   const workDir = await mkdtemp(join(tmpdir(), 'shiriki-demo-'));
   const configPath = join(workDir, 'shiriki.yaml');
   const streams = defaultGo2rtcStreams();
@@ -85,7 +85,7 @@ export async function runDemo(options: DemoOptions): Promise<void> {
   const statuses = new Map<string, CameraStatus>();
   subscribeJson(bus.nc, subjects.motionAll, MotionAlertSchema, (m) => console.log(formatMotion(m)), { logger });
   subscribeJson(bus.nc, subjects.alertsAll, AlertSchema, (a) => console.log(formatAlert(a)), { logger });
-  subscribeJson(bus.nc, subjects.status('camera', '*'), CameraStatusSchema, (s) => void statuses.set(s.camera, s), {
+  subscribeJson(bus.nc, subjects.cameraStatusAll, CameraStatusSchema, (s) => void statuses.set(s.camera, s), {
     logger,
   });
   const report = setInterval(() => {

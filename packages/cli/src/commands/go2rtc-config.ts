@@ -1,4 +1,5 @@
 import { writeFile } from 'node:fs/promises';
+import { relative } from 'node:path';
 import { loadConfig, resolveConfigPath } from '@shiriki/config';
 import { renderGo2rtcConfig } from '@shiriki/go2rtc';
 import { configArgv } from './config.js';
@@ -9,9 +10,8 @@ import { configArgv } from './config.js';
  */
 const placeholderEnv: NodeJS.ProcessEnv = new Proxy({}, { get: (_, name) => `\${${String(name)}}` });
 
-/** `shiriki go2rtc config`: go2rtc.yaml with one stream per enabled camera. */
-export async function writeGo2rtcConfig(configOption: string | undefined, output: string | undefined): Promise<void> {
-  const path = resolveConfigPath(configArgv(configOption), process.env);
+/** go2rtc.yaml text for the enabled cameras of the config file at `path`. */
+export async function renderGo2rtcYaml(path: string): Promise<{ yaml: string; streams: number }> {
   const config = await loadConfig(path, { env: placeholderEnv });
   const cameras = Object.fromEntries(
     Object.values(config.cameras)
@@ -22,11 +22,18 @@ export async function writeGo2rtcConfig(configOption: string | undefined, output
     cameras,
     api: { listen: `:${new URL(config.go2rtc.api_url).port || '1984'}` },
     rtsp: { listen: `:${new URL(config.go2rtc.rtsp_url).port || '8554'}` },
-    generatedFrom: path,
+    generatedFrom: relative(process.cwd(), path) || path,
   });
+  return { yaml, streams: Object.keys(cameras).length };
+}
+
+/** `shiriki go2rtc config`: go2rtc.yaml with one stream per enabled camera. */
+export async function writeGo2rtcConfig(configOption: string | undefined, output: string | undefined): Promise<void> {
+  const path = resolveConfigPath(configArgv(configOption), process.env);
+  const { yaml, streams } = await renderGo2rtcYaml(path);
   if (output === undefined || output === '-') process.stdout.write(yaml);
   else {
     await writeFile(output, yaml, { mode: 0o600 });
-    console.log(`wrote ${output} (${Object.keys(cameras).length} streams)`);
+    console.log(`wrote ${output} (${streams} streams)`);
   }
 }

@@ -1,0 +1,12 @@
+import { connect } from '@nats-io/transport-node';
+import { startNatsServer } from '@shiriki/testing';
+import { openLeaseBucket } from '../src/index.js';
+const nats = await startNatsServer();
+const nc = await connect({ servers: nats.url });
+const kv = await openLeaseBucket(nc, { bucket: 'x', ttlMs: 4000 });
+const w = await kv.watch({ key: 'a.*' });
+const t0 = Date.now();
+await kv.put('a.b', 'v');
+(async () => { for await (const e of w) console.log(Date.now() - t0, e.operation, e.key); })();
+await new Promise((r) => setTimeout(r, 12000));
+await nc.close(); await nats.dispose();
