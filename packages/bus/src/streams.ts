@@ -10,7 +10,11 @@ export interface DefaultStreamOptions {
   eventsMaxAgeMs?: number;
   /** How long clip-ready messages are kept. */
   clipsMaxAgeMs?: number;
-  /** Frames older than this are useless to a detector. */
+  /**
+   * Frames older than this are removed. Longer than the detector consumer's ack wait times its max
+   * deliveries, so a frame held by a worker that died is redelivered (and counted as stale or dropped)
+   * rather than silently expiring; detectors skip frames older than `detector.max_frame_age_ms` anyway.
+   */
   framesMaxAgeMs?: number;
   /** Frames kept per camera when detectors fall behind; older ones are dropped first. */
   framesMaxMsgsPerSubject?: number;
@@ -24,7 +28,7 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 export const DEFAULT_STREAM_OPTIONS = {
   eventsMaxAgeMs: 10 * DAY_MS,
   clipsMaxAgeMs: 30 * DAY_MS,
-  framesMaxAgeMs: 5_000,
+  framesMaxAgeMs: 30_000,
   framesMaxMsgsPerSubject: 10,
   framesMaxMsgSize: 8 * 1024 * 1024,
   replicas: 1,

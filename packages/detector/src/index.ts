@@ -1,1 +1,52 @@
-export {};
+// Model runtime: loading, pre-processing, regions, output adapters, NMS.
+export { ObjectDetector, InvalidFrameError, DetectorClosedError } from './model/object-detector.js';
+export type { DetectFrame, DetectOptions, DetectResult, DetectStages } from './model/object-detector.js';
+export { modelSpecFromConfig } from './model/spec.js';
+export type { ModelSpec, ModelType } from './model/spec.js';
+export { ModelLoadError, OutputShapeError } from './model/errors.js';
+export type { ModelLoadFailure } from './model/errors.js';
+export { readLabels } from './model/labels.js';
+export { Preprocessor, PAD_VALUE } from './model/preprocess.js';
+export type { InputFormat, YuvFrame } from './model/preprocess.js';
+export { motionRegions, fullFrameRegion, REGION_DEFAULTS } from './model/regions.js';
+export type { Region, MotionBox, RegionOptions } from './model/regions.js';
+export { nonMaxSuppression, iou } from './model/nms.js';
+export type { ScoredBox } from './model/nms.js';
+export { OUTPUT_ADAPTERS } from './model/adapters/index.js';
+export type {
+  OutputAdapter,
+  OutputDecoder,
+  OutputInfo,
+  AdapterContext,
+  CandidateSink,
+} from './model/adapters/types.js';
+export { sessionOptionsFor } from './model/session.js';
+// End of model runtime exports.
+
+// Detector worker: pulls frames from the shared consumer, infers, publishes detections and snapshots.
+export { DetectorWorker, DETECTOR_WORKER_DEFAULTS } from './worker/detector-worker.js';
+export type {
+  DetectorWorkerOptions,
+  DetectorWorkerState,
+  DetectorWorkerStats,
+} from './worker/detector-worker.js';
+export type {
+  DetectorFrame,
+  FrameDetectOptions,
+  FrameDetectionResult,
+  FrameDetector,
+  RegionMode,
+} from './worker/frame-detector.js';
+export {
+  FRAMES_CONSUMER_DEFAULTS,
+  framesConsumerSpec,
+  maxDeliveriesAdvisorySubject,
+} from './worker/consumer-spec.js';
+export type { FramesConsumerOptions } from './worker/consumer-spec.js';
+export { createDetectorWorkerMetrics } from './worker/metrics.js';
+export type { DetectorWorkerMetrics } from './worker/metrics.js';
+export { BusyMeter } from './worker/busy-meter.js';
+export { SnapshotEncoder, SNAPSHOT_ENCODER_DEFAULTS } from './worker/snapshot-encoder.js';
+export type { SnapshotEncoderOptions } from './worker/snapshot-encoder.js';
+export { yuv420pToRgb } from './worker/yuv-to-rgb.js';
+export { detectorWorkerSettingsFromConfig } from './worker/from-config.js';

@@ -7,10 +7,14 @@ import {
   MotionAlertSchema,
   type CameraStatus,
   type MotionAlert,
-  type MotionBox as FrameBox,
   type Subjects,
 } from '@shiriki/bus';
-import { FfmpegDecoder, type DecodedFrame, type DecoderLogger, type DecoderStateChange } from '@shiriki/media';
+import {
+  FfmpegDecoder,
+  type DecodedFrame,
+  type DecoderLogger,
+  type DecoderStateChange,
+} from '@shiriki/media';
 import {
   MotionDetector,
   MotionTracker,
@@ -185,7 +189,7 @@ export class CameraPipeline {
       pixelFormat: 'yuv420p',
       hasMotion: boxes.length > 0,
       trackingRefresh: reason !== 'motion',
-      motionBoxes: boxes as readonly FrameBox[],
+      motionBoxes: boxes,
     });
     payload.set(frame.data);
     this.options.nc.publish(this.framesSubject, message);
@@ -273,7 +277,10 @@ export class CameraPipeline {
     const reason = state === 'streaming' ? undefined : change.reason;
     if (state === this.state && reason === this.reason) return;
     const level = state === 'offline' || state === 'stalled' ? 'warn' : 'info';
-    this.options.logger[level]({ camera: this.name, state, reason, retryInMs: change.retryInMs }, 'camera state');
+    this.options.logger[level](
+      { camera: this.name, state, reason, retryInMs: change.retryInMs },
+      'camera state',
+    );
     for (const each of ['starting', 'streaming', 'stalled', 'offline'] as const) {
       this.options.metrics.cameraState.set({ camera: this.name, state: each }, each === state ? 1 : 0);
     }

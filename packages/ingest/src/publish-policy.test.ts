@@ -8,7 +8,9 @@ const frames = (fromMs: number, toMs: number, stepMs: number): number[] =>
 test('a quiet scene without objects publishes nothing', () => {
   const policy = new FramePublishPolicy();
   assert.deepEqual(
-    frames(0, 10_000, 200).map((t) => policy.decide(t, false)).filter(Boolean),
+    frames(0, 10_000, 200)
+      .map((t) => policy.decide(t, false))
+      .filter(Boolean),
     [],
   );
 });

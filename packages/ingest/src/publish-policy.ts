@@ -40,8 +40,10 @@ export class FramePublishPolicy {
     const sinceLast = atMs - this.lastPublishedAt;
     let reason: PublishReason | undefined;
     if (hasMotion) reason = 'motion';
-    else if (atMs <= this.objectsUntil && sinceLast >= this.options.trackedFrameIntervalMs) reason = 'tracking';
-    else if (this.options.idleFrameIntervalMs > 0 && sinceLast >= this.options.idleFrameIntervalMs) reason = 'idle';
+    else if (atMs <= this.objectsUntil && sinceLast >= this.options.trackedFrameIntervalMs)
+      reason = 'tracking';
+    else if (this.options.idleFrameIntervalMs > 0 && sinceLast >= this.options.idleFrameIntervalMs)
+      reason = 'idle';
     if (reason !== undefined) this.lastPublishedAt = atMs;
     return reason;
   }

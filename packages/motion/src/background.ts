@@ -1,4 +1,7 @@
-/** Running-average background of the analysis image, kept in floating point so small weights still move it. */
+/**
+ * Running-average background of the analysis image, kept in floating point so small weights still move it.
+ * Frames are compared with it by `StretchBlur.run` (blur.ts), in the same pass that prepares them.
+ */
 export class RunningBackground {
   readonly mean: Float32Array;
 
@@ -15,17 +18,5 @@ export class RunningBackground {
   blend(frame: Uint8Array, alpha: number): void {
     const mean = this.mean;
     for (let i = 0; i < mean.length; i++) mean[i]! += (frame[i]! - mean[i]!) * alpha;
-  }
-
-  /**
-   * Marks in `changed` (1 or 0) the unmasked pixels whose luma differs from the background by more than
-   * `threshold`; mask bytes are 0 (masked) or 255.
-   */
-  compare(frame: Uint8Array, threshold: number, mask: Uint8Array, changed: Uint8Array): void {
-    const mean = this.mean;
-    for (let i = 0; i < mean.length; i++) {
-      const delta = frame[i]! - mean[i]!;
-      changed[i] = (delta > threshold || delta < -threshold ? 1 : 0) & mask[i]!;
-    }
   }
 }

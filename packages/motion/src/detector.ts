@@ -136,7 +136,9 @@ export class MotionDetector {
     const boxes =
       changed > 0
         ? mergeOverlappingBoxes(
-            this.regions.find(this.grown, this.core, options.contourArea).map((r) => this.toFrameBox(r)),
+            this.regions
+              .find(this.grown, this.core, options.contourArea, this.dilator.rowCounts)
+              .map((r) => this.toFrameBox(r)),
           )
         : [];
     this.updateBackground(boxes.length > 0);

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { blur3x3 } from './blur.js';
+import { blur3x3, StretchBlur } from './blur.js';
 import { mergeOverlappingBoxes, type MotionBox } from './boxes.js';
 import { ContrastStretcher } from './contrast.js';
 import { Dilator } from './dilate.js';
@@ -80,6 +80,40 @@ test('blur3x3 keeps flat areas, smooths a spike with the binomial kernel', () =>
   assert.equal(target[6], Math.round(100 + 100 / 16));
 });
 
+test('StretchBlur equals stretch, mask and blur3x3 run separately, and thresholds against the background', () => {
+  for (const [w, h] of [
+    [17, 9],
+    [1, 5],
+    [6, 1],
+    [2, 2],
+  ] as const) {
+    const source = randomBytes(w * h, 11 + w);
+    const stretcher = new ContrastStretcher(3, 16);
+    for (const v of source) stretcher.histogram[v]!++;
+    stretcher.update(source.length);
+    const mask = randomBytes(w * h, 5).map((v) => (v < 40 ? 0 : UNMASKED));
+    const stretched = new Uint8Array(w * h);
+    stretcher.apply(source, stretched, mask);
+    const expected = new Uint8Array(w * h);
+    blur3x3(stretched, expected, new Uint16Array(w * h), w, h);
+
+    const smoother = new StretchBlur(w, h);
+    const blurred = new Uint8Array(w * h);
+    smoother.run(source, stretcher.table, mask, blurred);
+    assert.deepEqual(blurred, expected, `${w}x${h}`);
+
+    const mean = Float32Array.from(randomBytes(w * h, 17), (v) => v + 0.25);
+    const changed = new Uint8Array(w * h).fill(7);
+    blurred.fill(0);
+    smoother.run(source, stretcher.table, mask, blurred, mean, 20, changed);
+    assert.deepEqual(blurred, expected, `${w}x${h} with threshold`);
+    changed.forEach((value, i) => {
+      const delta = Math.abs(expected[i]! - mean[i]!);
+      assert.equal(value, delta > 20 && mask[i] ? 1 : 0, `${w}x${h} pixel ${i}`);
+    });
+  }
+});
+
 test('dilation matches a brute-force square maximum for any radius, and respects the mask', () => {
   const [w, h] = [23, 11];
   const source = randomBytes(w * h, 9).map((v) => (v > 235 ? 1 : 0));
@@ -87,7 +121,8 @@ test('dilation matches a brute-force square maximum for any radius, and respects
   mask.fill(0, 0, w); // first row masked
   for (const radius of [0, 1, 2, 4, 30]) {
     const target = new Uint8Array(w * h);
-    const count = new Dilator(w, h, radius).dilate(source, target, mask);
+    const dilator = new Dilator(w, h, radius);
+    const count = dilator.dilate(source, target, mask);
     let expectedCount = 0;
     for (let y = 0; y < h; y++) {
       for (let x = 0; x < w; x++) {
@@ -104,7 +139,15 @@ test('dilation matches a brute-force square maximum for any radius, and respects
       }
     }
     assert.equal(count, expectedCount);
+    for (let y = 0; y < h; y++) {
+      const inRow = target.subarray(y * w, (y + 1) * w).reduce((a, b) => a + b, 0);
+      assert.equal(dilator.rowCounts[y], inRow, `radius ${radius} row ${y} count`);
+    }
   }
+  const empty = new Uint8Array(w * h);
+  const stale = new Uint8Array(w * h).fill(1);
+  assert.equal(new Dilator(w, h, 1).dilate(empty, stale, mask), 0);
+  assert.deepEqual(stale, empty, 'empty rows are cleared');
 });
 
 test('regions are 8-connected, measured like contourArea, boxed by their core pixels', () => {
@@ -132,6 +175,9 @@ test('regions are 8-connected, measured like contourArea, boxed by their core pi
   assert.deepEqual(grown.filter((v) => v === 1).length, 0, 'every changed pixel was visited');
   grown.forEach((v, i) => (grown[i] = v ? 1 : 0));
   assert.equal(new RegionFinder(w, rows.length).find(grown, core, 1).length, 1);
+  grown.forEach((v, i) => (grown[i] = v ? 1 : 0));
+  const rowCounts = Int32Array.from(rows, (row) => row.split('#').length - 1);
+  assert.deepEqual(new RegionFinder(w, rows.length).find(grown, core, 0, rowCounts), regions);
 });
 
 test('overlapping boxes merge transitively, separate ones stay', () => {

@@ -32,14 +32,19 @@ export class RegionFinder {
 
   /**
    * Regions of `grown` (1 = changed, consumed: set to 2 as it is visited) whose contour area is at least
-   * `minArea`. `core` (1 = changed before dilation) gives each region its tight bounding box.
+   * `minArea`. `core` (1 = changed before dilation) gives each region its tight bounding box. `rowCounts`, when
+   * given, has the number of changed pixels per row of `grown`, so rows without any are skipped.
    */
-  find(grown: Uint8Array, core: Uint8Array, minArea: number): Region[] {
+  find(grown: Uint8Array, core: Uint8Array, minArea: number, rowCounts?: Int32Array): Region[] {
+    const { width, height } = this;
     const regions: Region[] = [];
-    for (let start = 0; start < grown.length; start++) {
-      if (grown[start] !== 1) continue;
-      const region = this.fill(grown, core, start);
-      if (region.area >= minArea && region.x2 > region.x1) regions.push(region);
+    for (let y = 0; y < height; y++) {
+      if (rowCounts && rowCounts[y] === 0) continue;
+      for (let start = y * width, end = start + width; start < end; start++) {
+        if (grown[start] !== 1) continue;
+        const region = this.fill(grown, core, start);
+        if (region.area >= minArea && region.x2 > region.x1) regions.push(region);
+      }
     }
     return regions;
   }

@@ -21,7 +21,9 @@ export function planAssignment(cameras: readonly string[], workers: readonly str
     return held < floor || (held === floor && largerSharesLeft > 0);
   };
   for (const camera of unique) {
-    const preferences = [...workers].sort((a, b) => weight(camera, b) - weight(camera, a) || (a < b ? -1 : 1));
+    const preferences = [...workers].sort(
+      (a, b) => weight(camera, b) - weight(camera, a) || (a < b ? -1 : 1),
+    );
     const owner = preferences.find(hasRoom);
     if (owner === undefined) continue;
     const held = load.get(owner) ?? 0;

@@ -65,7 +65,9 @@ export class CameraOwnership {
 
   constructor(private readonly options: CameraOwnershipOptions) {
     if (options.heartbeatMs * 3 > options.ttlMs) {
-      throw new RangeError(`heartbeatMs (${options.heartbeatMs}) must be at most a third of ttlMs (${options.ttlMs})`);
+      throw new RangeError(
+        `heartbeatMs (${options.heartbeatMs}) must be at most a third of ttlMs (${options.ttlMs})`,
+      );
     }
     this.cameras = [...options.cameras];
   }
@@ -167,7 +169,10 @@ export class CameraOwnership {
 
   private async round(): Promise<void> {
     const { kv, workerId } = this.options;
-    await kv.put(workerKey(workerId), JSON.stringify({ id: workerId, at: Date.now(), leases: this.held.size }));
+    await kv.put(
+      workerKey(workerId),
+      JSON.stringify({ id: workerId, at: Date.now(), leases: this.held.size }),
+    );
     await this.renewAll();
     const workers = await this.liveWorkers();
     const plan = planAssignment(this.cameras, workers);
@@ -200,7 +205,11 @@ export class CameraOwnership {
   private async renewAll(): Promise<void> {
     for (const lease of [...this.held.values()]) {
       try {
-        lease.revision = await this.options.kv.update(cameraKey(lease.camera), this.leaseValue(lease), lease.revision);
+        lease.revision = await this.options.kv.update(
+          cameraKey(lease.camera),
+          this.leaseValue(lease),
+          lease.revision,
+        );
         lease.renewedAt = Date.now();
       } catch (error) {
         this.options.logger.warn({ camera: lease.camera, err: error }, 'lease lost');
@@ -210,9 +219,19 @@ export class CameraOwnership {
     }
   }
 
+  /**
+   * Workers whose key is alive. `kv.keys()` alone is not enough: it lists a key the server expired until the
+   * expiry marker itself expires (it only recognises client-written DEL and PURGE, not the server's
+   * `Nats-Marker-Reason` markers), which kept a dead worker in the plan for a second TTL.
+   */
   private async liveWorkers(): Promise<string[]> {
-    const workers: string[] = [];
-    for await (const key of await this.options.kv.keys(WORKER_KEYS)) workers.push(key.slice('worker.'.length));
+    const { kv } = this.options;
+    const keys: string[] = [];
+    for await (const key of await kv.keys(WORKER_KEYS)) keys.push(key);
+    const entries = await Promise.all(keys.map((key) => kv.get(key)));
+    const workers = keys
+      .filter((_, i) => entries[i]?.operation === 'PUT')
+      .map((key) => key.slice('worker.'.length));
     if (!workers.includes(this.options.workerId)) workers.push(this.options.workerId);
     return workers;
   }
@@ -251,6 +270,10 @@ export class CameraOwnership {
   }
 
   private leaseValue(lease: HeldLease): string {
-    return JSON.stringify({ owner: this.options.workerId, epoch: lease.epoch, acquired_at: lease.acquiredAt });
+    return JSON.stringify({
+      owner: this.options.workerId,
+      epoch: lease.epoch,
+      acquired_at: lease.acquiredAt,
+    });
   }
 }

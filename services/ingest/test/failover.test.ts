@@ -1,7 +1,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import type { NatsConnection } from '@nats-io/nats-core';
+import type { NatsConnection } from '@nats-io/transport-node';
 import {
   assetPath,
   loopingFileSource,
@@ -43,7 +43,9 @@ before(async () => {
   dir = makeTempDir('ingest-failover');
   [nats, go2rtc] = await Promise.all([
     startNatsServer(),
-    startGo2rtc({ streams: { 'person-walk': loopingFileSource(resolveFfmpegPath(), assetPath('media/person-walk.mp4')) } }),
+    startGo2rtc({
+      streams: { 'person-walk': loopingFileSource(resolveFfmpegPath(), assetPath('media/person-walk.mp4')) },
+    }),
   ]);
   nc = await connectNats(nats.url);
   // Every camera relays the one looping clip, so the test pays for one source ffmpeg in go2rtc.
@@ -54,7 +56,10 @@ before(async () => {
     {
       registerStreams: true,
       cameras: Object.fromEntries(
-        CAMERAS.map((name) => [name, { source: relay, detect: { width: 320, height: 180, fps: 5 }, motion: { enabled: false } }]),
+        CAMERAS.map((name) => [
+          name,
+          { source: relay, detect: { width: 320, height: 180, fps: 5 }, motion: { enabled: false } },
+        ]),
       ),
     },
   );
@@ -88,7 +93,9 @@ const producerOf = (worker: WorkerProcess): string => `-${worker.pid}-`;
 async function waitForShares(workers: WorkerProcess[], shares: number[], what: string): Promise<void> {
   const heldBy = (owners: Map<string, string>): number[] =>
     workers
-      .map((worker) => [...owners.values()].filter((producer) => producer.includes(producerOf(worker))).length)
+      .map(
+        (worker) => [...owners.values()].filter((producer) => producer.includes(producerOf(worker))).length,
+      )
       .sort((a, b) => b - a);
   await waitFor(
     () => {
@@ -98,7 +105,9 @@ async function waitForShares(workers: WorkerProcess[], shares: number[], what: s
     { what, timeoutMs: 45_000, intervalMs: 250 },
   ).catch((error: unknown) => {
     const logs = workers.map((w) => logTail(w.logFile, 15)).join('\n---\n');
-    throw new Error(`${what}: ${JSON.stringify([...currentOwners(Date.now() - 1500)])}\n${logs}`, { cause: error });
+    throw new Error(`${what}: ${JSON.stringify([...currentOwners(Date.now() - 1500)])}\n${logs}`, {
+      cause: error,
+    });
   });
 }
 
@@ -114,7 +123,10 @@ function assertNoOverlap(): void {
     let newest = -1;
     for (const { frame } of frames) {
       const known = producerOfEpoch.get(frame.producerEpoch);
-      assert.ok(known === undefined || known === frame.producer, `${camera}: epoch ${frame.producerEpoch} has two producers`);
+      assert.ok(
+        known === undefined || known === frame.producer,
+        `${camera}: epoch ${frame.producerEpoch} has two producers`,
+      );
       producerOfEpoch.set(frame.producerEpoch, frame.producer);
       assert.ok(
         frame.producerEpoch >= newest,
@@ -132,9 +144,13 @@ test('two workers share three cameras 2/1 and a killed worker’s cameras move w
   await waitForShares([first, second], [2, 1], 'a fair 2/1 share');
 
   const owners = currentOwners(Date.now() - 1500);
-  const victim = [first, second].find((w) => [...owners.values()].filter((p) => p.includes(producerOf(w))).length === 2)!;
+  const victim = [first, second].find(
+    (w) => [...owners.values()].filter((p) => p.includes(producerOf(w))).length === 2,
+  )!;
   const survivor = victim === first ? second : first;
-  const moving = [...owners].filter(([, producer]) => producer.includes(producerOf(victim))).map(([camera]) => camera);
+  const moving = [...owners]
+    .filter(([, producer]) => producer.includes(producerOf(victim)))
+    .map(([camera]) => camera);
   const killedAt = Date.now();
   victim.child.process.kill('SIGKILL');
   await waitForShares([survivor], [3], 'the survivor streams every camera');
@@ -145,13 +161,17 @@ test('two workers share three cameras 2/1 and a killed worker’s cameras move w
     assert.ok(lease, `${camera} was not taken over`);
     const leaseMs = lease.at - killedAt;
     const firstFrame = recording.frames.find(
-      ({ frame, at }) => at >= killedAt && frame.camera === camera && frame.producer.includes(producerOf(survivor)),
+      ({ frame, at }) =>
+        at >= killedAt && frame.camera === camera && frame.producer.includes(producerOf(survivor)),
     );
     const frameMs = firstFrame!.at - killedAt;
     t.diagnostic(`${camera}: lease taken over ${leaseMs} ms after SIGKILL, first frame after ${frameMs} ms`);
     assert.ok(
       leaseMs <= TTL_MS + HEARTBEAT_MS,
-      `${camera} moved after ${leaseMs} ms (killed at ${new Date(killedAt).toISOString()})\n${logTail(survivor.logFile, 400)
+      `${camera} moved after ${leaseMs} ms (killed at ${new Date(killedAt).toISOString()})\n${logTail(
+        survivor.logFile,
+        400,
+      )
         .split('\n')
         .filter((line) => line.includes('ownership'))
         .join('\n')}`,
@@ -161,11 +181,15 @@ test('two workers share three cameras 2/1 and a killed worker’s cameras move w
 });
 
 test('a worker stopped with SIGTERM hands its cameras over faster than the lease TTL', async (t) => {
-  const survivor = workers.find((w) => w.child.process.exitCode === null && w.child.process.signalCode === null)!;
+  const survivor = workers.find(
+    (w) => w.child.process.exitCode === null && w.child.process.signalCode === null,
+  )!;
   const joiner = await startWorker('joiner');
   await waitForShares([survivor, joiner], [2, 1], 'a fair share with the joiner');
   const owners = currentOwners(Date.now() - 1500);
-  const moving = [...owners].filter(([, producer]) => producer.includes(producerOf(joiner))).map(([camera]) => camera);
+  const moving = [...owners]
+    .filter(([, producer]) => producer.includes(producerOf(joiner)))
+    .map(([camera]) => camera);
   const stoppedAt = Date.now();
   joiner.child.process.kill('SIGTERM');
   await waitForShares([survivor], [3], 'the survivor streams every camera again');

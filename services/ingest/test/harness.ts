@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { createWriteStream, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { connect } from '@nats-io/transport-node';
-import type { NatsConnection } from '@nats-io/nats-core';
+import type { NatsConnection } from '@nats-io/transport-node';
 import { decodeFrame, type Frame } from '@shiriki/bus';
 import { resolveFfmpegPath, spawnChild, type ManagedChild } from '@shiriki/process';
 import { repoRoot } from '@shiriki/testing';
@@ -77,7 +77,14 @@ export async function spawnIngestWorker(configPath: string, logFile: string): Pr
   const root = repoRoot();
   const child = await spawnChild(
     process.execPath,
-    ['--conditions=shiriki-source', '--import', 'tsx', join(root, 'services/ingest/src/main.ts'), '--config', configPath],
+    [
+      '--conditions=shiriki-source',
+      '--import',
+      'tsx',
+      join(root, 'services/ingest/src/main.ts'),
+      '--config',
+      configPath,
+    ],
     {
       name: 'ingest-worker',
       cwd: root,
@@ -92,7 +99,8 @@ export async function spawnIngestWorker(configPath: string, logFile: string): Pr
 }
 
 export interface ReceivedFrame {
-  frame: Omit<Frame, 'data'>;
+  frame: Omit<Frame, 'payload'>;
+  payloadBytes: number;
   at: number;
 }
 
@@ -102,8 +110,8 @@ export function recordFrames(nc: NatsConnection, subject: string): { frames: Rec
   const sub = nc.subscribe(subject, {
     callback: (error, msg) => {
       if (error) return;
-      const { data: _data, ...frame } = decodeFrame(msg.data);
-      frames.push({ frame, at: Date.now() });
+      const { payload, ...frame } = decodeFrame(msg.data);
+      frames.push({ frame, payloadBytes: payload.byteLength, at: Date.now() });
     },
   });
   return { frames, stop: () => sub.unsubscribe() };
@@ -123,14 +131,36 @@ export function execSource(args: readonly string[], ffmpegPath = resolveFfmpegPa
 
 /** Extracts the frame at `seconds` of `clip` as a PNG into `file`. */
 export function extractStill(clip: string, seconds: number, file: string): void {
-  execFileSync(resolveFfmpegPath(), ['-v', 'error', '-y', '-ss', String(seconds), '-i', clip, '-frames:v', '1', file]);
+  execFileSync(resolveFfmpegPath(), [
+    '-v',
+    'error',
+    '-y',
+    '-ss',
+    String(seconds),
+    '-i',
+    clip,
+    '-frames:v',
+    '1',
+    file,
+  ]);
 }
 
 /** A still image looped forever in real time and encoded to H.264 (a static scene). */
 export function stillImageSource(image: string, fps = 10): string {
   return execSource([
     ...['-re', '-loop', '1', '-framerate', String(fps), '-i', image],
-    ...['-c:v', 'libx264', '-preset', 'ultrafast', '-tune', 'zerolatency', '-pix_fmt', 'yuv420p', '-g', String(fps)],
+    ...[
+      '-c:v',
+      'libx264',
+      '-preset',
+      'ultrafast',
+      '-tune',
+      'zerolatency',
+      '-pix_fmt',
+      'yuv420p',
+      '-g',
+      String(fps),
+    ],
   ]);
 }
 
@@ -151,4 +181,28 @@ export function acquisitions(logFile: string): { camera: string; epoch: number; 
     found.push({ camera: entry.camera, epoch: entry.epoch, at: Date.parse(entry.time) });
   }
   return found;
+}
+
+/** Records JSON messages on `subject` with their arrival time. */
+export function recordJson<T>(
+  nc: NatsConnection,
+  subject: string,
+): { messages: { subject: string; body: T; at: number }[]; stop(): void } {
+  const messages: { subject: string; body: T; at: number }[] = [];
+  const sub = nc.subscribe(subject, {
+    callback: (error, msg) => {
+      if (!error) messages.push({ subject: msg.subject, body: msg.json<T>(), at: Date.now() });
+    },
+  });
+  return { messages, stop: () => sub.unsubscribe() };
+}
+
+/** When the worker first started ffmpeg for `camera`, from its log: go2rtc starts a clip about then. */
+export function decoderStartedAt(logFile: string, camera: string): number | undefined {
+  for (const line of readFileSync(logFile, 'utf8').split('\n')) {
+    if (!line.includes('"starting ffmpeg"')) continue;
+    const entry = JSON.parse(line) as { decoder?: string; time: string };
+    if (entry.decoder === camera) return Date.parse(entry.time);
+  }
+  return undefined;
 }

@@ -15,7 +15,9 @@ export const modelSchema = z.strictObject({
   type: z
     .enum(['yolox', 'yolo_generic', 'ssd'])
     .default('yolox')
-    .describe('Output decoder: yolox (grid + strides), yolo_generic ([N, 4 + 1 + classes] boxes), ssd.'),
+    .describe(
+      'Output decoder: yolox (grid + strides, objectness), yolo_generic (YOLOv8/v9/v11: [1, 4 + classes, boxes], no objectness), ssd (TF boxes/classes/scores/count).',
+    ),
   width: positiveInt().default(416).describe('Model input width in pixels.'),
   height: positiveInt().default(416).describe('Model input height in pixels.'),
   input_layout: z.enum(['nchw', 'nhwc']).default('nchw').describe('Tensor layout of the model input.'),

@@ -1,0 +1,312 @@
+import { stat } from 'node:fs/promises';
+import { basename, extname } from 'node:path';
+import type { Detection } from '@shiriki/bus';
+import ort from 'onnxruntime-node';
+import { OUTPUT_ADAPTERS } from './adapters/index.js';
+import type { CandidateSink, OutputDecoder, OutputInfo } from './adapters/types.js';
+import { formatDims } from './adapters/types.js';
+import { ModelLoadError, OutputShapeError } from './errors.js';
+import { readLabels } from './labels.js';
+import { nonMaxSuppression } from './nms.js';
+import { Preprocessor } from './preprocess.js';
+import { fullFrameRegion, motionRegions, type MotionBox, type Region } from './regions.js';
+import { sessionOptionsFor } from './session.js';
+import type { ModelSpec } from './spec.js';
+
+/** A frame to detect on; the fields of a decoded bus frame. */
+export interface DetectFrame {
+  readonly width: number;
+  readonly height: number;
+  readonly pixelFormat: 'yuv420p';
+  readonly payload: Uint8Array;
+  /** Motion boxes `[x1, y1, x2, y2]` (x2, y2 exclusive); none means a tracking refresh: the whole frame. */
+  readonly motionBoxes: readonly MotionBox[];
+}
+
+export interface DetectOptions {
+  /** `motion_regions` (default): crops around motion; `full_frame`: one pass over the whole frame. */
+  regionMode?: 'motion_regions' | 'full_frame';
+  /** Keep only these labels. */
+  labels?: ReadonlySet<string>;
+}
+
+/** Time spent in each stage of one `detect` call, summed over regions. */
+export interface DetectStages {
+  preprocessMs: number;
+  runMs: number;
+  postprocessMs: number;
+}
+
+export interface DetectResult {
+  /** Highest score first; boxes in frame pixels. */
+  detections: Detection[];
+  /** Wall time of the whole call: pre-processing, model runs and post-processing. */
+  inferenceMs: number;
+  /** How many regions went through the model. */
+  regionCount: number;
+  stages?: DetectStages;
+}
+
+/** The frame handed to `detect` does not match its declared format. */
+export class InvalidFrameError extends Error {
+  override readonly name = 'InvalidFrameError';
+}
+
+/** The detector was closed. */
+export class DetectorClosedError extends Error {
+  override readonly name = 'DetectorClosedError';
+  constructor() {
+    super('The object detector is closed.');
+  }
+}
+
+interface Candidate {
+  label_id: number;
+  score: number;
+  box: [number, number, number, number];
+}
+
+/**
+ * One ONNX model ready to detect objects in yuv420p frames. Calls to `detect` run one at a time (they share
+ * the input tensor); a worker that wants more throughput runs more detectors.
+ */
+export class ObjectDetector {
+  readonly modelName: string;
+  private readonly preprocessor: Preprocessor;
+  private readonly tensor: ort.Tensor;
+  private readonly inputName: string;
+  private queue: Promise<unknown> = Promise.resolve();
+  private closed = false;
+  // State of the region being decoded, read by `sink` (a bound method, so decoding allocates no closures).
+  private region: Region = fullFrameRegion(1, 1);
+  private scale = 1;
+  private labelFilter: ReadonlySet<string> | undefined;
+  private candidates: Candidate[] = [];
+
+  private constructor(
+    readonly spec: ModelSpec,
+    readonly labels: readonly string[],
+    private readonly session: ort.InferenceSession,
+    private readonly decoder: OutputDecoder,
+    preprocessor: Preprocessor,
+    tensor: ort.Tensor,
+  ) {
+    this.modelName = basename(spec.path, extname(spec.path));
+    this.preprocessor = preprocessor;
+    this.tensor = tensor;
+    this.inputName = session.inputNames[0]!;
+  }
+
+  /** Loads and checks the model; every failure is a `ModelLoadError` naming the file and the problem. */
+  static async load(spec: ModelSpec): Promise<ObjectDetector> {
+    const { path } = spec;
+    try {
+      if (!(await stat(path)).isFile()) throw new Error('not a file');
+    } catch (cause) {
+      throw new ModelLoadError(
+        path,
+        'missing_file',
+        'the model file does not exist or is not a regular file',
+        { cause },
+      );
+    }
+    const labels = await readLabels(spec.labelsPath);
+    let session: ort.InferenceSession;
+    try {
+      session = await ort.InferenceSession.create(path, sessionOptionsFor(spec));
+    } catch (cause) {
+      const detail = cause instanceof Error ? cause.message : String(cause);
+      throw new ModelLoadError(
+        path,
+        'invalid_model',
+        `onnxruntime cannot load it as an ONNX model (${detail})`,
+        { cause },
+      );
+    }
+    try {
+      checkInput(spec, session);
+      const preprocessor = new Preprocessor(spec);
+      const tensor = new ort.Tensor(spec.dtype, preprocessor.data, preprocessor.dims);
+      const adapter = OUTPUT_ADAPTERS[spec.type];
+      const context = { inputWidth: spec.width, inputHeight: spec.height, classCount: labels.length };
+      let outputs = staticOutputs(session);
+      // Validate what the metadata tells; one run on a zero tensor resolves dynamic dims (and warms up).
+      if (outputs) bind(adapter.bind.bind(adapter), outputs, context, path);
+      let results: ort.InferenceSession.ReturnType;
+      try {
+        results = await session.run({ [session.inputNames[0]!]: tensor });
+      } catch (cause) {
+        const detail = cause instanceof Error ? cause.message : String(cause);
+        throw new ModelLoadError(
+          path,
+          'shape_mismatch',
+          `a test run with input ${formatDims(preprocessor.dims)} failed (${detail})`,
+          { cause },
+        );
+      }
+      outputs = session.outputNames.map((name) => {
+        const value = results[name];
+        return { name, type: value?.type ?? 'unknown', dims: (value?.dims ?? []).map(Number) };
+      });
+      const decoder = bind(adapter.bind.bind(adapter), outputs, context, path);
+      return new ObjectDetector(spec, labels, session, decoder, preprocessor, tensor);
+    } catch (error) {
+      await session.release().catch(() => undefined);
+      throw error;
+    }
+  }
+
+  /** Runs the model on the frame (whole, or around motion) and returns boxes in frame pixels. */
+  detect(frame: DetectFrame, options: DetectOptions = {}): Promise<DetectResult> {
+    const run = this.queue.then(() => this.detectNow(frame, options));
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  /** Waits for running detections, then frees the session. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.queue;
+    await this.session.release();
+  }
+
+  private async detectNow(frame: DetectFrame, options: DetectOptions): Promise<DetectResult> {
+    if (this.closed) throw new DetectorClosedError();
+    checkFrame(frame);
+    const started = performance.now();
+    const regions =
+      options.regionMode === 'full_frame' || frame.motionBoxes.length === 0
+        ? [fullFrameRegion(frame.width, frame.height)]
+        : motionRegions(frame.width, frame.height, frame.motionBoxes, {
+            minSize: Math.max(this.spec.width, this.spec.height),
+          });
+    const stages: DetectStages = { preprocessMs: 0, runMs: 0, postprocessMs: 0 };
+    this.candidates = [];
+    this.labelFilter = options.labels;
+    for (const region of regions) {
+      const t0 = performance.now();
+      this.region = region;
+      this.scale = this.preprocessor.letterbox(frame, region);
+      const t1 = performance.now();
+      const results = await this.session.run({ [this.inputName]: this.tensor });
+      const t2 = performance.now();
+      this.decoder.decode(results, this.spec.scoreThreshold, this.sink);
+      stages.preprocessMs += t1 - t0;
+      stages.runMs += t2 - t1;
+      stages.postprocessMs += performance.now() - t2;
+    }
+    const t3 = performance.now();
+    const kept =
+      regions.length === 1 && this.candidates.length <= 1
+        ? this.candidates
+        : nonMaxSuppression(this.candidates, this.spec.nmsIou);
+    const detections: Detection[] = kept.map((c) => ({
+      label: this.labels[c.label_id]!,
+      label_id: c.label_id,
+      score: c.score,
+      box: c.box,
+    }));
+    this.candidates = [];
+    const finished = performance.now();
+    stages.postprocessMs += finished - t3;
+    return { detections, inferenceMs: finished - started, regionCount: regions.length, stages };
+  }
+
+  /** Maps a decoded box from model pixels to frame pixels (clamped to its region) and keeps it. */
+  private readonly sink: CandidateSink = (classId, score, x1, y1, x2, y2) => {
+    if (this.labelFilter && !this.labelFilter.has(this.labels[classId]!)) return;
+    const { x, y, width, height } = this.region;
+    const s = this.scale;
+    const fx1 = clamp(x + x1 / s, x, x + width);
+    const fy1 = clamp(y + y1 / s, y, y + height);
+    const fx2 = clamp(x + x2 / s, x, x + width);
+    const fy2 = clamp(y + y2 / s, y, y + height);
+    if (fx2 <= fx1 || fy2 <= fy1) return;
+    this.candidates.push({ label_id: classId, score, box: [fx1, fy1, fx2, fy2] });
+  };
+}
+
+function clamp(v: number, lo: number, hi: number): number {
+  return v < lo ? lo : v > hi ? hi : v;
+}
+
+function checkFrame(frame: DetectFrame): void {
+  const { width, height, payload } = frame;
+  if (frame.pixelFormat !== 'yuv420p')
+    throw new InvalidFrameError(`Unsupported pixel format ${String(frame.pixelFormat)}`);
+  if (width % 2 !== 0 || height % 2 !== 0 || width <= 0 || height <= 0) {
+    throw new InvalidFrameError(`yuv420p needs even positive dimensions, got ${width}x${height}`);
+  }
+  if (payload.length !== (width * height * 3) / 2) {
+    throw new InvalidFrameError(
+      `A ${width}x${height} yuv420p frame has ${(width * height * 3) / 2} bytes, got ${payload.length}`,
+    );
+  }
+}
+
+function checkInput(spec: ModelSpec, session: ort.InferenceSession): void {
+  const inputs = session.inputMetadata;
+  const input = inputs[0];
+  if (inputs.length !== 1 || !input) {
+    throw new ModelLoadError(
+      spec.path,
+      'shape_mismatch',
+      `the model has ${inputs.length} inputs, the detector feeds exactly one image`,
+    );
+  }
+  if (!input.isTensor)
+    throw new ModelLoadError(spec.path, 'shape_mismatch', `input ${input.name} is not a tensor`);
+  if (input.type !== spec.dtype) {
+    throw new ModelLoadError(
+      spec.path,
+      'shape_mismatch',
+      `input ${input.name} is ${input.type} but model.input_dtype is ${spec.dtype}`,
+    );
+  }
+  const expected = spec.layout === 'nchw' ? [1, 3, spec.height, spec.width] : [1, spec.height, spec.width, 3];
+  const shape = input.shape;
+  const fits = (want: readonly number[]): boolean =>
+    shape.length === 4 &&
+    want.every((w, i) => typeof shape[i] !== 'number' || shape[i] === w || shape[i] === -1);
+  if (!fits(expected)) {
+    const other = spec.layout === 'nchw' ? [1, spec.height, spec.width, 3] : [1, 3, spec.height, spec.width];
+    const hint = fits(other)
+      ? ` (the model looks ${spec.layout === 'nchw' ? 'nhwc' : 'nchw'}: set model.input_layout)`
+      : '';
+    throw new ModelLoadError(
+      spec.path,
+      'shape_mismatch',
+      `input ${input.name} is [${shape.join(', ')}] but the config (${spec.width}x${spec.height}, ${spec.layout}) ` +
+        `needs ${formatDims(expected)}${hint}`,
+    );
+  }
+}
+
+/** Output shapes from the metadata when every dim is known, else undefined. */
+function staticOutputs(session: ort.InferenceSession): OutputInfo[] | undefined {
+  const outputs: OutputInfo[] = [];
+  for (const meta of session.outputMetadata) {
+    if (!meta.isTensor || !meta.shape.every((d) => typeof d === 'number' && d >= 0)) return undefined;
+    outputs.push({ name: meta.name, type: meta.type, dims: meta.shape as number[] });
+  }
+  return outputs;
+}
+
+function bind(
+  adapterBind: (
+    outputs: readonly OutputInfo[],
+    context: { inputWidth: number; inputHeight: number; classCount: number },
+  ) => OutputDecoder,
+  outputs: readonly OutputInfo[],
+  context: { inputWidth: number; inputHeight: number; classCount: number },
+  path: string,
+): OutputDecoder {
+  try {
+    return adapterBind(outputs, context);
+  } catch (error) {
+    if (error instanceof OutputShapeError)
+      throw new ModelLoadError(path, error.reason, error.message, { cause: error });
+    throw error;
+  }
+}

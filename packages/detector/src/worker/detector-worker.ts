@@ -1,0 +1,406 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Consumer, ConsumerMessages, JsMsg } from '@nats-io/jetstream';
+import type { Subscription } from '@nats-io/nats-core';
+import {
+  DetectionsSchema,
+  FrameDecodeError,
+  createBusMetrics,
+  decodeFrame,
+  defaultStreams,
+  encodeJson,
+  ensureConsumer,
+  ensureStream,
+  rateLimited,
+  snapshotHeaders,
+  type Bus,
+  type BusMetrics,
+  type DefaultStreamOptions,
+  type Detections,
+  type Frame,
+  type Subjects,
+} from '@shiriki/bus';
+import type { Logger } from '@shiriki/telemetry';
+import { BusyMeter } from './busy-meter.js';
+import {
+  FRAMES_CONSUMER_DEFAULTS,
+  framesConsumerSpec,
+  maxDeliveriesAdvisorySubject,
+  type FramesConsumerOptions,
+} from './consumer-spec.js';
+import type { FrameDetector, RegionMode } from './frame-detector.js';
+import type { DetectorWorkerMetrics } from './metrics.js';
+import { SnapshotEncoder } from './snapshot-encoder.js';
+
+export interface DetectorWorkerOptions {
+  /** Unique id of this worker, reported as `worker` in every `Detections` message. */
+  workerId: string;
+  /** The loaded model; the worker closes it when it has drained. */
+  detector: FrameDetector;
+  bus: Bus;
+  subjects: Subjects;
+  logger: Logger;
+  metrics: DetectorWorkerMetrics;
+  /** Where malformed frame messages are counted (`shiriki_bus_invalid_messages_total`). */
+  busMetrics?: BusMetrics;
+  /** Frames in flight at once; each slot pulls one frame and pulls again only once it is done. */
+  concurrency?: number;
+  /** Frames older than this (capture time to pick-up) are acked without inference and counted as stale. */
+  maxFrameAgeMs?: number;
+  /** A frame with a detection scoring at least this much is also published as a JPEG snapshot. */
+  snapshotThreshold?: number;
+  regionMode?: RegionMode;
+  /** JPEG quality of snapshots. */
+  snapshotQuality?: number;
+  /** The shared durable consumer. */
+  consumer?: FramesConsumerOptions;
+  /** Frames stream limits, passed to `defaultStreams`. */
+  stream?: DefaultStreamOptions;
+  /** Create or update the frames stream and consumer at start. Default true. */
+  ensureResources?: boolean;
+  /** How long one pull request waits for a frame before it is renewed. Default 5000 ms. */
+  pullExpiresMs?: number;
+  /** How often the backlog gauge and busy ratio are refreshed. Default 5000 ms. */
+  sampleIntervalMs?: number;
+  /** Wall-clock source for frame ages (tests). Default `Date.now`. */
+  now?: () => number;
+}
+
+export const DETECTOR_WORKER_DEFAULTS = {
+  concurrency: 1,
+  maxFrameAgeMs: 2000,
+  snapshotThreshold: 0.5,
+  regionMode: 'motion_regions',
+  snapshotQuality: 80,
+  ensureResources: true,
+  pullExpiresMs: 5000,
+  sampleIntervalMs: 5000,
+} as const;
+
+export type DetectorWorkerState = 'idle' | 'starting' | 'running' | 'draining' | 'stopped';
+
+/** Running totals of one worker, also exported as Prometheus metrics. */
+export interface DetectorWorkerStats {
+  inferred: number;
+  stale: number;
+  redelivered: number;
+  invalid: number;
+  inferenceErrors: number;
+  /** Frames given up after `max_deliver` deliveries, as counted by this worker from the server's advisory. */
+  maxDeliverDropped: number;
+  snapshots: number;
+}
+
+/**
+ * A stateless detector worker. Every worker pulls from one shared durable consumer on the frames work-queue
+ * stream, one frame per slot at a time, so a busy worker takes no new work and each frame is inferred once.
+ * A frame is acked after its `Detections` (and snapshot) are published; a worker that dies leaves its frames
+ * to be redelivered to another one after the consumer's ack wait.
+ */
+export class DetectorWorker {
+  private _state: DetectorWorkerState = 'idle';
+  private consumer: Consumer | undefined;
+  private readonly fetches = new Set<ConsumerMessages>();
+  private readonly slotLoops: Promise<void>[] = [];
+  private readonly stopSignal = new AbortController();
+  private advisories: Subscription | undefined;
+  private sampleTimer: NodeJS.Timeout | undefined;
+  private readonly busy: BusyMeter;
+  private readonly busMetrics: BusMetrics;
+  private readonly o: Required<
+    Pick<
+      DetectorWorkerOptions,
+      | 'concurrency'
+      | 'maxFrameAgeMs'
+      | 'snapshotThreshold'
+      | 'regionMode'
+      | 'snapshotQuality'
+      | 'ensureResources'
+      | 'pullExpiresMs'
+      | 'sampleIntervalMs'
+      | 'now'
+    >
+  >;
+  private readonly durableName: string;
+  private readonly warnPull: (obj: object, msg: string) => void;
+  private readonly warnFrame: (obj: object, msg: string) => void;
+  private readonly _stats: DetectorWorkerStats = {
+    inferred: 0,
+    stale: 0,
+    redelivered: 0,
+    invalid: 0,
+    inferenceErrors: 0,
+    maxDeliverDropped: 0,
+    snapshots: 0,
+  };
+  private drained: Promise<void> | undefined;
+
+  constructor(private readonly options: DetectorWorkerOptions) {
+    this.o = { ...DETECTOR_WORKER_DEFAULTS, now: Date.now, ...withoutUndefined(options) };
+    if (!Number.isInteger(this.o.concurrency) || this.o.concurrency < 1) {
+      throw new RangeError(`concurrency must be a positive integer, got ${this.o.concurrency}`);
+    }
+    this.durableName = options.consumer?.durableName ?? FRAMES_CONSUMER_DEFAULTS.durableName;
+    this.busy = new BusyMeter(this.o.concurrency);
+    this.busMetrics = options.busMetrics ?? createBusMetrics();
+    this.warnPull = rateLimited((obj, msg) => options.logger.warn(obj, msg), 10_000);
+    this.warnFrame = rateLimited((obj, msg) => options.logger.warn(obj, msg), 10_000);
+  }
+
+  get state(): DetectorWorkerState {
+    return this._state;
+  }
+
+  get stats(): Readonly<DetectorWorkerStats> {
+    return { ...this._stats };
+  }
+
+  /** Ensures the frames stream and the shared consumer, then starts pulling. */
+  async start(): Promise<void> {
+    if (this._state !== 'idle') throw new Error(`cannot start a detector worker in state ${this._state}`);
+    this._state = 'starting';
+    const { bus, subjects, logger } = this.options;
+    const stream = subjects.streams.frames;
+    try {
+      if (this.o.ensureResources) {
+        const streamResult = await ensureStream(
+          bus.jsm,
+          defaultStreams(subjects, this.options.stream).frames,
+        );
+        const consumerResult = await ensureConsumer(
+          bus.jsm,
+          stream,
+          framesConsumerSpec(this.options.consumer),
+        );
+        logger.info(
+          {
+            stream,
+            consumer: this.durableName,
+            streamAction: streamResult.action,
+            consumerAction: consumerResult.action,
+            changed: [...streamResult.changed, ...consumerResult.changed],
+          },
+          'frames stream and detector consumer ready',
+        );
+      }
+      this.consumer = await bus.js.consumers.get(stream, this.durableName);
+    } catch (error) {
+      this._state = 'stopped';
+      await this.options.detector.close().catch(() => undefined);
+      throw error;
+    }
+    // A queue group: each advisory is counted by exactly one worker, so the sum over workers is exact.
+    this.advisories = bus.nc.subscribe(maxDeliveriesAdvisorySubject(stream, this.durableName), {
+      queue: `${this.durableName}-advisories`,
+      callback: (error) => {
+        if (error) return;
+        this._stats.maxDeliverDropped += 1;
+        this.options.metrics.framesDropped.inc({ reason: 'max_deliver' });
+      },
+    });
+    this.sampleTimer = setInterval(() => void this.sample(), this.o.sampleIntervalMs);
+    this.sampleTimer.unref();
+    this._state = 'running';
+    for (let slot = 0; slot < this.o.concurrency; slot++) this.slotLoops.push(this.runSlot(slot));
+    logger.info(
+      {
+        worker: this.options.workerId,
+        concurrency: this.o.concurrency,
+        model: this.options.detector.modelName,
+      },
+      'detector worker pulling frames',
+    );
+  }
+
+  /** Stops pulling, finishes and acks the frames in flight, then closes the model. Safe to call twice. */
+  drain(): Promise<void> {
+    this.drained ??= this.drainOnce();
+    return this.drained;
+  }
+
+  /** Same as {@link drain}; what the service runtime calls on shutdown. */
+  stop(): Promise<void> {
+    return this.drain();
+  }
+
+  private async drainOnce(): Promise<void> {
+    if (this._state === 'idle') {
+      this._state = 'stopped';
+      await this.options.detector.close();
+      return;
+    }
+    this._state = 'draining';
+    this.stopSignal.abort();
+    for (const fetch of this.fetches) fetch.stop();
+    await Promise.all(this.slotLoops);
+    if (this.sampleTimer) clearInterval(this.sampleTimer);
+    this.advisories?.unsubscribe();
+    try {
+      if (!this.options.bus.nc.isClosed()) await this.options.bus.nc.flush();
+    } catch (error) {
+      this.options.logger.warn({ err: error }, 'could not flush acks while draining');
+    }
+    await this.options.detector.close();
+    this._state = 'stopped';
+    this.options.logger.info({ worker: this.options.workerId, ...this._stats }, 'detector worker stopped');
+  }
+
+  /** Refreshes the backlog gauge from the consumer and the busy ratio. */
+  async sample(): Promise<{ pending: number; ackPending: number } | undefined> {
+    const { metrics } = this.options;
+    metrics.busyRatio.set(this.busy.sample());
+    if (!this.consumer || this._state !== 'running') return undefined;
+    try {
+      const info = await this.consumer.info(false);
+      metrics.backlog.set({ kind: 'pending' }, info.num_pending);
+      metrics.backlog.set({ kind: 'ack_pending' }, info.num_ack_pending);
+      return { pending: info.num_pending, ackPending: info.num_ack_pending };
+    } catch (error) {
+      this.warnPull({ err: error }, 'could not read the detector consumer backlog');
+      return undefined;
+    }
+  }
+
+  private async runSlot(slot: number): Promise<void> {
+    const snapshots = new SnapshotEncoder({ quality: this.o.snapshotQuality });
+    let backoffMs = 250;
+    while (this._state === 'running') {
+      let msg: JsMsg | undefined;
+      try {
+        msg = await this.pullOne();
+        backoffMs = 250;
+      } catch (error) {
+        if (this._state !== 'running') break;
+        this.warnPull({ err: error, slot }, 'pulling a frame failed; retrying');
+        await sleep(backoffMs, undefined, { signal: this.stopSignal.signal }).catch(() => undefined);
+        backoffMs = Math.min(backoffMs * 2, 5000);
+        continue;
+      }
+      if (!msg) continue;
+      if (this._state !== 'running') {
+        // Pulled while drain began: hand it straight back instead of holding it.
+        msg.nak();
+        break;
+      }
+      this.busy.begin(slot);
+      try {
+        await this.handle(msg, snapshots);
+      } finally {
+        this.busy.end(slot);
+      }
+    }
+  }
+
+  /** One pull request for one frame; resolves undefined when it expires empty or drain stops it. */
+  private async pullOne(): Promise<JsMsg | undefined> {
+    const consumer = this.consumer;
+    if (!consumer) return undefined;
+    const fetch = await consumer.fetch({ max_messages: 1, expires: this.o.pullExpiresMs });
+    this.fetches.add(fetch);
+    try {
+      if (this._state !== 'running') fetch.stop();
+      for await (const msg of fetch) return msg;
+      return undefined;
+    } finally {
+      this.fetches.delete(fetch);
+    }
+  }
+
+  private async handle(msg: JsMsg, snapshots: SnapshotEncoder): Promise<void> {
+    const { metrics } = this.options;
+    let frame: Frame;
+    try {
+      frame = decodeFrame(msg.data);
+      if (frame.pixelFormat !== 'yuv420p') {
+        throw new FrameDecodeError(
+          'bad_pixel_format',
+          `detectors take yuv420p frames, got ${frame.pixelFormat}`,
+        );
+      }
+    } catch (error) {
+      const reason = error instanceof FrameDecodeError ? error.reason : 'decoder_failure';
+      this.busMetrics.invalidMessages.inc({ subject_kind: 'frames', reason });
+      metrics.framesDropped.inc({ reason: 'invalid' });
+      this._stats.invalid += 1;
+      this.warnFrame({ subject: msg.subject, reason, err: error }, 'dropped an invalid frame message');
+      msg.term(`invalid frame: ${reason}`);
+      return;
+    }
+    const camera = frame.camera;
+    if (msg.info.deliveryCount > 1) {
+      this._stats.redelivered += 1;
+      metrics.framesRedelivered.inc({ camera });
+    }
+    if (this.o.now() - frame.captureTime > this.o.maxFrameAgeMs) {
+      this._stats.stale += 1;
+      metrics.framesStale.inc({ camera });
+      msg.ack();
+      return;
+    }
+    // Inference can outlast the ack wait on a slow host; keep the frame ours while it runs.
+    const ackWaitMs = this.options.consumer?.ackWaitMs ?? FRAMES_CONSUMER_DEFAULTS.ackWaitMs;
+    const keepAlive = setInterval(() => msg.working(), Math.max(250, ackWaitMs / 2));
+    try {
+      await this.inferAndPublish(frame, snapshots);
+      msg.ack();
+    } catch (error) {
+      this._stats.inferenceErrors += 1;
+      metrics.framesDropped.inc({ reason: 'inference_error' });
+      this.warnFrame({ camera, sequence: frame.sequence, err: error }, 'inference failed; frame handed back');
+      // Another worker (or this one, later) gets it again until max_deliver is reached.
+      msg.nak(1000);
+    } finally {
+      clearInterval(keepAlive);
+    }
+  }
+
+  private async inferAndPublish(frame: Frame, snapshots: SnapshotEncoder): Promise<void> {
+    const { detector, bus, subjects, metrics, workerId } = this.options;
+    const camera = frame.camera;
+    const result = await detector.detect(
+      {
+        width: frame.width,
+        height: frame.height,
+        pixelFormat: 'yuv420p',
+        payload: frame.payload,
+        motionBoxes: frame.motionBoxes,
+      },
+      { regionMode: this.o.regionMode },
+    );
+    metrics.inferenceSeconds.observe({ camera }, result.inferenceMs / 1000);
+    const message: Detections = {
+      camera,
+      sequence: frame.sequence,
+      capture_time: frame.captureTime,
+      width: frame.width,
+      height: frame.height,
+      detections: result.detections,
+      model: detector.modelName,
+      worker: workerId,
+      inference_ms: result.inferenceMs,
+      region_count: result.regionCount,
+    };
+    bus.nc.publish(subjects.detections(camera), encodeJson(DetectionsSchema, message));
+    this._stats.inferred += 1;
+    metrics.framesInferred.inc({ camera });
+
+    const worthy = result.detections.filter((d) => d.score >= this.o.snapshotThreshold);
+    if (worthy.length === 0) return;
+    const jpeg = await snapshots.encode(frame.payload, frame.width, frame.height);
+    bus.nc.publish(subjects.snapshots(camera), jpeg, {
+      headers: snapshotHeaders({
+        camera,
+        sequence: frame.sequence,
+        captureTime: frame.captureTime,
+        width: frame.width,
+        height: frame.height,
+        labels: [...new Set(worthy.map((d) => d.label))],
+      }),
+    });
+    this._stats.snapshots += 1;
+    metrics.snapshotsPublished.inc({ camera });
+  }
+}
+
+function withoutUndefined<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+}

@@ -1,0 +1,15 @@
+import type { ShirikiConfig } from '@shiriki/config';
+import type { DetectorWorkerOptions } from './detector-worker.js';
+
+/** The `detector` section of the config as worker options (model and connections are wired separately). */
+export function detectorWorkerSettingsFromConfig(
+  config: ShirikiConfig,
+): Pick<DetectorWorkerOptions, 'concurrency' | 'maxFrameAgeMs' | 'snapshotThreshold' | 'regionMode'> {
+  const { detector } = config;
+  return {
+    concurrency: detector.concurrency,
+    maxFrameAgeMs: detector.max_frame_age_ms,
+    snapshotThreshold: detector.snapshot_threshold,
+    regionMode: detector.region_mode,
+  };
+}

@@ -1,0 +1,148 @@
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { after, before, test } from 'node:test';
+import { resolveFfmpegPath } from '@shiriki/process';
+import { assetPath } from '@shiriki/testing';
+import { iou, ObjectDetector, type DetectFrame, type ModelSpec } from '../src/index.js';
+
+const WIDTH = 768;
+const HEIGHT = 432;
+
+interface TruthSecond {
+  t: number;
+  persons: number;
+  /** [score, x, y, w, h] in 768x432 frame pixels. */
+  boxes: [number, number, number, number, number][];
+}
+
+const truth = (
+  JSON.parse(readFileSync(assetPath('media/person-walk.truth.json'), 'utf8')) as { per_second: TruthSecond[] }
+).per_second;
+
+function truthAt(t: number): { score: number; box: [number, number, number, number] }[] {
+  const second = truth.find((s) => s.t === t);
+  assert.ok(second, `truth has t=${t}`);
+  return second.boxes.map(([score, x, y, w, h]) => ({ score, box: [x, y, x + w, y + h] }));
+}
+
+function decodeFrame(seconds: number, motionBoxes: DetectFrame['motionBoxes'] = []): DetectFrame {
+  const payload = execFileSync(
+    resolveFfmpegPath(),
+    [
+      '-v',
+      'error',
+      '-ss',
+      String(seconds),
+      '-i',
+      assetPath('media/person-walk.mp4'),
+      '-frames:v',
+      '1',
+      '-s',
+      `${WIDTH}x${HEIGHT}`,
+      '-pix_fmt',
+      'yuv420p',
+      '-f',
+      'rawvideo',
+      '-',
+    ],
+    { maxBuffer: 16 * 1024 * 1024 },
+  );
+  assert.equal(payload.length, (WIDTH * HEIGHT * 3) / 2);
+  return {
+    width: WIDTH,
+    height: HEIGHT,
+    pixelFormat: 'yuv420p',
+    payload: new Uint8Array(payload),
+    motionBoxes,
+  };
+}
+
+function yoloxSpec(): ModelSpec {
+  return {
+    path: assetPath('models/yolox_nano.onnx'),
+    labelsPath: assetPath('models/coco-labels.txt'),
+    type: 'yolox',
+    width: 416,
+    height: 416,
+    layout: 'nchw',
+    pixelFormat: 'bgr',
+    dtype: 'float32',
+    scale: '0-255',
+    scoreThreshold: 0.4,
+    nmsIou: 0.45,
+    executionProvider: 'cpu',
+    intraOpThreads: 1,
+    interOpThreads: 1,
+  };
+}
+
+let detector: ObjectDetector;
+before(async () => {
+  detector = await ObjectDetector.load(yoloxSpec());
+});
+after(() => detector.close());
+
+test('the model loads with its 80 COCO labels', () => {
+  assert.equal(detector.labels.length, 80);
+  assert.equal(detector.labels[0], 'person');
+  assert.equal(detector.modelName, 'yolox_nano');
+});
+
+for (const t of [10, 30]) {
+  test(`full frame at t=${t}s finds the person of the reference run`, async () => {
+    const result = await detector.detect(decodeFrame(t), { regionMode: 'full_frame' });
+    assert.equal(result.regionCount, 1);
+    const persons = result.detections.filter((d) => d.label === 'person');
+    const [expected] = truthAt(t);
+    assert.ok(expected);
+    const match = persons.find((d) => iou(d.box, expected.box) > 0.7);
+    assert.ok(match, `person near ${JSON.stringify(expected.box)} in ${JSON.stringify(result.detections)}`);
+    assert.equal(match.label_id, 0);
+    assert.ok(
+      Math.abs(match.score - expected.score) < 0.1,
+      `score ${match.score} vs reference ${expected.score}`,
+    );
+    assert.ok(result.inferenceMs > 0);
+  });
+}
+
+test('the empty room at t=2s has no person', async () => {
+  const result = await detector.detect(decodeFrame(2), { regionMode: 'full_frame' });
+  assert.deepEqual(
+    result.detections.filter((d) => d.label === 'person'),
+    [],
+  );
+});
+
+test('motion regions find the person from a motion box around them', async () => {
+  const [expected] = truthAt(10);
+  assert.ok(expected);
+  const [x1, y1, x2, y2] = expected.box.map(Math.round) as [number, number, number, number];
+  const frame = decodeFrame(10, [[x1, y1, Math.min(WIDTH, x2), Math.min(HEIGHT, y2)]]);
+  const result = await detector.detect(frame, { regionMode: 'motion_regions' });
+  assert.equal(result.regionCount, 1);
+  const match = result.detections.find((d) => d.label === 'person' && iou(d.box, expected.box) > 0.7);
+  assert.ok(match, JSON.stringify(result.detections));
+  assert.ok(Math.abs(match.score - expected.score) < 0.1, `score ${match.score}`);
+  // A tracking refresh (no motion boxes) in motion mode runs the whole frame.
+  const refresh = await detector.detect(decodeFrame(10), { regionMode: 'motion_regions' });
+  assert.equal(refresh.regionCount, 1);
+});
+
+test('the label filter drops other classes', async () => {
+  const result = await detector.detect(decodeFrame(10), {
+    regionMode: 'full_frame',
+    labels: new Set(['car']),
+  });
+  assert.ok(result.detections.every((d) => d.label === 'car'));
+  assert.equal(result.detections.filter((d) => d.label === 'person').length, 0);
+});
+
+test('concurrent detect calls are serialised and all succeed', async () => {
+  const frame = decodeFrame(10);
+  const results = await Promise.all(
+    [0, 1, 2].map(() => detector.detect(frame, { regionMode: 'full_frame' })),
+  );
+  for (const r of results) assert.deepEqual(r.detections, results[0]!.detections);
+});

@@ -1,0 +1,147 @@
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import sharp from 'sharp';
+import { readSnapshotHeaders, type Bus, type SnapshotMeta } from '@shiriki/bus';
+import { startNatsServer, type NatsServer } from '@shiriki/testing';
+import {
+  HEIGHT,
+  WIDTH,
+  clipFrames,
+  connectTestBus,
+  frameMessage,
+  recordDetections,
+  sleep,
+  startTestWorker,
+  testSubjects,
+  type TestWorker,
+} from './worker-harness.js';
+
+let nats: NatsServer;
+let bus: Bus;
+const workers: TestWorker[] = [];
+// A person stands in the middle of the frame at 30 s (person-walk.truth.json: score about 0.9).
+let personFrame: Uint8Array;
+// No one in the scene at 2 s.
+let emptyFrame: Uint8Array;
+
+before(async () => {
+  nats = await startNatsServer();
+  bus = await connectTestBus(nats.url);
+  personFrame = clipFrames(30, 1)[0]!;
+  emptyFrame = clipFrames(2, 1)[0]!;
+});
+
+after(async () => {
+  for (const { worker } of workers) await worker.drain();
+  await bus?.drain();
+  await nats?.dispose();
+});
+
+async function waitUntil(condition: () => boolean, timeoutMs = 20_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error('timed out');
+    await sleep(50);
+  }
+}
+
+test('stale frames are skipped and counted; a malformed frame is dropped and the next one processed', async () => {
+  const subjects = testSubjects();
+  const w = await startTestWorker(bus, subjects, { workerId: 'w1', maxFrameAgeMs: 2000 });
+  workers.push(w);
+  const recorder = recordDetections(bus.nc, subjects);
+  bus.nc.publish(
+    subjects.frames('cam'),
+    frameMessage('cam', 1, emptyFrame, { captureTime: Date.now() - 10_000 }),
+  );
+  bus.nc.publish(subjects.frames('cam'), new TextEncoder().encode('not a frame at all'));
+  const truncated = frameMessage('cam', 2, emptyFrame).subarray(0, 500);
+  bus.nc.publish(subjects.frames('cam'), truncated);
+  bus.nc.publish(subjects.frames('cam'), frameMessage('cam', 3, emptyFrame));
+  await waitUntil(() => recorder.messages.length >= 1);
+  await sleep(300);
+  recorder.stop();
+
+  assert.deepEqual(
+    recorder.messages.map((m) => m.sequence),
+    [3],
+  );
+  assert.equal(recorder.messages[0]!.worker, 'w1');
+  assert.deepEqual(recorder.messages[0]!.detections, []);
+  const { stats } = w.worker;
+  assert.equal(stats.stale, 1);
+  assert.equal(stats.invalid, 2);
+  assert.equal(stats.inferred, 1);
+  assert.equal(w.busMetrics.invalidMessages.get({ subject_kind: 'frames', reason: 'bad_magic' }), 1);
+  assert.equal(w.busMetrics.invalidMessages.get({ subject_kind: 'frames', reason: 'truncated' }), 1);
+  const metrics = await w.registry.metrics();
+  assert.match(metrics, /shiriki_detector_frames_stale_total\{camera="cam"\} 1/);
+  assert.match(metrics, /shiriki_detector_frames_dropped_total\{reason="invalid"\} 2/);
+  // Terminated and acked: nothing comes back.
+  assert.deepEqual(await w.worker.sample(), { pending: 0, ackPending: 0 });
+  await w.worker.drain();
+  assert.equal(w.worker.state, 'stopped');
+});
+
+test('a frame with a confident detection is also published as a JPEG snapshot with metadata headers', async () => {
+  const subjects = testSubjects();
+  const w = await startTestWorker(bus, subjects, { workerId: 'w2', snapshotThreshold: 0.6 });
+  workers.push(w);
+  const snapshots: { meta: SnapshotMeta | undefined; jpeg: Uint8Array }[] = [];
+  const sub = bus.nc.subscribe(subjects.snapshotsAll, {
+    callback: (error, msg) => {
+      if (!error) snapshots.push({ meta: readSnapshotHeaders(msg.headers), jpeg: msg.data });
+    },
+  });
+  const recorder = recordDetections(bus.nc, subjects);
+  const captureTime = Date.now();
+  bus.nc.publish(subjects.frames('porch'), frameMessage('porch', 7, personFrame, { captureTime }));
+  bus.nc.publish(subjects.frames('porch'), frameMessage('porch', 8, emptyFrame));
+  await waitUntil(() => recorder.messages.length >= 2);
+  await sleep(300);
+  sub.unsubscribe();
+  recorder.stop();
+
+  const person = recorder.messages.find((m) => m.sequence === 7)!;
+  const top = person.detections.find((d) => d.label === 'person');
+  assert.ok(top && top.score >= 0.6, `person found: ${JSON.stringify(person.detections)}`);
+  assert.equal(snapshots.length, 1, 'one snapshot, for the frame with the person only');
+  const [snapshot] = snapshots;
+  assert.deepEqual(snapshot!.meta, {
+    camera: 'porch',
+    sequence: 7,
+    captureTime,
+    width: WIDTH,
+    height: HEIGHT,
+    labels: [...new Set(person.detections.filter((d) => d.score >= 0.6).map((d) => d.label))],
+  });
+  const image = sharp(snapshot!.jpeg);
+  const meta = await image.metadata();
+  assert.equal(meta.format, 'jpeg');
+  assert.equal(meta.width, WIDTH);
+  assert.equal(meta.height, HEIGHT);
+  // Colours survive the yuv -> RGB conversion: the JPEG's mean matches the luma plane's mean brightness.
+  const stats = await image.stats();
+  const lumaMean = personFrame.subarray(0, WIDTH * HEIGHT).reduce((s, v) => s + v, 0) / (WIDTH * HEIGHT);
+  const rgbMean = (stats.channels[0]!.mean + stats.channels[1]!.mean + stats.channels[2]!.mean) / 3;
+  assert.ok(Math.abs(((lumaMean - 16) * 255) / 219 - rgbMean) < 12, `luma ${lumaMean} vs rgb ${rgbMean}`);
+  assert.equal(w.worker.stats.snapshots, 1);
+});
+
+test('drain stops pulling, finishes and acks the frame in flight, then closes the model', async () => {
+  const subjects = testSubjects();
+  const w = await startTestWorker(bus, subjects, { workerId: 'w3', regionMode: 'full_frame' });
+  workers.push(w);
+  const recorder = recordDetections(bus.nc, subjects);
+  for (let i = 1; i <= 3; i++) bus.nc.publish(subjects.frames('yard'), frameMessage('yard', i, personFrame));
+  await waitUntil(() => recorder.messages.length >= 1);
+  await w.worker.drain();
+  assert.equal(w.worker.state, 'stopped');
+  const done = recorder.messages.length;
+  await sleep(300);
+  assert.equal(recorder.messages.length, done, 'nothing published after drain');
+  recorder.stop();
+  const info = await bus.jsm.consumers.info(subjects.streams.frames, 'detectors');
+  assert.equal(info.num_ack_pending, 0, 'nothing left in flight');
+  assert.equal(info.num_pending + done, 3, 'the rest stays queued for other workers');
+});

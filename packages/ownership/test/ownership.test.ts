@@ -1,0 +1,151 @@
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { connect } from '@nats-io/transport-node';
+import type { KV } from '@nats-io/kv';
+import type { NatsConnection } from '@nats-io/nats-core';
+import { startNatsServer, waitFor, type NatsServer } from '@shiriki/testing';
+import { CameraOwnership, openLeaseBucket, type Lease, type ReleaseReason } from '../src/index.js';
+
+const CAMERAS = ['cam-1', 'cam-2', 'cam-3', 'cam-4'];
+const TTL_MS = 3000;
+const HEARTBEAT_MS = 1000;
+const quiet = { info: () => undefined, warn: () => undefined, debug: () => undefined };
+
+let nats: NatsServer;
+let nc: NatsConnection;
+let kv: KV;
+/** Who holds each camera right now, as the callbacks report it; a second holder is a violation. */
+const holders = new Map<string, string>();
+const violations: string[] = [];
+const releases: { worker: string; lease: Lease; reason: ReleaseReason }[] = [];
+
+before(async () => {
+  nats = await startNatsServer();
+  nc = await connect({ servers: nats.url });
+  kv = await openLeaseBucket(nc, { bucket: 'test_leases', ttlMs: TTL_MS });
+});
+
+after(async () => {
+  await Promise.all(workers.map((w) => w.stop()));
+  await nc?.close();
+  await nats?.dispose();
+});
+
+const workers: CameraOwnership[] = [];
+
+function worker(id: string, bucket: KV = kv): CameraOwnership {
+  const ownership = new CameraOwnership({
+    kv: bucket,
+    workerId: id,
+    cameras: CAMERAS,
+    ttlMs: TTL_MS,
+    heartbeatMs: HEARTBEAT_MS,
+    logger: quiet,
+    onAcquire: (lease) => {
+      const holder = holders.get(lease.camera);
+      if (holder !== undefined) violations.push(`${id} acquired ${lease.camera} while ${holder} held it`);
+      holders.set(lease.camera, id);
+    },
+    onRelease: (lease, reason) => {
+      releases.push({ worker: id, lease, reason });
+      if (holders.get(lease.camera) === id) holders.delete(lease.camera);
+    },
+  });
+  workers.push(ownership);
+  return ownership;
+}
+
+const held = (ownership: CameraOwnership): string[] =>
+  ownership
+    .leases()
+    .map((l) => l.camera)
+    .sort();
+
+async function waitForShares(expected: [CameraOwnership, number][], what: string): Promise<void> {
+  await waitFor(
+    () => expected.every(([o, n]) => o.leases().length === n) && holders.size === CAMERAS.length,
+    { what, timeoutMs: 20_000, intervalMs: 100 },
+  );
+}
+
+test('two workers share four cameras 2/2, one stopping hands all of them to the other, a third takes a fair share', async () => {
+  const a = worker('worker-a');
+  const b = worker('worker-b');
+  await Promise.all([a.start(), b.start()]);
+  await waitForShares(
+    [
+      [a, 2],
+      [b, 2],
+    ],
+    'a 2/2 share',
+  );
+  assert.deepEqual([...held(a), ...held(b)].sort(), CAMERAS);
+
+  const stoppedAt = Date.now();
+  await a.stop();
+  await waitForShares([[b, 4]], 'b holding every camera');
+  assert.ok(Date.now() - stoppedAt < TTL_MS, 'a graceful stop waited for expiry');
+
+  const c = worker('worker-c');
+  await c.start();
+  await waitForShares(
+    [
+      [b, 2],
+      [c, 2],
+    ],
+    'a 2/2 share with the newcomer',
+  );
+  assert.deepEqual(violations, []);
+  // Epochs grow with every new owner of a camera.
+  for (const lease of [...b.leases(), ...c.leases()]) {
+    const earlier = releases.filter((r) => r.lease.camera === lease.camera).map((r) => r.lease.epoch);
+    assert.ok(
+      earlier.every((epoch) => epoch < lease.epoch),
+      `${lease.camera} epoch did not grow`,
+    );
+  }
+});
+
+test('a lease whose KV entry is deleted behind its back is detected as lost', async () => {
+  const owner = workers.find((w) => w.state === 'running' && w.leases().length > 0)!;
+  const [lease] = owner.leases() as [Lease];
+  await kv.delete(`camera.${lease.camera}`);
+  await waitFor(
+    () =>
+      releases.some(
+        (r) => r.lease.camera === lease.camera && r.lease.epoch === lease.epoch && r.reason === 'lost',
+      ),
+    { what: 'the lost lease to be noticed', timeoutMs: 3 * HEARTBEAT_MS },
+  );
+  // The plan still gives the camera to some worker, under a new epoch.
+  await waitFor(() => holders.has(lease.camera), { what: 'the camera to be owned again', timeoutMs: 10_000 });
+  const again = workers.flatMap((w) => w.leases()).find((l) => l.camera === lease.camera)!;
+  assert.ok(again.epoch > lease.epoch);
+  assert.deepEqual(violations, []);
+});
+
+test('a worker that vanishes without a word loses its cameras to the others within TTL + heartbeat', async () => {
+  const running = workers.filter((w) => w.state === 'running');
+  const ownConnection = await connect({ servers: nats.url });
+  const doomed = worker(
+    'worker-doomed',
+    await openLeaseBucket(ownConnection, { bucket: 'test_leases', ttlMs: TTL_MS }),
+  );
+  await doomed.start();
+  await waitFor(() => doomed.leases().length >= 1 && holders.size === CAMERAS.length, {
+    what: 'the newcomer to take a share',
+    timeoutMs: 20_000,
+  });
+  const orphaned = doomed.leases().map((l) => l.camera);
+  // Its connection dies as with a crash: no release, no goodbye; the server expires its keys.
+  await ownConnection.close();
+  const diedAt = Date.now();
+  await waitFor(() => orphaned.every((camera) => running.some((w) => held(w).includes(camera))), {
+    what: 'the orphaned cameras to move',
+    timeoutMs: 3 * TTL_MS,
+  });
+  const movedMs = Date.now() - diedAt;
+  assert.ok(movedMs <= TTL_MS + HEARTBEAT_MS, `cameras moved after ${movedMs} ms`);
+  assert.deepEqual(violations, []);
+  await doomed.stop();
+});

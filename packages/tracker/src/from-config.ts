@@ -1,0 +1,25 @@
+import type { ShirikiConfig } from '@shiriki/config';
+import { eventObjectKeys } from '@shiriki/storage';
+import type { TrackerWorkerOptions } from './tracker-worker.js';
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/**
+ * The config-derived part of {@link TrackerWorkerOptions}. Tracker leases use the `ingest` lease timing:
+ * both roles hand cameras over on the same schedule.
+ */
+export function trackerWorkerSettingsFromConfig(
+  config: ShirikiConfig,
+): Pick<TrackerWorkerOptions, 'cameras' | 'events' | 'alerts' | 'lease' | 'objectKeys'> {
+  return {
+    cameras: Object.values(config.cameras),
+    events: {
+      heartbeatMs: config.events.heartbeat_s * 1000,
+      streamMaxAgeMs: config.events.stream_max_age_days * DAY_MS,
+      replicas: config.events.stream_replicas,
+    },
+    alerts: config.alerts,
+    lease: { ttlMs: config.ingest.lease_ttl_s * 1000, heartbeatMs: config.ingest.heartbeat_s * 1000 },
+    objectKeys: eventObjectKeys,
+  };
+}

@@ -1,0 +1,194 @@
+import type { KV } from '@nats-io/kv';
+import {
+  defaultStreams,
+  ensureKv,
+  ensureStream,
+  type Bus,
+  type BusMetrics,
+  type Subjects,
+} from '@shiriki/bus';
+import type { CameraConfig } from '@shiriki/config';
+import { CameraOwnership, openLeaseBucket, type Lease, type ReleaseReason } from '@shiriki/ownership';
+import type { Logger } from '@shiriki/telemetry';
+import { trackerOptionsFromCamera, type ObjectAlertsConfig, type TrackerOverrides } from '@shiriki/tracking';
+import { CameraSession } from './camera-session.js';
+import type { TrackerMetrics } from './metrics.js';
+import {
+  SNAPSHOT_UPLOAD_DEFAULTS,
+  type EventKeysFactory,
+  type SnapshotStore,
+  type SnapshotUploadOptions,
+} from './snapshot-upload.js';
+
+export interface TrackerWorkerOptions {
+  /** Unique id of this worker: a KV key token (letters, digits, `-`, `_`). */
+  workerId: string;
+  cameras: CameraConfig[];
+  events: {
+    /** `events.heartbeat_s` in ms. */
+    heartbeatMs: number;
+    /** `events.stream_max_age_days` in ms. */
+    streamMaxAgeMs: number;
+    /** `events.stream_replicas`; also used for the lease and state buckets. */
+    replicas: number;
+  };
+  alerts: ObjectAlertsConfig;
+  lease: { ttlMs: number; heartbeatMs: number };
+  /** Where best snapshots go; without one, `end` events carry no snapshot key. */
+  store?: SnapshotStore;
+  /** `eventObjectKeys` from `@shiriki/storage`. */
+  objectKeys: EventKeysFactory;
+  bus: Bus;
+  subjects: Subjects;
+  logger: Logger;
+  metrics: TrackerMetrics;
+  busMetrics?: BusMetrics;
+  /** How often idle cameras advance (objects end when detections stop). Default 500 ms. */
+  advanceIntervalMs?: number;
+  /** How often each camera's state is checkpointed. Default 1000 ms. */
+  checkpointIntervalMs?: number;
+  /** Attempts per event publish before it waits in the outbox. Default 5. */
+  publishAttempts?: number;
+  snapshots?: Partial<SnapshotUploadOptions>;
+  /** Extra tracker options for every camera (tests inject a deterministic `idFactory`). */
+  trackerOverrides?: TrackerOverrides;
+}
+
+export const TRACKER_WORKER_DEFAULTS = {
+  advanceIntervalMs: 500,
+  checkpointIntervalMs: 1000,
+  publishAttempts: 5,
+} as const;
+
+export type TrackerWorkerState = 'idle' | 'starting' | 'running' | 'draining' | 'stopped';
+
+/** Lease bucket of the tracker role, next to ingest's `<leases>_ingest`. */
+export const trackerLeaseBucket = (subjects: Subjects): string => `${subjects.buckets.leases}_tracker`;
+
+/** KV bucket of per-camera tracker checkpoints: `<prefix>_tracker_state`. */
+export const trackerStateBucket = (subjects: Subjects): string =>
+  `${subjects.buckets.leases.replace(/_leases$/, '')}_tracker_state`;
+
+/**
+ * A tracker worker: takes its fair share of the cameras through leases, runs a {@link CameraSession} per
+ * owned camera, and hands cameras over with their state so objects keep their ids across workers.
+ */
+export class TrackerWorker {
+  private readonly sessions = new Map<string, CameraSession>();
+  private readonly opening = new Map<string, Promise<void>>();
+  private readonly cameras: Map<string, CameraConfig>;
+  private ownership: CameraOwnership | undefined;
+  private stateKv: KV | undefined;
+  private _state: TrackerWorkerState = 'idle';
+
+  constructor(private readonly options: TrackerWorkerOptions) {
+    this.cameras = new Map(options.cameras.filter((c) => c.enabled).map((c) => [c.name, c]));
+  }
+
+  get state(): TrackerWorkerState {
+    return this._state;
+  }
+
+  /** Cameras this worker tracks right now. */
+  ownedCameras(): string[] {
+    return [...this.sessions.keys()];
+  }
+
+  session(camera: string): CameraSession | undefined {
+    return this.sessions.get(camera);
+  }
+
+  async start(): Promise<void> {
+    if (this._state !== 'idle') throw new Error(`cannot start a tracker worker in state ${this._state}`);
+    this._state = 'starting';
+    const { bus, subjects, logger, lease, events, workerId, store } = this.options;
+    const streams = defaultStreams(subjects, {
+      eventsMaxAgeMs: events.streamMaxAgeMs,
+      replicas: events.replicas,
+    });
+    await ensureStream(bus.jsm, streams.events);
+    this.stateKv = await ensureKv(bus.js, trackerStateBucket(subjects), { replicas: events.replicas });
+    store?.ensureReady().catch((error: unknown) => {
+      // Uploads retry on their own; tracking must not wait for the object store.
+      logger.warn({ err: error }, 'object store not ready; snapshots will be retried');
+    });
+    const kv = await openLeaseBucket(bus.nc, {
+      bucket: trackerLeaseBucket(subjects),
+      ttlMs: lease.ttlMs,
+      replicas: events.replicas,
+    });
+    this.ownership = new CameraOwnership({
+      kv,
+      workerId,
+      cameras: [...this.cameras.keys()],
+      ttlMs: lease.ttlMs,
+      heartbeatMs: lease.heartbeatMs,
+      logger: logger.child({ component: 'ownership' }),
+      onAcquire: (acquired) => this.startCamera(acquired),
+      onRelease: (released, reason) => this.stopCamera(released, reason),
+    });
+    await this.ownership.start();
+    this._state = 'running';
+    logger.info({ cameras: this.cameras.size }, 'tracker worker running');
+  }
+
+  /** Checkpoints every camera and gives the leases back so other workers continue at once. */
+  async stop(): Promise<void> {
+    if (this._state === 'stopped' || this._state === 'draining') return;
+    this._state = 'draining';
+    await this.ownership?.stop();
+    this._state = 'stopped';
+  }
+
+  private async startCamera(lease: Lease): Promise<void> {
+    const camera = this.cameras.get(lease.camera);
+    const stateKv = this.stateKv;
+    if (!camera || !stateKv) return;
+    const o = this.options;
+    const opening = (async () => {
+      const session = await CameraSession.open({
+        workerId: o.workerId,
+        tracker: trackerOptionsFromCamera(camera, {
+          heartbeatMs: o.events.heartbeatMs,
+          ...o.trackerOverrides,
+        }),
+        zones: Object.keys(camera.zones),
+        alerts: o.alerts,
+        bus: o.bus,
+        subjects: o.subjects,
+        stateKv,
+        store: o.store,
+        objectKeys: o.objectKeys,
+        snapshots: { ...SNAPSHOT_UPLOAD_DEFAULTS, ...o.snapshots },
+        advanceIntervalMs: o.advanceIntervalMs ?? TRACKER_WORKER_DEFAULTS.advanceIntervalMs,
+        checkpointIntervalMs: o.checkpointIntervalMs ?? TRACKER_WORKER_DEFAULTS.checkpointIntervalMs,
+        publishAttempts: o.publishAttempts ?? TRACKER_WORKER_DEFAULTS.publishAttempts,
+        logger: o.logger.child({ component: 'camera', camera: camera.name }),
+        metrics: o.metrics,
+        busMetrics: o.busMetrics,
+      });
+      this.sessions.set(camera.name, session);
+      o.metrics.camerasOwned.set(this.sessions.size);
+      o.logger.info({ camera: camera.name, epoch: lease.epoch }, 'tracking camera');
+    })();
+    this.opening.set(lease.camera, opening);
+    try {
+      await opening;
+    } finally {
+      this.opening.delete(lease.camera);
+    }
+  }
+
+  private async stopCamera(lease: Lease, reason: ReleaseReason): Promise<void> {
+    await this.opening.get(lease.camera)?.catch(() => undefined);
+    const session = this.sessions.get(lease.camera);
+    if (!session) return;
+    this.sessions.delete(lease.camera);
+    this.options.metrics.camerasOwned.set(this.sessions.size);
+    this.options.logger.info({ camera: lease.camera, reason }, 'stopping camera tracking');
+    await session.close({
+      checkpoint: reason !== 'lost',
+      ...(reason === 'removed' ? { endObjects: 'camera_removed' } : {}),
+    });
+  }
+}

@@ -1,0 +1,135 @@
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { jetstream } from '@nats-io/jetstream';
+import { Kvm } from '@nats-io/kv';
+import { connect } from '@nats-io/transport-node';
+import type { NatsConnection } from '@nats-io/nats-core';
+import { ObjectEventSchema, createSubjects, decodeJson, type ObjectEvent } from '@shiriki/bus';
+import {
+  makeTempDir,
+  removeTempDir,
+  startMinio,
+  startNatsServer,
+  type MinioServer,
+  type NatsServer,
+} from '@shiriki/testing';
+import { trackerLeaseBucket } from '@shiriki/tracker';
+import {
+  countByType,
+  logEntry,
+  logTail,
+  makeJpeg,
+  personWalk,
+  readEvents,
+  sendFrames,
+  sleep,
+  spawnService,
+  waitForLog,
+  waitUntil,
+  writeTestConfig,
+  type ServiceProcess,
+} from './harness.js';
+
+const PREFIX = 'hand';
+const subjects = createSubjects(PREFIX);
+const FRAME_MS = 100;
+const CAMERA = 'door';
+
+let nats: NatsServer;
+let minio: MinioServer;
+let nc: NatsConnection;
+let dir: string;
+const trackers: ServiceProcess[] = [];
+
+before(async () => {
+  dir = makeTempDir('tracker-handover');
+  [nats, minio] = await Promise.all([startNatsServer(), startMinio()]);
+  nc = await connect({ servers: nats.url, name: 'tracker-handover-test' });
+});
+
+after(async () => {
+  for (const tracker of trackers) await tracker.child.stop({ termGraceMs: 5000 });
+  await nc?.drain();
+  await Promise.all([nats?.dispose(), minio?.dispose()]);
+  if (dir) await removeTempDir(dir);
+});
+
+test(
+  'SIGKILL of the tracking process: the other continues the open object, nothing open, nothing twice',
+  { timeout: 120_000 },
+  async (t) => {
+    // max_disappeared longer than the hand-over gap, so the person keeps its id across the kill.
+    const config = writeTestConfig(dir, {
+      natsUrl: nats.url,
+      prefix: PREFIX,
+      minio,
+      cameras: { [CAMERA]: { detect: { max_disappeared_s: 6 } } },
+    });
+    for (const name of ['a', 'b']) {
+      const tracker = await spawnService('tracker', config, join(dir, `tracker-${name}.log`));
+      trackers.push(tracker);
+      await waitForLog(tracker, 'tracker running');
+    }
+    t.after(() => {
+      if (process.exitCode)
+        for (const tracker of trackers) console.log(`${tracker.logFile}:\n${logTail(tracker.logFile)}`);
+    });
+    const live: ObjectEvent[] = [];
+    nc.subscribe(subjects.eventsAll, {
+      callback: (error, msg) => {
+        if (!error) live.push(decodeJson(ObjectEventSchema, msg.data));
+      },
+    });
+    const leases = await new Kvm(nc).open(trackerLeaseBucket(subjects));
+    const owner = async (): Promise<ServiceProcess | undefined> => {
+      const entry = await leases.get(`camera.${CAMERA}`);
+      if (!entry || entry.operation !== 'PUT') return undefined;
+      const id = entry.json<{ owner: string }>().owner;
+      return trackers.find((tracker) => id.includes(`-${tracker.pid}-`));
+    };
+    let first: ServiceProcess | undefined;
+    for (let i = 0; i < 100 && !first; i++) {
+      first = await owner();
+      if (!first) await sleep(100);
+    }
+    assert.ok(first, 'one tracker owns the camera');
+    const other = trackers.find((tracker) => tracker !== first)!;
+
+    // A person walks slowly across the frame for 16 s; the owner dies 5 s in, once the person is an event.
+    const jpeg = await makeJpeg();
+    const walk = personWalk({ camera: CAMERA, firstSequence: 1, frames: 160, fromX: 20, toX: 540 });
+    const t0 = Date.now();
+    const sending = sendFrames(nc, subjects, [walk], { jpeg, t0, frameMs: FRAME_MS });
+    await waitUntil(() => live.some((e) => e.type === 'new'), 10_000, 'the person is an event');
+    await sleep(Math.max(0, t0 + 5000 - Date.now()));
+    first.child.process.kill('SIGKILL');
+    await first.child.exited;
+    const killedAt = Date.now();
+    await waitUntil(
+      () => logEntry(other.logFile, 'tracking camera', { camera: CAMERA }) !== undefined,
+      15_000,
+      'the other tracker takes the camera',
+    );
+    const tookOverMs = Date.now() - killedAt;
+    t.diagnostic(`camera moved ${tookOverMs} ms after the kill`);
+    assert.ok(tookOverMs <= 4000 + 1500, `took over within the lease TTL (${tookOverMs} ms)`);
+    assert.ok(logEntry(other.logFile, 'tracker state restored'), 'the state was restored');
+    await sending;
+    await waitUntil(() => live.some((e) => e.type === 'end'), 20_000, 'the person ended');
+    await sleep(1000);
+
+    const stored = (await readEvents(jetstream(nc), subjects.streams.events)).map((s) => s.event);
+    const counts = countByType(stored);
+    t.diagnostic(JSON.stringify([...counts]));
+    assert.ok(counts.size >= 1);
+    for (const [id, c] of counts) {
+      assert.equal(c.new, 1, `${id}: exactly one new`);
+      assert.equal(c.end, 1, `${id}: ended once`);
+    }
+    // The walk was continuous, so the person kept one id across the hand-over.
+    assert.equal(counts.size, 1, 'one object for one person');
+    const end = stored.find((e) => e.type === 'end')!;
+    assert.ok(end.end_time! >= t0 + 150 * FRAME_MS, 'the end is the person leaving, after the kill');
+  },
+);
