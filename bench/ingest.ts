@@ -100,6 +100,7 @@ async function startWorker(n: number): Promise<Worker> {
   const child = await spawnChild(
     process.execPath,
     [
+      ...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : []),
       '--conditions=shiriki-source',
       '--import',
       'tsx',

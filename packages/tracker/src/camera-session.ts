@@ -133,7 +133,7 @@ export class CameraSession {
     const session = new CameraSession(options, tracker, memory, entry?.revision);
     for (const event of outbox) session.outbox.add(event);
     session.enqueue(async () => {
-      for (const event of outbox) await session.publishEvent(event, undefined);
+      for (const event of outbox) session.raiseAlert(event, await session.publishEvent(event, undefined));
     });
     session.subscribe();
     session.advanceTimer = setInterval(() => session.advance(), options.advanceIntervalMs);
@@ -237,8 +237,8 @@ export class CameraSession {
       this.enqueue(async () => {
         if (durable) await durable;
         for (const { event, snapshot } of batch) {
-          await this.publishEvent(event, snapshot);
-          this.raiseAlert(event);
+          const duplicate = await this.publishEvent(event, snapshot);
+          this.raiseAlert(event, duplicate);
         }
       });
     }
@@ -267,7 +267,8 @@ export class CameraSession {
     });
   }
 
-  private async publishEvent(event: ObjectEvent, snapshot: SnapshotObject | undefined): Promise<void> {
+  /** Publishes one event; resolves whether the stream already had it (a re-publish after a hand-over). */
+  private async publishEvent(event: ObjectEvent, snapshot: SnapshotObject | undefined): Promise<boolean> {
     const { bus, subjects, metrics, logger, publishAttempts } = this.options;
     if (snapshot && event.snapshot) {
       const key = await this.storeSnapshot(event, snapshot);
@@ -281,12 +282,12 @@ export class CameraSession {
         this.outbox.delete(event);
         if (ack.duplicate) metrics.duplicateEvents.inc({ camera: this.camera });
         else metrics.events.inc({ camera: this.camera, type: event.type });
-        return;
+        return ack.duplicate;
       } catch (error) {
         if (attempt >= publishAttempts) {
           // Stays in the outbox: the next checkpoint carries it to whoever tracks the camera next.
           logger.error({ camera: this.camera, event: msgID, err: error }, 'event not published');
-          return;
+          return false;
         }
         logger.warn(
           { camera: this.camera, event: msgID, attempt, err: error },
@@ -297,10 +298,11 @@ export class CameraSession {
     }
   }
 
-  private raiseAlert(event: ObjectEvent): void {
+  /** Updates the alert memory; an event the stream already had raised its alert then, so none now. */
+  private raiseAlert(event: ObjectEvent, duplicate: boolean): void {
     const { alerts, zones, bus, subjects, metrics } = this.options;
     const alert = alertsFor(event, alerts, zones, this.alertMemory);
-    if (!alert) return;
+    if (!alert || duplicate) return;
     bus.nc.publish(subjects.alerts(this.camera, alert.label), encodeJson(AlertSchema, alert));
     metrics.alerts.inc({ camera: this.camera, label: alert.label });
   }

@@ -1,0 +1,13 @@
+import { execSync } from 'node:child_process';
+import { join } from 'node:path';
+import { spawnIngestWorker, writeIngestConfig } from '../services/ingest/test/harness.js';
+import { assetPath, loopingFileSource, makeTempDir, startGo2rtc, startNatsServer } from '../packages/testing/src/index.js';
+import { resolveFfmpegPath } from '../packages/process/src/index.js';
+const dir = makeTempDir('zz');
+const [nats, go2rtc] = await Promise.all([startNatsServer(), startGo2rtc({ streams: { source: loopingFileSource(resolveFfmpegPath(), assetPath('media/person-walk.mp4')) } })]);
+const src = go2rtc.rtspUrl('source');
+const cfg = writeIngestConfig(dir, { natsUrl: nats.url, go2rtcApiUrl: go2rtc.apiUrl, go2rtcRtspPort: go2rtc.rtspPort }, { registerStreams: true, ingest: { lease_ttl_s: 10, heartbeat_s: 3 }, cameras: { 'c-0': { source: src }, 'c-1': { source: src } } });
+const w = await spawnIngestWorker(cfg, join(dir, 'w.log'));
+await new Promise((r) => setTimeout(r, 15000));
+console.log(execSync(`/tmp/scratch/threads.sh ${w.pid} 10`).toString());
+await w.child.stop(); await nats.dispose(); await go2rtc.dispose();
