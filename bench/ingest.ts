@@ -31,7 +31,8 @@ const maxCameras = Number(process.argv[3] ?? 64);
 const WIDTH = 640;
 const HEIGHT = 360;
 const FPS = 5;
-const WARMUP_MS = 8000;
+// Long enough for every camera's first keyframe and for V8 to finish optimising the hot paths.
+const WARMUP_MS = 15_000;
 const CLK_TCK = 100; // USER_HZ on Linux
 
 const ffmpeg = resolveFfmpegPath();
@@ -119,14 +120,19 @@ async function startWorker(n: number): Promise<Worker> {
     what: `the metrics endpoint (log: ${logFile})`,
     timeoutMs: 30_000,
   });
-  await waitFor(async () => (await metrics(metricsUrl)).framesIn >= n, {
-    what: `frames from ${n} cameras`,
-    timeoutMs: 60_000,
+  await waitFor(async () => (await metrics(metricsUrl)).streaming >= n, {
+    what: `frames from all ${n} cameras`,
+    timeoutMs: 90_000,
+  }).catch(async (error: unknown) => {
+    await child.stop({ termGraceMs: 5000 });
+    throw error;
   });
   return { child, metricsUrl };
 }
 
 interface Metrics {
+  /** Cameras that have delivered a frame. */
+  streaming: number;
   framesIn: number;
   framesDropped: number;
   motionSum: number;
@@ -140,7 +146,11 @@ async function metrics(url: string): Promise<Metrics> {
       .split('\n')
       .filter((line) => line.startsWith(`${name}{`) || line.startsWith(`${name} `))
       .reduce((total, line) => total + Number(line.slice(line.lastIndexOf(' ') + 1)), 0);
+  const streaming = text
+    .split('\n')
+    .filter((line) => line.startsWith('shiriki_ingest_frames_in_total{') && !line.endsWith(' 0')).length;
   return {
+    streaming,
     framesIn: sum('shiriki_ingest_frames_in_total'),
     framesDropped: sum('shiriki_ingest_frames_dropped_total'),
     motionSum: sum('shiriki_ingest_motion_detection_seconds_sum'),
@@ -231,7 +241,15 @@ try {
   const sweepSeconds = Math.min(seconds, 15);
   const sweep: Run[] = [];
   for (let n = 1; n <= maxCameras; n = n < 2 ? n + 1 : n < 8 ? n + 2 : Math.round(n * 1.5)) {
-    const run = await ingestRun(n, sweepSeconds * 1000);
+    let run: Run;
+    try {
+      run = await ingestRun(n, sweepSeconds * 1000);
+    } catch (error) {
+      // Not every camera started within the wait: the worker (or the machine) is past its capacity.
+      console.log(`  ${n} cameras: ${error instanceof Error ? error.message : String(error)}`);
+      sweep.push({ cameras: n, ingestCpu: 0, go2rtcCpu: 0, fpsIn: 0, dropped: 0, motionMs: Number.NaN });
+      break;
+    }
     sweep.push(run);
     console.log(
       `  ${n} cameras: ${run.fpsIn.toFixed(2)} fps each, ${run.dropped} dropped, ingest CPU ${pct(run.ingestCpu / sweepSeconds)}`,
@@ -286,6 +304,14 @@ try {
   say(
     'go2rtc shares the machine: its CPU is listed, and other engineers\u2019 tests may have run at the same time, ' +
       'so treat the numbers as a lower bound of what an idle machine sustains.',
+  );
+  say('');
+  say(
+    'Notes: `frames_dropped` counts frames skipped while an asynchronous frame handler is busy; the ingest ' +
+      'handler is synchronous, so an overloaded worker shows as fps_in below target (ffmpeg blocks on its ' +
+      'stdout pipe and falls behind), never as drops. The CPU ratio compares against a decode that costs ' +
+      'little at 768x432: motion detection (column b, per frame) plus copying and publishing each ' +
+      `${WIDTH}x${HEIGHT} yuv420p frame and garbage collection in node cost more than ffmpeg's decode itself.`,
   );
   mkdirSync(join(repoRoot, 'docs/benchmarks'), { recursive: true });
   writeFileSync(join(repoRoot, 'docs/benchmarks/ingest.md'), `${lines.join('\n')}\n`);

@@ -141,7 +141,14 @@ export class IngestWorker {
     });
     this.pipelines.set(lease.camera, pipeline);
     metrics.camerasOwned.set(this.pipelines.size);
-    await pipeline.start();
+    try {
+      await pipeline.start();
+    } catch (error) {
+      // The ownership gives the lease back; a pipeline left in the map would publish its status forever.
+      this.pipelines.delete(lease.camera);
+      metrics.camerasOwned.set(this.pipelines.size);
+      throw error;
+    }
   }
 
   private async stopCamera(lease: Lease, reason: ReleaseReason): Promise<void> {

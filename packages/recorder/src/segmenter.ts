@@ -1,0 +1,240 @@
+import { readdir, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Backoff, LineSplitter, LogLimiter, parseStderrReason } from '@shiriki/media';
+import { resolveFfmpegPath, spawnChild, type ManagedChild } from '@shiriki/process';
+import { redactUrlCredentials, type Logger } from '@shiriki/telemetry';
+import { IN_PROGRESS_PREFIX, WallClockAnchor, parseSegmentListLine, type Segment } from './segment-file.js';
+import type { SegmentRing } from './segment-ring.js';
+
+export interface SegmenterOptions {
+  camera: string;
+  /** `rtsp://<go2rtc>:8554/<camera>`. */
+  inputUrl: string;
+  ring: SegmentRing;
+  /** `record.segment_seconds`. */
+  segmentSeconds: number;
+  logger: Logger;
+  ffmpegPath?: string;
+  /** Extra input arguments (`cameras.<name>.ffmpeg.input_args`). */
+  inputArgs?: readonly string[];
+  /** No finished segment for this long restarts ffmpeg. Default max(20 s, 4 segments). */
+  stallTimeoutMs?: number;
+  initialBackoffMs?: number;
+  maxBackoffMs?: number;
+  onSegment?: (segment: Segment) => void;
+  onRestart?: (reason: string) => void;
+}
+
+export const SEGMENTER_DEFAULTS = {
+  initialBackoffMs: 1_000,
+  maxBackoffMs: 30_000,
+  quitGraceMs: 2_000,
+  termGraceMs: 3_000,
+  stderrMaxLines: 5,
+  stderrWindowMs: 10_000,
+} as const;
+
+export type SegmenterState = 'stopped' | 'starting' | 'recording' | 'backoff';
+
+/** ffmpeg arguments: copy the first video track into MPEG-TS segments, the segment list as CSV on stdout. */
+export function segmenterArgs(o: {
+  inputUrl: string;
+  segmentSeconds: number;
+  pattern: string;
+  inputArgs?: readonly string[];
+}): string[] {
+  const rtsp = /^rtsps?:/i.test(o.inputUrl);
+  return [
+    ...['-hide_banner', '-nostats', '-loglevel', 'warning'],
+    ...(rtsp ? ['-rtsp_transport', 'tcp'] : []),
+    ...(o.inputArgs ?? []),
+    ...['-i', o.inputUrl],
+    ...['-map', '0:v:0', '-c', 'copy'],
+    ...['-f', 'segment', '-segment_time', String(o.segmentSeconds), '-reset_timestamps', '1'],
+    ...['-segment_format', 'mpegts', '-segment_list', 'pipe:1', '-segment_list_type', 'csv'],
+    o.pattern,
+  ];
+}
+
+/**
+ * Keeps one ffmpeg copying a camera's go2rtc restream into the ring: restarts it with backoff (full
+ * jitter) when it exits or stops producing segments, logs its stderr rate-limited and redacted, and moves
+ * each finished segment into the ring under its wall-clock name.
+ */
+export class Segmenter {
+  #state: SegmenterState = 'stopped';
+  #active = false;
+  #child: ManagedChild | undefined;
+  #running: Promise<void> | undefined;
+  #backoffTimer: NodeJS.Timeout | undefined;
+  #stallTimer: NodeJS.Timeout | undefined;
+  #lastSegmentAt = 0;
+  #restarts = 0;
+  readonly #backoff: Backoff;
+  readonly #stderrLimiter = new LogLimiter({
+    maxLines: SEGMENTER_DEFAULTS.stderrMaxLines,
+    windowMs: SEGMENTER_DEFAULTS.stderrWindowMs,
+  });
+
+  constructor(private readonly options: SegmenterOptions) {
+    this.#backoff = new Backoff({
+      initialMs: options.initialBackoffMs ?? SEGMENTER_DEFAULTS.initialBackoffMs,
+      maxMs: options.maxBackoffMs ?? SEGMENTER_DEFAULTS.maxBackoffMs,
+    });
+  }
+
+  get state(): SegmenterState {
+    return this.#state;
+  }
+
+  get restarts(): number {
+    return this.#restarts;
+  }
+
+  get pid(): number | undefined {
+    return this.#child?.pid;
+  }
+
+  start(): void {
+    if (this.#active) return;
+    this.#active = true;
+    this.#launch('start requested');
+  }
+
+  /** Stops ffmpeg with `q`, then SIGTERM, then SIGKILL; the last segment is reported and kept. */
+  async stop(): Promise<void> {
+    this.#active = false;
+    clearTimeout(this.#backoffTimer);
+    clearTimeout(this.#stallTimer);
+    await this.#child?.stop({
+      quitInput: 'q',
+      quitGraceMs: SEGMENTER_DEFAULTS.quitGraceMs,
+      termGraceMs: SEGMENTER_DEFAULTS.termGraceMs,
+    });
+    await this.#running;
+    this.#state = 'stopped';
+  }
+
+  #launch(reason: string): void {
+    this.#state = 'starting';
+    this.#running = this.#run(reason).catch((error: unknown) => {
+      this.options.logger.error({ err: error, camera: this.options.camera }, 'segmenter run failed');
+    });
+  }
+
+  async #run(reason: string): Promise<void> {
+    const o = this.options;
+    const ffmpegPath = o.ffmpegPath ?? resolveFfmpegPath();
+    const runId = Date.now().toString(36);
+    const pattern = join(o.ring.dir, `${IN_PROGRESS_PREFIX}${runId}-%06d.ts`);
+    const args = segmenterArgs({
+      inputUrl: o.inputUrl,
+      segmentSeconds: o.segmentSeconds,
+      pattern,
+      ...(o.inputArgs ? { inputArgs: o.inputArgs } : {}),
+    });
+    o.logger.info(
+      { camera: o.camera, reason, command: [ffmpegPath, ...args].map(redactUrlCredentials).join(' ') },
+      'starting segmenter',
+    );
+    let child: ManagedChild;
+    try {
+      child = await spawnChild(ffmpegPath, args, { name: `ffmpeg[record:${o.camera}]` });
+    } catch (error) {
+      this.#scheduleRestart(error instanceof Error ? error.message : String(error));
+      return;
+    }
+    this.#child = child;
+    if (!this.#active) {
+      await child.stop({ quitInput: 'q' });
+      return;
+    }
+    this.#state = 'recording';
+    this.#lastSegmentAt = Date.now();
+    this.#armStall(child);
+    const anchor = new WallClockAnchor();
+    let lastReason: string | undefined;
+    let adding = Promise.resolve();
+    const lines = new LineSplitter((line) => {
+      const entry = parseSegmentListLine(line);
+      if (!entry) return;
+      const arrival = Date.now();
+      const anchorMs = anchor.observe(entry, arrival);
+      this.#lastSegmentAt = arrival;
+      this.#backoff.reset();
+      const tempPath = join(o.ring.dir, entry.file.split('/').pop() ?? entry.file);
+      adding = adding.then(async () => {
+        try {
+          const segment = await o.ring.add(
+            tempPath,
+            anchorMs + entry.startS * 1000,
+            anchorMs + entry.endS * 1000,
+          );
+          o.onSegment?.(segment);
+        } catch (error) {
+          o.logger.warn({ err: error, camera: o.camera, file: entry.file }, 'could not add a segment');
+        }
+      });
+    });
+    const stderr = new LineSplitter((raw) => {
+      const line = redactUrlCredentials(raw);
+      lastReason = parseStderrReason(line) ?? lastReason;
+      const { log, suppressed } = this.#stderrLimiter.admit();
+      if (suppressed > 0) o.logger.warn({ camera: o.camera, suppressed }, 'suppressed ffmpeg stderr lines');
+      if (log) o.logger.warn({ camera: o.camera, pid: child.pid }, `ffmpeg: ${line}`);
+    });
+    child.process.stdout?.setEncoding('utf8');
+    child.process.stdout?.on('data', (text: string) => lines.push(text));
+    child.process.stderr?.setEncoding('utf8');
+    child.process.stderr?.on('data', (text: string) => stderr.push(text));
+    const closed = new Promise<void>((resolve) => child.process.once('close', () => resolve()));
+    const [exit] = await Promise.all([child.exited, closed]);
+    lines.flush();
+    stderr.flush();
+    await adding;
+    clearTimeout(this.#stallTimer);
+    this.#child = undefined;
+    await this.#removeLeftovers(runId);
+    const why =
+      lastReason ?? (exit.signal ? `killed by ${exit.signal}` : `exited with code ${String(exit.code)}`);
+    if (!this.#active) return;
+    o.logger.warn({ camera: o.camera, code: exit.code, signal: exit.signal }, `segmenter exited: ${why}`);
+    this.#scheduleRestart(why);
+  }
+
+  /** Segments ffmpeg started but never reported (it was killed) cannot be placed in time: drop them. */
+  async #removeLeftovers(runId: string): Promise<void> {
+    const prefix = `${IN_PROGRESS_PREFIX}${runId}-`;
+    const files = await readdir(this.options.ring.dir).catch(() => [] as string[]);
+    await Promise.all(
+      files
+        .filter((f) => f.startsWith(prefix))
+        .map((f) => rm(join(this.options.ring.dir, f), { force: true })),
+    );
+  }
+
+  #scheduleRestart(reason: string): void {
+    if (!this.#active) return;
+    const delay = this.#backoff.next();
+    this.#state = 'backoff';
+    this.#restarts++;
+    this.options.onRestart?.(reason);
+    this.options.logger.warn({ camera: this.options.camera, retryInMs: delay, reason }, 'segmenter backoff');
+    this.#backoffTimer = setTimeout(() => this.#launch(`restart after: ${reason}`), delay);
+  }
+
+  #armStall(child: ManagedChild): void {
+    const timeoutMs = this.options.stallTimeoutMs ?? Math.max(20_000, 4 * this.options.segmentSeconds * 1000);
+    const check = () => {
+      if (this.#child !== child || !this.#active) return;
+      const silent = Date.now() - this.#lastSegmentAt;
+      if (silent < timeoutMs) {
+        this.#stallTimer = setTimeout(check, timeoutMs - silent);
+        return;
+      }
+      this.options.logger.warn({ camera: this.options.camera, silentMs: silent }, 'segmenter stalled');
+      void child.stop({ quitInput: 'q', quitGraceMs: 1000, termGraceMs: 2000 });
+    };
+    this.#stallTimer = setTimeout(check, timeoutMs);
+  }
+}

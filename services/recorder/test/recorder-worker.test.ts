@@ -1,0 +1,224 @@
+import assert from 'node:assert/strict';
+import { writeFile, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { jetstream, type JetStreamClient } from '@nats-io/jetstream';
+import type { NatsConnection } from '@nats-io/nats-core';
+import { connect } from '@nats-io/transport-node';
+import { connectBus, createSubjects, type Bus, type ClipReady } from '@shiriki/bus';
+import { parseConfig } from '@shiriki/config';
+import { resolveFfmpegPath } from '@shiriki/process';
+import { RecorderWorker, createRecorderMetrics, recorderWorkerSettingsFromConfig } from '@shiriki/recorder';
+import { createObjectStore, type ObjectStore } from '@shiriki/storage';
+import { createLogger, createMetrics } from '@shiriki/telemetry';
+import {
+  assetPath,
+  loopingFileSource,
+  makeTempDir,
+  removeTempDir,
+  startGo2rtc,
+  startMinio,
+  startNatsServer,
+  type Go2rtcServer,
+  type MinioServer,
+  type NatsServer,
+} from '@shiriki/testing';
+import {
+  CAMERA,
+  POST_S,
+  PRE_S,
+  SEGMENT_S,
+  collectClipReady,
+  containerDuration,
+  decodeCheck,
+  objectEvent,
+  publishEvent,
+  recorderConfigObject,
+  sleep,
+  until,
+} from './harness.js';
+
+const PREFIX = 'rec';
+const subjects = createSubjects(PREFIX);
+
+let nats: NatsServer;
+let minio: MinioServer;
+let go2rtc: Go2rtcServer;
+let nc: NatsConnection;
+let js: JetStreamClient;
+let bus: Bus;
+let dir: string;
+let store: ObjectStore;
+let worker: RecorderWorker;
+let clipReady: ClipReady[];
+
+before(async () => {
+  dir = makeTempDir('recorder-worker');
+  [nats, minio, go2rtc] = await Promise.all([
+    startNatsServer(),
+    startMinio(),
+    startGo2rtc({
+      streams: { [CAMERA]: loopingFileSource(resolveFfmpegPath(), assetPath('media/person-walk.mp4')) },
+    }),
+  ]);
+  nc = await connect({ servers: nats.url, name: 'recorder-test' });
+  js = jetstream(nc);
+  clipReady = collectClipReady(nc, subjects);
+  const config = parseConfig(
+    JSON.stringify(
+      recorderConfigObject({
+        natsUrl: nats.url,
+        prefix: PREFIX,
+        minio,
+        bucket: 'recorder-test',
+        rtspBase: `rtsp://127.0.0.1:${go2rtc.rtspPort}`,
+        dir,
+      }),
+    ),
+  );
+  const logger = createLogger({ service: 'recorder-test', level: 'warn' });
+  bus = await connectBus({ servers: [nats.url] }, { logger, name: 'recorder' });
+  store = createObjectStore(config.storage, { logger });
+  worker = new RecorderWorker({
+    ...recorderWorkerSettingsFromConfig(config),
+    workerId: 'rec-1',
+    store,
+    bus,
+    subjects,
+    logger,
+    metrics: createRecorderMetrics(createMetrics({ service: 'recorder', instance: 'rec-1' })),
+    spoolDrainIntervalMs: 1000,
+  });
+  await worker.start();
+});
+
+after(async () => {
+  await worker?.stop();
+  await bus?.drain();
+  await nc?.close();
+  await Promise.all([nats?.dispose(), minio?.dispose(), go2rtc?.dispose()]);
+  await removeTempDir(dir);
+});
+
+const ring = () => worker.recorder(CAMERA)?.ring;
+
+async function waitUntilTime(ms: number): Promise<void> {
+  await sleep(Math.max(0, ms - Date.now()));
+}
+
+async function runEvent(id: string, startMs: number, endMs: number): Promise<void> {
+  await waitUntilTime(startMs);
+  await publishEvent(js, subjects, objectEvent('new', id, startMs));
+  await waitUntilTime(endMs);
+  await publishEvent(js, subjects, objectEvent('end', id, startMs, endMs));
+}
+
+const clipsOf = (id: string) => clipReady.filter((c) => c.event_id === id);
+
+async function downloadClip(key: string): Promise<string> {
+  const path = join(dir, `${key.replace(/\//g, '_')}`);
+  await writeFile(path, await store.getBytes(key));
+  return path;
+}
+
+test('overlapping events get complete clips with pre and post capture', async () => {
+  const first = await until('the first segment', () => ring()?.segments()[0], 30_000);
+  const t0 = first.startMs;
+  // Two overlapping events, 8 s after the recorder's first segment, 6 s long (the person walks in at 6 s).
+  await Promise.all([runEvent('evt-a', t0 + 8000, t0 + 14_000), runEvent('evt-b', t0 + 10_000, t0 + 16_000)]);
+  for (const [id, start, end] of [
+    ['evt-a', t0 + 8000, t0 + 14_000],
+    ['evt-b', t0 + 10_000, t0 + 16_000],
+  ] as const) {
+    const ready = await until(`ClipReady of ${id}`, () => clipsOf(id)[0], 40_000);
+    assert.equal(ready.partial, undefined, `clip of ${id} is complete: ${ready.reason ?? ''}`);
+    assert.ok(ready.start <= start - PRE_S * 1000, 'the clip starts at least pre_capture before the event');
+    const expected = (end - start) / 1000 + PRE_S + POST_S;
+    const file = await downloadClip(ready.keys.clip);
+    const decoded = await decodeCheck(file);
+    assert.equal(decoded.code, 0);
+    assert.equal(decoded.errors, '', 'the clip decodes without errors');
+    const duration = await containerDuration(file);
+    assert.ok(
+      Math.abs(duration - expected) <= SEGMENT_S + 0.5,
+      `duration ${duration} s, expected ${expected} s`,
+    );
+    const info = await store.stat(ready.keys.clip);
+    assert.equal(info?.contentType, 'video/mp4');
+    const metadata = JSON.parse(new TextDecoder().decode(await store.getBytes(ready.keys.metadata))) as {
+      event_id: string;
+      partial: boolean;
+      clip: { start: number; window_start: number; segments: unknown[] };
+    };
+    assert.equal(metadata.event_id, id);
+    assert.equal(metadata.partial, false);
+    assert.ok(metadata.clip.start <= metadata.clip.window_start);
+    assert.ok(metadata.clip.segments.length >= 2);
+  }
+});
+
+test('a corrupt and a missing segment give a partial clip with reasons, not a crash', async () => {
+  const start = Date.now();
+  const end = start + 8000;
+  await publishEvent(js, subjects, objectEvent('new', 'evt-corrupt', start));
+  await until(
+    'footage inside the event',
+    () => ((ring()?.newestEndMs ?? 0) >= start + 5000 ? true : undefined),
+    30_000,
+  );
+  const inside = ring()!
+    .covering(start, end)
+    .filter((s) => s.startMs >= start);
+  assert.ok(inside.length >= 2, 'two segments inside the event');
+  await writeFile(inside[0]!.path, Buffer.alloc(inside[0]!.bytes, 0x55));
+  await rm(inside[1]!.path);
+  await sleep(Math.max(0, end - Date.now()));
+  await publishEvent(js, subjects, objectEvent('end', 'evt-corrupt', start, end));
+  const ready = await until('ClipReady of the corrupt event', () => clipsOf('evt-corrupt')[0], 40_000);
+  assert.equal(ready.partial, true);
+  assert.match(ready.reason ?? '', /corrupt/);
+  assert.match(ready.reason ?? '', /missing/);
+  const decoded = await decodeCheck(await downloadClip(ready.keys.clip));
+  assert.equal(decoded.code, 0);
+  assert.equal(worker.recorder(CAMERA)?.segmenter.state, 'recording');
+});
+
+test('clips of events that end while MinIO is down are spooled and all arrive once it is back', async () => {
+  await minio.stop();
+  const ids = ['evt-out-1', 'evt-out-2', 'evt-out-3'];
+  const start = Date.now();
+  await Promise.all(ids.map((id, i) => runEvent(id, start + i * 2000, start + 4000 + i * 2000)));
+  await until('three spooled clips', () => (worker.spool?.files === 3 ? true : undefined), 40_000);
+  assert.deepEqual(
+    ids.map((id) => clipsOf(id).length),
+    [0, 0, 0],
+    'nothing is announced while the store is down',
+  );
+  await sleep(5000);
+  await minio.start();
+  await until(
+    'all clips announced',
+    () => (ids.every((id) => clipsOf(id).length > 0) ? true : undefined),
+    60_000,
+  );
+  await sleep(3000);
+  assert.equal(worker.spool?.files, 0);
+  for (const id of ids) {
+    assert.equal(clipsOf(id).length, 1, `exactly one ClipReady for ${id}`);
+    const ready = clipsOf(id)[0]!;
+    assert.ok(await store.stat(ready.keys.clip), `clip of ${id} in the store`);
+    assert.ok(await store.stat(ready.keys.metadata), `metadata of ${id} in the store`);
+  }
+  const clips: string[] = [];
+  for await (const object of store.list(`events/${CAMERA}/`))
+    if (object.key.endsWith('.mp4')) clips.push(object.key);
+  const all = ['evt-a', 'evt-b', 'evt-corrupt', ...ids];
+  assert.equal(clips.length, all.length, `one clip per event: ${clips.join(', ')}`);
+  // Durable stream: one ClipReady per clip, no duplicates.
+  const info = await (
+    await import('@nats-io/jetstream')
+  )
+    .jetstreamManager(nc)
+    .then((m) => m.streams.info(subjects.streams.clips));
+  assert.equal(info.state.messages, all.length);
+});
