@@ -34,6 +34,38 @@ else
   esac
 fi
 
-echo "[test] running ${#files[@]} test files"
+# End-to-end tests run the whole pipeline with real inference; they run one at a time after the rest so that
+# two of them never compete for the 2 cores CI has.
+regular=()
+e2e=()
+for file in "${files[@]}"; do
+  if [[ $file == *.e2e.test.ts ]]; then e2e+=("$file"); else regular+=("$file"); fi
+done
+
+reports=$(mktemp -d)
+trap 'rm -rf "$reports"' EXIT
+status=0
+run_phase() {
+  local name=$1 concurrency=$2
+  shift 2
+  [[ $# -gt 0 ]] || return 0
+  echo "[test] $name: $# test files"
+  node --test --test-concurrency="$concurrency" \
+    --test-reporter=spec --test-reporter-destination=stdout \
+    --test-reporter=tap --test-reporter-destination="$reports/$name.tap" "$@" || status=1
+}
 # Each file runs in its own process; two at a time suits the 2-core CI machine and the real servers it starts.
-exec node --test --test-concurrency="${SHIRIKI_TEST_CONCURRENCY:-2}" --test-reporter=spec "${files[@]}"
+run_phase tests "${SHIRIKI_TEST_CONCURRENCY:-2}" "${regular[@]}"
+run_phase e2e 1 "${e2e[@]}"
+
+passed=0
+failed=0
+skipped=0
+for report in "$reports"/*.tap; do
+  [[ -f $report ]] || continue
+  passed=$((passed + $(awk '/^# pass /{print $3}' "$report" | tail -n1)))
+  failed=$((failed + $(awk '/^# fail /{print $3}' "$report" | tail -n1)))
+  skipped=$((skipped + $(awk '/^# (skipped|todo) /{s += $3} END {print s + 0}' "$report")))
+done
+echo "$passed passed, $failed failed, $skipped skipped"
+exit $status

@@ -43,7 +43,9 @@ program
 
 program
   .command('demo')
-  .description('start NATS, go2rtc (looping the sample clips), MinIO and the services, and show what they see')
+  .description(
+    'start NATS, go2rtc (looping the sample clips), MinIO and the services, and show what they see',
+  )
   .option('--duration <seconds>', 'stop after this many seconds (default: run until Ctrl-C)')
   .action((options: { duration?: string }) =>
     runDemo({ durationS: options.duration === undefined ? undefined : Number(options.duration) }),

@@ -15,11 +15,18 @@ async function check(yaml: string, env: NodeJS.ProcessEnv = {}): Promise<{ code:
   try {
     const path = join(dir, 'shiriki.yaml');
     await writeFile(path, yaml);
-    const result = await run(process.execPath, ['--conditions=shiriki-source', '--import', 'tsx', cli, '--config', path, 'config', 'check'], {
-      env: { ...process.env, ...env },
-    }).then(
+    const result = await run(
+      process.execPath,
+      ['--conditions=shiriki-source', '--import', 'tsx', cli, '--config', path, 'config', 'check'],
+      {
+        env: { ...process.env, ...env },
+      },
+    ).then(
       ({ stdout, stderr }) => ({ code: 0, out: stdout + stderr }),
-      (error: { code: number; stdout: string; stderr: string }) => ({ code: error.code, out: error.stdout + error.stderr }),
+      (error: { code: number; stdout: string; stderr: string }) => ({
+        code: error.code,
+        out: error.stdout + error.stderr,
+      }),
     );
     return result;
   } finally {

@@ -13,7 +13,11 @@ test('go2rtc/go2rtc.yaml is generated from the example config and current', asyn
   try {
     const { yaml } = await renderGo2rtcYaml(join(root, 'config', 'shiriki.example.yaml'));
     const committed = await readFile(join(root, 'go2rtc', 'go2rtc.yaml'), 'utf8');
-    assert.equal(committed, yaml, 'run: shiriki --config config/shiriki.example.yaml go2rtc config -o go2rtc/go2rtc.yaml');
+    assert.equal(
+      committed,
+      yaml,
+      'run: shiriki --config config/shiriki.example.yaml go2rtc config -o go2rtc/go2rtc.yaml',
+    );
   } finally {
     process.chdir(previous);
   }

@@ -16,6 +16,8 @@ export interface EnsureStreamsResult {
    * such a stream on every run would cut off its consumers, so it is checked again once it is idle.
    */
   unverified: string[];
+  /** Streams go2rtc refused (e.g. an `exec:` source, which it accepts only from its config file), with why. */
+  failed: Array<{ stream: string; error: string }>;
 }
 
 /** Structured logger (pino-style: fields first); `@shiriki/telemetry`'s logger fits. */
@@ -28,7 +30,8 @@ type StreamClient = Pick<Go2rtcClient, 'listStreams' | 'upsertStream'>;
 
 /**
  * Makes go2rtc serve every camera with its configured sources: adds missing streams, replaces streams whose
- * sources differ and leaves the rest. Idempotent; streams that are not cameras are left alone.
+ * sources differ and leaves the rest. Idempotent; streams that are not cameras are left alone. A stream go2rtc
+ * refuses is reported in `failed` and the others are still registered; only an unreachable go2rtc throws.
  */
 export async function ensureStreams(
   client: StreamClient,
@@ -36,7 +39,7 @@ export async function ensureStreams(
   logger?: EnsureStreamsLogger,
 ): Promise<EnsureStreamsResult> {
   const existing = await client.listStreams();
-  const result: EnsureStreamsResult = { added: [], updated: [], unchanged: [], unverified: [] };
+  const result: EnsureStreamsResult = { added: [], updated: [], unchanged: [], unverified: [], failed: [] };
   for (const [name, camera] of Object.entries(cameras)) {
     const sources = typeof camera.source === 'string' ? [camera.source] : [...camera.source];
     const current = existing[name];
@@ -57,7 +60,15 @@ export async function ensureStreams(
         'go2rtc will not expand ${VAR} placeholders in a stream added through its API',
       );
     }
-    await client.upsertStream(name, sources);
+    try {
+      await client.upsertStream(name, sources);
+    } catch (error) {
+      // One refused stream must not keep the other cameras out of go2rtc.
+      const message = error instanceof Error ? error.message : String(error);
+      result.failed.push({ stream: name, error: message });
+      logger?.warn({ stream: name, error: message }, 'go2rtc refused the stream');
+      continue;
+    }
     (verdict === 'missing' ? result.added : result.updated).push(name);
     logger?.info(
       { stream: name },

@@ -49,7 +49,13 @@ describe('ensureStreams against go2rtc', () => {
     };
 
     const first = await ensureStreams(client, cameras, logger);
-    assert.deepEqual(first, { added: ['back', 'yard'], updated: [], unchanged: ['front'], unverified: [] });
+    assert.deepEqual(first, {
+      added: ['back', 'yard'],
+      updated: [],
+      unchanged: ['front'],
+      unverified: [],
+      failed: [],
+    });
     assert.deepEqual(messages, ['info back added go2rtc stream', 'info yard added go2rtc stream']);
 
     const second = await ensureStreams(client, cameras, logger);
@@ -58,6 +64,7 @@ describe('ensureStreams against go2rtc', () => {
       updated: [],
       unchanged: ['front', 'back', 'yard'],
       unverified: [],
+      failed: [],
     });
 
     const streams = await client.listStreams();
@@ -68,6 +75,20 @@ describe('ensureStreams against go2rtc', () => {
     );
   });
 
+  test('a stream go2rtc refuses is reported and the other cameras are still added', async () => {
+    const refused = loopingFileSource(resolveFfmpegPath(), PERSON_WALK);
+    const result = await ensureStreams(
+      client,
+      { refused: { source: refused }, after_refused: { source: walk } },
+      logger,
+    );
+    assert.deepEqual(result.added, ['after_refused']);
+    assert.equal(result.failed.length, 1);
+    assert.equal(result.failed[0]?.stream, 'refused');
+    assert.ok(await client.getStream('after_refused'));
+    assert.equal(await client.getStream('refused'), undefined);
+  });
+
   test('replaces a stream whose sources changed', async () => {
     const cameras = {
       front: { source: 'rtsp://admin:${SHIRIKI_TEST_FRONT_PASSWORD}@127.0.0.1:9/front-hd' },
@@ -76,7 +97,13 @@ describe('ensureStreams against go2rtc', () => {
     };
     messages.length = 0;
     const result = await ensureStreams(client, cameras, logger);
-    assert.deepEqual(result, { added: [], updated: ['front', 'yard'], unchanged: ['back'], unverified: [] });
+    assert.deepEqual(result, {
+      added: [],
+      updated: ['front', 'yard'],
+      unchanged: ['back'],
+      unverified: [],
+      failed: [],
+    });
     assert.ok(
       messages.includes(
         'warn front go2rtc will not expand ${VAR} placeholders in a stream added through its API',
@@ -91,6 +118,7 @@ describe('ensureStreams against go2rtc', () => {
       updated: [],
       unchanged: ['front', 'back', 'yard'],
       unverified: [],
+      failed: [],
     });
   });
 
@@ -109,6 +137,7 @@ describe('ensureStreams against go2rtc', () => {
         updated: [],
         unchanged: [],
         unverified: ['walk'],
+        failed: [],
       });
     } finally {
       await reader.stop();
@@ -123,6 +152,7 @@ describe('ensureStreams against go2rtc', () => {
       updated: ['walk'],
       unchanged: [],
       unverified: [],
+      failed: [],
     });
   });
 });

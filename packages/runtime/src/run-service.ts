@@ -1,7 +1,20 @@
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
-import { connectBus, createBusMetrics, createSubjects, type Bus, type BusMetrics, type Subjects } from '@shiriki/bus';
-import { ConfigError, formatConfigError, loadConfig, resolveConfigPath, type ShirikiConfig } from '@shiriki/config';
+import {
+  connectBus,
+  createBusMetrics,
+  createSubjects,
+  type Bus,
+  type BusMetrics,
+  type Subjects,
+} from '@shiriki/bus';
+import {
+  ConfigError,
+  formatConfigError,
+  loadConfig,
+  resolveConfigPath,
+  type ShirikiConfig,
+} from '@shiriki/config';
 import {
   ServiceLifecycle,
   createLogger,

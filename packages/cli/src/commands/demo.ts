@@ -42,7 +42,9 @@ export async function runDemo(options: DemoOptions): Promise<void> {
   const nats = await startNatsServer({ jetstream: true });
   const go2rtc = await startGo2rtc();
   const minio = await startMinio();
-  console.log(`nats:   ${nats.url}\ngo2rtc: ${go2rtc.apiUrl} (rtsp rtsp://127.0.0.1:${go2rtc.rtspPort}/<camera>)\nminio:  ${minio.url}`);
+  console.log(
+    `nats:   ${nats.url}\ngo2rtc: ${go2rtc.apiUrl} (rtsp rtsp://127.0.0.1:${go2rtc.rtspPort}/<camera>)\nminio:  ${minio.url}`,
+  );
   const workDir = await mkdtemp(join(tmpdir(), 'shiriki-demo-'));
   const configPath = join(workDir, 'shiriki.yaml');
   const streams = defaultGo2rtcStreams();
@@ -70,11 +72,15 @@ export async function runDemo(options: DemoOptions): Promise<void> {
   const children: ManagedChild[] = [];
   for (const service of SERVICES) {
     const main = join(repoRoot(), 'services', service, 'src', 'main.ts');
-    const child = await spawnChild(process.execPath, ['--conditions=shiriki-source', '--import', 'tsx', main, '--config', configPath], {
-      name: service,
-      stdio: ['ignore', 'ignore', 'inherit'],
-      env: { ...process.env, SHIRIKI_METRICS_PORT: '0' },
-    });
+    const child = await spawnChild(
+      process.execPath,
+      ['--conditions=shiriki-source', '--import', 'tsx', main, '--config', configPath],
+      {
+        name: service,
+        stdio: ['ignore', 'ignore', 'inherit'],
+        env: { ...process.env, SHIRIKI_METRICS_PORT: '0' },
+      },
+    );
     children.push(child);
     console.log(`started ${service} (pid ${child.pid})`);
   }
@@ -83,7 +89,9 @@ export async function runDemo(options: DemoOptions): Promise<void> {
   const bus = await connectBus({ servers: [nats.url] }, { logger, name: 'shiriki-demo' });
   const subjects = createSubjects();
   const statuses = new Map<string, CameraStatus>();
-  subscribeJson(bus.nc, subjects.motionAll, MotionAlertSchema, (m) => console.log(formatMotion(m)), { logger });
+  subscribeJson(bus.nc, subjects.motionAll, MotionAlertSchema, (m) => console.log(formatMotion(m)), {
+    logger,
+  });
   subscribeJson(bus.nc, subjects.alertsAll, AlertSchema, (a) => console.log(formatAlert(a)), { logger });
   subscribeJson(bus.nc, subjects.cameraStatusAll, CameraStatusSchema, (s) => void statuses.set(s.camera, s), {
     logger,

@@ -28,7 +28,10 @@ export async function renderGo2rtcYaml(path: string): Promise<{ yaml: string; st
 }
 
 /** `shiriki go2rtc config`: go2rtc.yaml with one stream per enabled camera. */
-export async function writeGo2rtcConfig(configOption: string | undefined, output: string | undefined): Promise<void> {
+export async function writeGo2rtcConfig(
+  configOption: string | undefined,
+  output: string | undefined,
+): Promise<void> {
   const path = resolveConfigPath(configArgv(configOption), process.env);
   const { yaml, streams } = await renderGo2rtcYaml(path);
   if (output === undefined || output === '-') process.stdout.write(yaml);

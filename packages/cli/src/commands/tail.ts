@@ -33,11 +33,15 @@ export async function tail(options: TailOptions): Promise<void> {
   const subscriptions = [];
   if (options.motion) {
     const subject = camera ? subjects.motion(camera) : subjects.motionAll;
-    subscriptions.push(subscribeJson(bus.nc, subject, MotionAlertSchema, (m) => print(formatMotion(m)), { logger }));
+    subscriptions.push(
+      subscribeJson(bus.nc, subject, MotionAlertSchema, (m) => print(formatMotion(m)), { logger }),
+    );
   }
   if (options.events) {
     const subject = camera ? subjects.eventsForCamera(camera) : subjects.eventsAll;
-    subscriptions.push(subscribeJson(bus.nc, subject, ObjectEventSchema, (e) => print(formatEvent(e)), { logger }));
+    subscriptions.push(
+      subscribeJson(bus.nc, subject, ObjectEventSchema, (e) => print(formatEvent(e)), { logger }),
+    );
   }
   if (options.alerts) {
     const subject = camera ? subjects.alertsForCamera(camera) : subjects.alertsAll;
