@@ -11,25 +11,25 @@ const prof = process.argv[4];
 const ffmpeg = resolveFfmpegPath();
 const dir = makeTempDir('prof-ingest');
 const [nats, go2rtc] = await Promise.all([startNatsServer(), startGo2rtc({ streams: { source: loopingFileSource(ffmpeg, assetPath('media/person-walk.mp4')) } })]);
-function procTicks(): Map<number, { ppid: number; ticks: number; comm: string }> {
-  const stats = new Map<number, { ppid: number; ticks: number; comm: string }>();
+function procTicks(): Map<number, { ppid: number; ticks: number; comm: string; u: number; sy: number }> {
+  const stats = new Map<number, { ppid: number; ticks: number; comm: string; u: number; sy: number }>();
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     try {
       const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
       const comm = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
       const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      stats.set(Number(entry), { ppid: Number(f[1]), ticks: Number(f[11]) + Number(f[12]), comm });
+      stats.set(Number(entry), { ppid: Number(f[1]), ticks: Number(f[11]) + Number(f[12]), comm, u: Number(f[11]), sy: Number(f[12]) });
     } catch {}
   }
   return stats;
 }
-function split(pid: number): { node: number; kids: number } {
+function split(pid: number): { node: number; kids: number; u: number; sy: number } {
   const s = procTicks();
   let kids = 0;
   const q = [...s].filter(([, v]) => v.ppid === pid).map(([k]) => k);
   while (q.length) { const c = q.pop()!; kids += s.get(c)?.ticks ?? 0; for (const [k, v] of s) if (v.ppid === c) q.push(k); }
-  return { node: (s.get(pid)?.ticks ?? 0) / 100, kids: kids / 100 };
+  return { node: (s.get(pid)?.ticks ?? 0) / 100, kids: kids / 100, u: (s.get(pid)?.u ?? 0) / 100, sy: (s.get(pid)?.sy ?? 0) / 100 };
 }
 const config = {
   nats: { servers: [nats.url] },
@@ -58,7 +58,7 @@ const a = split(child.pid);
 await new Promise((r) => setTimeout(r, secs * 1000));
 const b = split(child.pid);
 const m = (await (await fetch(`${url}/metrics`)).text()).split('\n').filter((l) => /frames_in_total|motion_detection_seconds_(sum|count)/.test(l) && !l.startsWith('#'));
-console.log(JSON.stringify({ n, secs, nodeCpu: +(b.node - a.node).toFixed(2), ffmpegCpu: +(b.kids - a.kids).toFixed(2) }));
+console.log(JSON.stringify({ n, secs, nodeCpu: +(b.node - a.node).toFixed(2), ffmpegCpu: +(b.kids - a.kids).toFixed(2), nodeUser: +(b.u - a.u).toFixed(2), nodeSys: +(b.sy - a.sy).toFixed(2) }));
 console.log(m.join('\n'));
 await child.stop({ termGraceMs: 10000 });
 // bare

@@ -14,7 +14,7 @@
  * Writes docs/benchmarks/detector-pool.md.
  */
 import { execFileSync } from 'node:child_process';
-import { createWriteStream, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -22,23 +22,26 @@ import { fileURLToPath } from 'node:url';
 import {
   connectBus,
   createSubjects,
-  type BusLogger,
   decodeJson,
   DetectionsSchema,
   encodeFrame,
 } from '../packages/bus/src/index.js';
-import { resolveFfmpegPath, spawnChild, type ManagedChild } from '../packages/process/src/index.js';
+import { spawnChild, type ManagedChild } from '../packages/process/src/index.js';
 import {
   assetPath,
   assetsDir,
+  decodeClipFrames,
   makeTempDir,
   removeTempDir,
+  sleep,
+  spawnService,
   startNatsServer,
+  writeServiceConfig,
 } from '../packages/testing/src/index.js';
+import { quietLogger } from './quiet-logger.js';
 
 const WIDTH = 640;
 const HEIGHT = 360;
-const FRAME_BYTES = (WIDTH * HEIGHT * 3) / 2;
 const CAMERAS = 8;
 /** Undelivered frames the publisher keeps in the consumer during throughput phases. */
 const BACKLOG_TARGET = 24;
@@ -48,31 +51,14 @@ const repoRoot = fileURLToPath(new URL('..', import.meta.url));
 const measureSeconds = Number(process.argv[2] ?? 10);
 const repetitions = Number(process.argv[3] ?? 3);
 
-const quietLogger: BusLogger = {
-  debug: () => undefined,
-  info: () => undefined,
-  warn: (obj, msg) => console.warn(msg, obj),
-  error: (obj, msg) => console.error(msg, obj),
-};
-
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
-
 function clipFrames(count: number): Uint8Array[] {
   // One frame every 2 s over the clip: persons and empty scenes, as a camera would see them.
-  const raw = execFileSync(
-    resolveFfmpegPath(),
-    [
-      ...['-v', 'error', '-i', assetPath('media/person-walk.mp4')],
-      ...['-vf', `fps=0.5,scale=${WIDTH}:${HEIGHT}`, '-frames:v', String(count)],
-      ...['-pix_fmt', 'yuv420p', '-f', 'rawvideo', '-'],
-    ],
-    { maxBuffer: count * FRAME_BYTES + 1024 },
-  );
-  const frames: Uint8Array[] = [];
-  for (let offset = 0; offset + FRAME_BYTES <= raw.length; offset += FRAME_BYTES) {
-    frames.push(new Uint8Array(raw.buffer, raw.byteOffset + offset, FRAME_BYTES));
-  }
-  return frames;
+  return decodeClipFrames(assetPath('media/person-walk.mp4'), {
+    width: WIDTH,
+    height: HEIGHT,
+    fps: 0.5,
+    count,
+  });
 }
 
 /** Pre-encoded messages; only the capture time (fixed offset 20, f64) and sequence are patched per publish. */
@@ -131,25 +117,21 @@ async function main(): Promise<void> {
   const { nc, jsm } = bus;
   const prefix = 'bench';
   const subjects = createSubjects(prefix);
-  const configPath = join(dir, 'shiriki.json');
-  writeFileSync(
-    configPath,
-    JSON.stringify({
-      assets_dir: assetsDir(),
-      nats: { servers: [nats.url], subject_prefix: prefix },
-      storage: { type: 'local', local: { path: join(dir, 'store') } },
-      detector: {
-        intra_op_threads: 1,
-        inter_op_threads: 1,
-        region_mode: 'full_frame',
-        max_frame_age_ms: 60_000,
-      },
-      telemetry: { log_level: 'warn', metrics_port: 0 },
-      cameras: Object.fromEntries(
-        Array.from({ length: CAMERAS }, (_, c) => [`cam${c}`, { source: `rtsp://127.0.0.1:8554/cam${c}` }]),
-      ),
-    }),
-  );
+  const configPath = writeServiceConfig(dir, {
+    assets_dir: assetsDir(),
+    nats: { servers: [nats.url], subject_prefix: prefix },
+    storage: { type: 'local', local: { path: join(dir, 'store') } },
+    detector: {
+      intra_op_threads: 1,
+      inter_op_threads: 1,
+      region_mode: 'full_frame',
+      max_frame_age_ms: 60_000,
+    },
+    telemetry: { log_level: 'warn', metrics_port: 0 },
+    cameras: Object.fromEntries(
+      Array.from({ length: CAMERAS }, (_, c) => [`cam${c}`, { source: `rtsp://127.0.0.1:8554/cam${c}` }]),
+    ),
+  });
   const messages = encodeAll(clipFrames(60));
   let sequence = 0;
   let cursor = 0;
@@ -174,26 +156,7 @@ async function main(): Promise<void> {
     const children: ManagedChild[] = [];
     for (let i = 0; i < count; i++) {
       const logFile = join(dir, `worker-${logIndex++}.log`);
-      const child = await spawnChild(
-        process.execPath,
-        [
-          '--conditions=shiriki-source',
-          '--import',
-          'tsx',
-          join(repoRoot, 'services/detector/src/main.ts'),
-          '--config',
-          configPath,
-        ],
-        {
-          name: 'detector',
-          cwd: repoRoot,
-          env: { ...process.env, SHIRIKI_METRICS_PORT: '0', NODE_OPTIONS: '' },
-          stdio: ['ignore', 'pipe', 'pipe'],
-        },
-      );
-      const log = createWriteStream(logFile);
-      child.process.stdout?.pipe(log);
-      child.process.stderr?.pipe(log);
+      const { child } = await spawnService('detector', configPath, logFile);
       children.push(child);
     }
     // Ready once the shared consumer has every worker's pull request waiting.

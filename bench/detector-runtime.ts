@@ -10,7 +10,6 @@
  *
  * Run: node --conditions=shiriki-source --import tsx bench/detector-runtime.ts [slice=25] [repetitions=7]
  */
-import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { cpus } from 'node:os';
@@ -22,15 +21,14 @@ import {
   Preprocessor,
   sessionOptionsFor,
   type DetectFrame,
-  type ModelSpec,
 } from '../packages/detector/src/index.js';
+import { yoloxNanoSpec } from '../packages/detector/test/yolox-spec.js';
 import type * as Ort from '../packages/detector/node_modules/onnxruntime-node/dist/index.js';
-import { resolveFfmpegPath } from '../packages/process/src/index.js';
+import { assetPath, decodeClipFrames } from '../packages/testing/src/index.js';
 
 const WIDTH = 768;
 const HEIGHT = 432;
 const repoRoot = fileURLToPath(new URL('..', import.meta.url));
-const assetsDir = process.env.SHIRIKI_ASSETS_DIR ?? join(repoRoot, '..', 'shared', 'assets');
 const slice = Number(process.argv[2] ?? 25);
 const repetitions = Number(process.argv[3] ?? 7);
 const detectorRequire = createRequire(join(repoRoot, 'packages', 'detector', 'package.json'));
@@ -38,54 +36,20 @@ const ort = detectorRequire('onnxruntime-node') as typeof Ort;
 
 function decodeFrames(): DetectFrame[] {
   // One frame per second from t = 5 s to 64 s: people and empty room alike.
-  const raw = execFileSync(
-    resolveFfmpegPath(),
-    [
-      '-v',
-      'error',
-      '-ss',
-      '5',
-      '-t',
-      '60',
-      '-i',
-      join(assetsDir, 'media', 'person-walk.mp4'),
-      '-vf',
-      `fps=1,scale=${WIDTH}:${HEIGHT}`,
-      '-pix_fmt',
-      'yuv420p',
-      '-f',
-      'rawvideo',
-      '-',
-    ],
-    { maxBuffer: 256 * 1024 * 1024 },
-  );
-  const size = (WIDTH * HEIGHT * 3) / 2;
-  return Array.from({ length: Math.floor(raw.length / size) }, (_, i) => ({
+  const pixels = decodeClipFrames(assetPath('media/person-walk.mp4'), {
+    width: WIDTH,
+    height: HEIGHT,
+    fps: 1,
+    from: 5,
+    duration: 60,
+  });
+  return pixels.map((payload) => ({
     width: WIDTH,
     height: HEIGHT,
     pixelFormat: 'yuv420p' as const,
-    payload: new Uint8Array(raw.buffer, raw.byteOffset + i * size, size),
+    payload,
     motionBoxes: [],
   }));
-}
-
-function spec(threads: number): ModelSpec {
-  return {
-    path: join(assetsDir, 'models', 'yolox_nano.onnx'),
-    labelsPath: join(assetsDir, 'models', 'coco-labels.txt'),
-    type: 'yolox',
-    width: 416,
-    height: 416,
-    layout: 'nchw',
-    pixelFormat: 'bgr',
-    dtype: 'float32',
-    scale: '0-255',
-    scoreThreshold: 0.4,
-    nmsIou: 0.45,
-    executionProvider: 'cpu',
-    intraOpThreads: threads,
-    interOpThreads: 1,
-  };
 }
 
 const median = (values: number[]): number => {
@@ -106,7 +70,7 @@ interface Result {
 }
 
 async function measure(frames: DetectFrame[], threads: number): Promise<Result> {
-  const s = spec(threads);
+  const s = yoloxNanoSpec({ intraOpThreads: threads });
   const detector = await ObjectDetector.load(s);
   const session = await ort.InferenceSession.create(s.path, sessionOptionsFor(s));
   // The bare loop's tensor holds a real letterboxed frame, filled once.

@@ -9,7 +9,7 @@
  * Writes docs/benchmarks/ingest.md.
  * Run: node --conditions=shiriki-source --import tsx bench/ingest.ts [seconds=20] [maxCameras=64]
  */
-import { createWriteStream, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -17,12 +17,18 @@ import { fileURLToPath } from 'node:url';
 import { resolveFfmpegPath, spawnChild, type ManagedChild } from '../packages/process/src/index.js';
 import {
   assetPath,
+  logEntry,
   loopingFileSource,
   makeTempDir,
+  processTreeCpuSeconds,
   removeTempDir,
+  scrapeMetrics,
+  spawnService,
   startGo2rtc,
   startNatsServer,
+  sumMetric,
   waitFor,
+  writeServiceConfig,
 } from '../packages/testing/src/index.js';
 
 const repoRoot = fileURLToPath(new URL('..', import.meta.url));
@@ -33,7 +39,6 @@ const HEIGHT = 360;
 const FPS = 5;
 // Long enough for every camera's first keyframe and for V8 to finish optimising the hot paths.
 const WARMUP_MS = 15_000;
-const CLK_TCK = 100; // USER_HZ on Linux
 
 const ffmpeg = resolveFfmpegPath();
 const dir = makeTempDir('bench-ingest');
@@ -44,51 +49,29 @@ const [nats, go2rtc] = await Promise.all([
 const sourceUrl = go2rtc.rtspUrl('source');
 const cameraNames = (n: number): string[] => Array.from({ length: n }, (_, i) => `cam-${i}`);
 
-/** CPU seconds (user + system) of `pid` and every live descendant. */
-function treeCpuSeconds(pid: number): number {
-  const stats = new Map<number, { ppid: number; ticks: number }>();
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      stats.set(Number(entry), { ppid: Number(fields[1]), ticks: Number(fields[11]) + Number(fields[12]) });
-    } catch {
-      // the process ended while we looked
-    }
-  }
-  let ticks = 0;
-  const queue = [pid];
-  while (queue.length > 0) {
-    const current = queue.pop()!;
-    ticks += stats.get(current)?.ticks ?? 0;
-    for (const [child, { ppid }] of stats) if (ppid === current) queue.push(child);
-  }
-  return ticks / CLK_TCK;
-}
-
 async function measureCpu(pids: number[], ms: number): Promise<number> {
-  const before = pids.reduce((sum, pid) => sum + treeCpuSeconds(pid), 0);
+  const before = pids.reduce((sum, pid) => sum + processTreeCpuSeconds(pid), 0);
   await new Promise((resolve) => setTimeout(resolve, ms));
-  return pids.reduce((sum, pid) => sum + treeCpuSeconds(pid), 0) - before;
+  return pids.reduce((sum, pid) => sum + processTreeCpuSeconds(pid), 0) - before;
 }
 
 function writeConfig(n: number): string {
-  const config = {
-    nats: { servers: [nats.url] },
-    go2rtc: {
-      api_url: go2rtc.apiUrl,
-      rtsp_url: `rtsp://127.0.0.1:${go2rtc.rtspPort}`,
-      register_streams: true,
+  return writeServiceConfig(
+    dir,
+    {
+      nats: { servers: [nats.url] },
+      go2rtc: {
+        api_url: go2rtc.apiUrl,
+        rtsp_url: `rtsp://127.0.0.1:${go2rtc.rtspPort}`,
+        register_streams: true,
+      },
+      detect: { width: WIDTH, height: HEIGHT, fps: FPS },
+      storage: { type: 'local', local: { path: join(dir, 'store') } },
+      telemetry: { log_level: 'info', metrics_port: 0 },
+      cameras: Object.fromEntries(cameraNames(n).map((name) => [name, { source: sourceUrl }])),
     },
-    detect: { width: WIDTH, height: HEIGHT, fps: FPS },
-    storage: { type: 'local', local: { path: join(dir, 'store') } },
-    telemetry: { log_level: 'info', metrics_port: 0 },
-    cameras: Object.fromEntries(cameraNames(n).map((name) => [name, { source: sourceUrl }])),
-  };
-  const path = join(dir, `ingest-${n}.yaml`);
-  writeFileSync(path, JSON.stringify(config));
-  return path;
+    `ingest-${n}`,
+  );
 }
 
 interface Worker {
@@ -96,30 +79,19 @@ interface Worker {
   metricsUrl: string;
 }
 
+let workerRuns = 0;
+
 async function startWorker(n: number): Promise<Worker> {
-  const logFile = join(dir, `ingest-${n}.log`);
-  const child = await spawnChild(
-    process.execPath,
-    [
-      ...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : []),
-      '--conditions=shiriki-source',
-      '--import',
-      'tsx',
-      join(repoRoot, 'services/ingest/src/main.ts'),
-      '--config',
-      writeConfig(n),
-    ],
-    { name: 'ingest', cwd: repoRoot, env: { ...process.env, SHIRIKI_METRICS_PORT: '0', NODE_OPTIONS: '' } },
-  );
-  let output = '';
-  const log = createWriteStream(logFile);
-  child.process.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.process.stdout?.pipe(log);
-  child.process.stderr?.pipe(log);
-  const metricsUrl = await waitFor(() => /"url":"(http:\/\/[^"]+)"/.exec(output)?.[1], {
+  const logFile = join(dir, `ingest-${n}-${workerRuns++}.log`);
+  const profile = process.env.BENCH_CPU_PROF;
+  const { child } = await spawnService('ingest', writeConfig(n), logFile, {
+    nodeArgs: profile ? ['--cpu-prof', `--cpu-prof-dir=${profile}`] : [],
+  });
+  const listening = await waitFor(() => logEntry(logFile, 'telemetry endpoints listening'), {
     what: `the metrics endpoint (log: ${logFile})`,
     timeoutMs: 30_000,
   });
+  const metricsUrl = String(listening.url);
   await waitFor(async () => (await metrics(metricsUrl)).streaming >= n, {
     what: `frames from all ${n} cameras`,
     timeoutMs: 90_000,
@@ -140,12 +112,8 @@ interface Metrics {
 }
 
 async function metrics(url: string): Promise<Metrics> {
-  const text = await (await fetch(`${url}/metrics`)).text();
-  const sum = (name: string): number =>
-    text
-      .split('\n')
-      .filter((line) => line.startsWith(`${name}{`) || line.startsWith(`${name} `))
-      .reduce((total, line) => total + Number(line.slice(line.lastIndexOf(' ') + 1)), 0);
+  const text = await scrapeMetrics(url);
+  const sum = (name: string): number => sumMetric(text, name);
   const streaming = text
     .split('\n')
     .filter((line) => line.startsWith('shiriki_ingest_frames_in_total{') && !line.endsWith(' 0')).length;
@@ -207,9 +175,9 @@ async function ingestRun(n: number, ms: number): Promise<Run> {
   const worker = await startWorker(n);
   await new Promise((resolve) => setTimeout(resolve, WARMUP_MS));
   const before = await metrics(worker.metricsUrl);
-  const go2rtcBefore = treeCpuSeconds(go2rtc.pid!);
+  const go2rtcBefore = processTreeCpuSeconds(go2rtc.pid!);
   const ingestCpu = await measureCpu([worker.child.pid], ms);
-  const go2rtcCpu = treeCpuSeconds(go2rtc.pid!) - go2rtcBefore;
+  const go2rtcCpu = processTreeCpuSeconds(go2rtc.pid!) - go2rtcBefore;
   const after = await metrics(worker.metricsUrl);
   await worker.child.stop({ termGraceMs: 5000 });
   const motionCount = after.motionCount - before.motionCount;

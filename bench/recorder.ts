@@ -120,7 +120,12 @@ try {
       dir,
     }),
   );
-  const quiet: BusLogger = { info: () => undefined, warn: () => undefined, error: () => undefined, debug: () => undefined };
+  const quiet: BusLogger = {
+    info: () => undefined,
+    warn: () => undefined,
+    error: () => undefined,
+    debug: () => undefined,
+  };
   const bus = await connectBus({ servers: [nats.url] }, { logger: quiet, name: 'bench' });
   const { nc, js } = bus;
   const received = new Map<string, number>();

@@ -12,7 +12,7 @@
  * Run: node --conditions=shiriki-source --import tsx bench/tracking.ts [pipelineSeconds=140] [frames=20000]
  * Writes docs/benchmarks/tracking.md.
  */
-import { createWriteStream, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -22,35 +22,29 @@ import {
   ObjectEventSchema,
   connectBus,
   createSubjects,
-  type BusLogger,
   decodeJson,
   type Detections,
-  type ObjectEvent,
 } from '../packages/bus/src/index.js';
 import { parseConfig } from '../packages/config/src/index.js';
-import { spawnChild, type ManagedChild } from '../packages/process/src/index.js';
 import {
   assetsDir,
+  collect,
   makeTempDir,
   removeTempDir,
+  sleep,
+  spawnService,
   startGo2rtc,
   startNatsServer,
+  writeServiceConfig,
+  type ServiceProcess,
 } from '../packages/testing/src/index.js';
 import { CameraTracker, trackerOptionsFromCamera } from '../packages/tracking/src/index.js';
+import { quietLogger } from './quiet-logger.js';
 
 const repoRoot = fileURLToPath(new URL('..', import.meta.url));
 const pipelineSeconds = Number(process.argv[2] ?? 140);
 const frames = Number(process.argv[3] ?? 20_000);
 const OBJECTS = 20;
-
-const quietLogger: BusLogger = {
-  debug: () => undefined,
-  info: () => undefined,
-  warn: (obj, msg) => console.warn(msg, obj),
-  error: (obj, msg) => console.error(msg, obj),
-};
-
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 function percentile(values: readonly number[], p: number): number {
   const sorted = values.slice().sort((a, b) => a - b);
@@ -126,54 +120,32 @@ interface Latency {
 async function pipelineLatency(): Promise<Latency> {
   const dir = makeTempDir('bench-tracking');
   const [nats, go2rtc] = await Promise.all([startNatsServer(), startGo2rtc()]);
-  const children: ManagedChild[] = [];
+  const children: ServiceProcess[] = [];
   const bus = await connectBus({ servers: [nats.url] }, { logger: quietLogger, name: 'bench-tracking' });
   const nc = bus.nc;
   try {
     const prefix = 'bench';
     const subjects = createSubjects(prefix);
-    const configPath = join(dir, 'shiriki.yaml');
-    writeFileSync(
-      configPath,
-      JSON.stringify({
-        assets_dir: assetsDir(),
-        nats: { servers: [nats.url], subject_prefix: prefix },
-        go2rtc: {
-          api_url: go2rtc.apiUrl,
-          rtsp_url: `rtsp://127.0.0.1:${go2rtc.rtspPort}`,
-          register_streams: false,
-        },
-        storage: { type: 'local', local: { path: join(dir, 'store') } },
-        detect: { width: 640, height: 360, fps: 5 },
-        detector: { intra_op_threads: 1 },
-        telemetry: { log_level: 'warn', metrics_port: 0 },
-        cameras: { 'person-walk': { source: go2rtc.rtspUrl('person-walk') } },
-      }),
-    );
-    const received: { event: ObjectEvent; at: number }[] = [];
-    nc.subscribe(subjects.eventsAll, {
-      callback: (error, msg) => {
-        if (!error) received.push({ event: decodeJson(ObjectEventSchema, msg.data), at: Date.now() });
+    const configPath = writeServiceConfig(dir, {
+      assets_dir: assetsDir(),
+      nats: { servers: [nats.url], subject_prefix: prefix },
+      go2rtc: {
+        api_url: go2rtc.apiUrl,
+        rtsp_url: `rtsp://127.0.0.1:${go2rtc.rtspPort}`,
+        register_streams: false,
       },
+      storage: { type: 'local', local: { path: join(dir, 'store') } },
+      detect: { width: 640, height: 360, fps: 5 },
+      detector: { intra_op_threads: 1 },
+      telemetry: { log_level: 'warn', metrics_port: 0 },
+      cameras: { 'person-walk': { source: go2rtc.rtspUrl('person-walk') } },
     });
+    const { messages: received } = collect(nc, subjects.eventsAll, (msg) => ({
+      event: decodeJson(ObjectEventSchema, msg.data),
+      at: Date.now(),
+    }));
     for (const service of ['detector', 'tracker', 'ingest']) {
-      const child = await spawnChild(
-        process.execPath,
-        [
-          ...['--conditions=shiriki-source', '--import', 'tsx'],
-          ...[join(repoRoot, `services/${service}/src/main.ts`), '--config', configPath],
-        ],
-        {
-          name: service,
-          cwd: repoRoot,
-          env: { ...process.env, SHIRIKI_METRICS_PORT: '0', NODE_OPTIONS: '' },
-          stdio: ['ignore', 'pipe', 'pipe'],
-        },
-      );
-      const log = createWriteStream(join(dir, `${service}.log`));
-      child.process.stdout?.pipe(log);
-      child.process.stderr?.pipe(log);
-      children.push(child);
+      children.push(await spawnService(service, configPath, join(dir, `${service}.log`)));
       // Give the detector (model load) and tracker time to subscribe before frames flow.
       if (service !== 'ingest') await sleep(6000);
     }
@@ -185,7 +157,7 @@ async function pipelineLatency(): Promise<Latency> {
       events: news.length,
     };
   } finally {
-    for (const child of children.reverse()) await child.stop({ termGraceMs: 5000 });
+    for (const { child } of children.reverse()) await child.stop({ termGraceMs: 5000 });
     await bus.drain();
     await Promise.all([nats.dispose(), go2rtc.dispose()]);
     await removeTempDir(dir);

@@ -4,9 +4,9 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { assetPath } from '@shiriki/testing';
 import { ModelLoadError, ObjectDetector, type ModelLoadFailure, type ModelSpec } from '../src/index.js';
 import { constantOutputModel } from './onnx-builder.js';
+import { yoloxNanoSpec } from './yolox-spec.js';
 
 let dir: string;
 before(async () => {
@@ -18,25 +18,7 @@ before(async () => {
 });
 after(() => rm(dir, { recursive: true, force: true }));
 
-function spec(overrides: Partial<ModelSpec>): ModelSpec {
-  return {
-    path: assetPath('models/yolox_nano.onnx'),
-    labelsPath: assetPath('models/coco-labels.txt'),
-    type: 'yolox',
-    width: 416,
-    height: 416,
-    layout: 'nchw',
-    pixelFormat: 'bgr',
-    dtype: 'float32',
-    scale: '0-255',
-    scoreThreshold: 0.4,
-    nmsIou: 0.45,
-    executionProvider: 'cpu',
-    intraOpThreads: 1,
-    interOpThreads: 1,
-    ...overrides,
-  };
-}
+const spec = yoloxNanoSpec;
 
 async function assertLoadFails(
   s: ModelSpec,

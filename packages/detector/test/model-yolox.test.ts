@@ -1,10 +1,9 @@
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { after, before, test } from 'node:test';
-import { resolveFfmpegPath } from '@shiriki/process';
-import { assetPath } from '@shiriki/testing';
-import { iou, ObjectDetector, type DetectFrame, type ModelSpec } from '../src/index.js';
+import { assetPath, decodeClipFrames } from '@shiriki/testing';
+import { iou, ObjectDetector, type DetectFrame } from '../src/index.js';
+import { yoloxNanoSpec } from './yolox-spec.js';
 
 const WIDTH = 768;
 const HEIGHT = 432;
@@ -27,59 +26,25 @@ function truthAt(t: number): { score: number; box: [number, number, number, numb
 }
 
 function decodeFrame(seconds: number, motionBoxes: DetectFrame['motionBoxes'] = []): DetectFrame {
-  const payload = execFileSync(
-    resolveFfmpegPath(),
-    [
-      '-v',
-      'error',
-      '-ss',
-      String(seconds),
-      '-i',
-      assetPath('media/person-walk.mp4'),
-      '-frames:v',
-      '1',
-      '-s',
-      `${WIDTH}x${HEIGHT}`,
-      '-pix_fmt',
-      'yuv420p',
-      '-f',
-      'rawvideo',
-      '-',
-    ],
-    { maxBuffer: 16 * 1024 * 1024 },
-  );
+  const [payload = new Uint8Array(0)] = decodeClipFrames(assetPath('media/person-walk.mp4'), {
+    width: WIDTH,
+    height: HEIGHT,
+    from: seconds,
+    count: 1,
+  });
   assert.equal(payload.length, (WIDTH * HEIGHT * 3) / 2);
   return {
     width: WIDTH,
     height: HEIGHT,
     pixelFormat: 'yuv420p',
-    payload: new Uint8Array(payload),
+    payload,
     motionBoxes,
-  };
-}
-
-function yoloxSpec(): ModelSpec {
-  return {
-    path: assetPath('models/yolox_nano.onnx'),
-    labelsPath: assetPath('models/coco-labels.txt'),
-    type: 'yolox',
-    width: 416,
-    height: 416,
-    layout: 'nchw',
-    pixelFormat: 'bgr',
-    dtype: 'float32',
-    scale: '0-255',
-    scoreThreshold: 0.4,
-    nmsIou: 0.45,
-    executionProvider: 'cpu',
-    intraOpThreads: 1,
-    interOpThreads: 1,
   };
 }
 
 let detector: ObjectDetector;
 before(async () => {
-  detector = await ObjectDetector.load(yoloxSpec());
+  detector = await ObjectDetector.load(yoloxNanoSpec());
 });
 after(() => detector.close());
 

@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process';
 import type { NatsConnection } from '@nats-io/nats-core';
 import {
   DetectionsSchema,
@@ -13,42 +12,22 @@ import {
   type MotionBox,
   type Subjects,
 } from '@shiriki/bus';
-import { resolveFfmpegPath } from '@shiriki/process';
 import { createLogger, Registry, type Logger } from '@shiriki/telemetry';
-import { assetPath } from '@shiriki/testing';
+import { assetPath, collect, decodeClipFrames } from '@shiriki/testing';
 import {
   DetectorWorker,
   ObjectDetector,
   createDetectorWorkerMetrics,
   type DetectorWorkerOptions,
-  type ModelSpec,
 } from '../src/index.js';
+import { yoloxNanoSpec } from './yolox-spec.js';
+
+export { sleep } from '@shiriki/testing';
 
 export const WIDTH = 640;
 export const HEIGHT = 360;
-export const FRAME_BYTES = (WIDTH * HEIGHT * 3) / 2;
 
 export const logger: Logger = createLogger({ service: 'detector-test', level: 'warn' });
-
-/** YOLOX-Nano from the assets directory with the config defaults and one intra-op thread. */
-export function testModelSpec(): ModelSpec {
-  return {
-    path: assetPath('models/yolox_nano.onnx'),
-    labelsPath: assetPath('models/coco-labels.txt'),
-    type: 'yolox',
-    width: 416,
-    height: 416,
-    layout: 'nchw',
-    pixelFormat: 'bgr',
-    dtype: 'float32',
-    scale: '0-255',
-    scoreThreshold: 0.4,
-    nmsIou: 0.45,
-    executionProvider: 'cpu',
-    intraOpThreads: 1,
-    interOpThreads: 1,
-  };
-}
 
 export async function connectTestBus(url: string, name = 'detector-test'): Promise<Bus> {
   return connectBus({ servers: [url] }, { logger, name, waitOnFirstConnect: false });
@@ -68,7 +47,7 @@ export async function startTestWorker(
 ): Promise<TestWorker> {
   const registry = new Registry();
   const busMetrics = createBusMetrics();
-  const detector = options.detector ?? (await ObjectDetector.load(testModelSpec()));
+  const detector = options.detector ?? (await ObjectDetector.load(yoloxNanoSpec()));
   const worker = new DetectorWorker({
     bus,
     subjects,
@@ -88,20 +67,13 @@ export async function startTestWorker(
  * The clip shows one person from 6 s to 19 s (see person-walk.truth.json).
  */
 export function clipFrames(startS: number, count: number, fps = 5): Uint8Array[] {
-  const raw = execFileSync(
-    resolveFfmpegPath(),
-    [
-      ...['-v', 'error', '-ss', String(startS), '-i', assetPath('media/person-walk.mp4')],
-      ...['-vf', `fps=${fps},scale=${WIDTH}:${HEIGHT}`, '-frames:v', String(count)],
-      ...['-pix_fmt', 'yuv420p', '-f', 'rawvideo', '-'],
-    ],
-    { maxBuffer: count * FRAME_BYTES + 1024 },
-  );
-  const frames: Uint8Array[] = [];
-  for (let offset = 0; offset + FRAME_BYTES <= raw.length; offset += FRAME_BYTES) {
-    frames.push(new Uint8Array(raw.buffer, raw.byteOffset + offset, FRAME_BYTES));
-  }
-  return frames;
+  return decodeClipFrames(assetPath('media/person-walk.mp4'), {
+    width: WIDTH,
+    height: HEIGHT,
+    fps,
+    from: startS,
+    count,
+  });
 }
 
 /** A frame message as ingest publishes it. */
@@ -133,17 +105,9 @@ export function recordDetections(
   nc: NatsConnection,
   subjects: Subjects,
 ): { messages: Detections[]; stop(): void } {
-  const messages: Detections[] = [];
-  const sub = nc.subscribe(subjects.detectionsAll, {
-    callback: (error, msg) => {
-      if (!error) messages.push(decodeJson(DetectionsSchema, msg.data));
-    },
-  });
-  return { messages, stop: () => sub.unsubscribe() };
+  return collect(nc, subjects.detectionsAll, (msg) => decodeJson(DetectionsSchema, msg.data));
 }
 
 export function testSubjects(): Subjects {
   return createSubjects(`dt${Math.random().toString(36).slice(2, 8)}`);
 }
-
-export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));

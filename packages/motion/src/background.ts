@@ -4,19 +4,58 @@
  */
 export class RunningBackground {
   readonly mean: Float32Array;
+  /** Per pixel: consecutive frames (saturating at 65535) in which it differed from the background. */
+  readonly streaks: Uint16Array;
 
   constructor(pixelCount: number) {
     this.mean = new Float32Array(pixelCount);
+    this.streaks = new Uint16Array(pixelCount);
   }
 
-  /** Replaces the background with `frame`. */
+  /** Replaces the background with `frame` and forgets every streak. */
   seed(frame: Uint8Array): void {
     this.mean.set(frame);
+    this.streaks.fill(0);
   }
 
-  /** `mean = (1 - alpha) * mean + alpha * frame`. */
-  blend(frame: Uint8Array, alpha: number): void {
+  /** `mean = (1 - alpha) * (mean * scale + shift) + alpha * frame`; streaks restart. */
+  blend(frame: Uint8Array, alpha: number, scale = 1, shift = 0): void {
     const mean = this.mean;
-    for (let i = 0; i < mean.length; i++) mean[i]! += (frame[i]! - mean[i]!) * alpha;
+    for (let i = 0; i < mean.length; i++) {
+      const value = mean[i]! * scale + shift;
+      mean[i] = value + (frame[i]! - value) * alpha;
+    }
+    this.streaks.fill(0);
+  }
+
+  /**
+   * Selective update after a compared frame, with the background first mapped through `mean * scale + shift`
+   * (the change of contrast stretch and exposure the frame was compared under). Unchanged pixels
+   * (`changed[i]` 0) follow the frame with weight `alpha`; changed pixels stay out of the background, so a
+   * moving object leaves no trail, until they have been changed for `persistFrames` frames in a row. From then
+   * on they are absorbed with weight `absorbAlpha`: whatever stays (a ghost where someone stood, a moved
+   * chair, a lighting step) stops being motion within a few frames, while the rest keeps its slow average.
+   */
+  update(
+    frame: Uint8Array,
+    changed: Uint8Array,
+    alpha: number,
+    persistFrames: number,
+    absorbAlpha: number,
+    scale = 1,
+    shift = 0,
+  ): void {
+    const { mean, streaks } = this;
+    for (let i = 0; i < mean.length; i++) {
+      const value = mean[i]! * scale + shift;
+      if (changed[i] === 0) {
+        streaks[i] = 0;
+        mean[i] = value + (frame[i]! - value) * alpha;
+      } else {
+        const streak = streaks[i]! + 1;
+        if (streak < 65536) streaks[i] = streak;
+        mean[i] = streak >= persistFrames ? value + (frame[i]! - value) * absorbAlpha : value;
+      }
+    }
   }
 }

@@ -43,6 +43,10 @@ export function blur3x3(
 export class StretchBlur {
   /** Horizontal [1 2 1] sums of three consecutive rows; row r lives at `(r % 3) * width`. */
   private readonly ring: Uint16Array;
+  /** Sum of `value - background` over the pixels the last comparing {@link run} found unchanged. */
+  residual = 0;
+  /** How many unmasked pixels the last comparing {@link run} found unchanged. */
+  quietPixels = 0;
 
   constructor(
     private readonly width: number,
@@ -53,7 +57,8 @@ export class StretchBlur {
 
   /**
    * Writes the blurred, stretched `source` into `blurred`. With `mean` and `changed`, also marks in `changed`
-   * (1 or 0) the unmasked pixels whose blurred value differs from `mean` by more than `threshold`.
+   * (1 or 0) the unmasked pixels whose blurred value differs from the background `mean * scale + shift` by
+   * more than `threshold`, and sums the differences of the other pixels into {@link residual}.
    */
   run(
     source: Uint8Array,
@@ -63,8 +68,12 @@ export class StretchBlur {
     mean?: Float32Array,
     threshold = 0,
     changed?: Uint8Array,
+    scale = 1,
+    shift = 0,
   ): void {
     const { width, height, ring } = this;
+    let residual = 0;
+    let quiet = 0;
     stretchBlurRow(source, table, mask, 0, ring, 0, width);
     for (let y = 0; y < height; y++) {
       const row = y * width;
@@ -80,8 +89,15 @@ export class StretchBlur {
           const i = row + x;
           const value = (ring[above + x]! + 2 * ring[middle + x]! + ring[below + x]! + 8) >> 4;
           blurred[i] = value;
-          const delta = value - mean[i]!;
-          changed[i] = (delta > threshold || delta < -threshold ? 1 : 0) & mask[i]!;
+          const delta = value - (mean[i]! * scale + shift);
+          if (delta > threshold || delta < -threshold) {
+            changed[i] = 1 & mask[i]!;
+          } else {
+            changed[i] = 0;
+            const unmasked = mask[i]! >> 7;
+            residual += delta * unmasked;
+            quiet += unmasked;
+          }
         }
       } else {
         for (let x = 0; x < width; x++) {
@@ -89,6 +105,8 @@ export class StretchBlur {
         }
       }
     }
+    this.residual = residual;
+    this.quietPixels = quiet;
   }
 }
 

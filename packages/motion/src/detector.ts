@@ -9,6 +9,9 @@ import { rasteriseMask } from './mask.js';
 import { resolveMotionOptions, type MotionOptions } from './options.js';
 import { RegionFinder, type Region } from './regions.js';
 
+/** Below this share of unchanged pixels the exposure step is not measured: too much of the scene moved. */
+const MIN_QUIET_FRACTION = 0.25;
+
 /** What {@link MotionDetector.detect} found in one frame. */
 export interface MotionResult {
   /** Regions of motion in full-frame pixels, overlapping ones merged; empty while calibrating. */
@@ -48,7 +51,11 @@ export class MotionDetector {
 
   private seeded = false;
   private framesSinceReset = 0;
-  private motionStreak = 0;
+  /** Stretch bounds (luma mapped to 0 and 255) the background's values are expressed in. */
+  private backgroundLow = 0;
+  private backgroundHigh = 255;
+  /** Exposure step measured on the last frame's unchanged pixels, applied to the next comparison. */
+  private exposureShift = 0;
 
   /** `width` and `height` are the full frame's; `detect` expects planes of exactly that size. */
   constructor(
@@ -105,8 +112,18 @@ export class MotionDetector {
       return { boxes: [], changedFraction: 0, calibrating: true, lightning: false };
     }
 
+    // The stretch follows the scene (a dark coat in the picture lowers its 4th percentile), so the
+    // background is mapped from the stretch it was built under to the current one, plus the exposure step
+    // measured on the last frame, instead of reporting every such shift as motion.
+    const { low, high } = this.stretcher;
+    const scale = (this.backgroundHigh - this.backgroundLow) / (high - low);
+    const shift = ((this.backgroundLow - low) * 255) / (high - low) + this.exposureShift;
+    this.backgroundLow = low;
+    this.backgroundHigh = high;
+
     // Prepare the frame and compare it with the background in one pass.
-    this.smoother.run(
+    const smoother = this.smoother;
+    smoother.run(
       this.small,
       this.stretcher.table,
       this.mask,
@@ -114,7 +131,13 @@ export class MotionDetector {
       background.mean,
       options.threshold,
       this.core,
+      scale,
+      shift,
     );
+    this.exposureShift =
+      options.compensateExposure && smoother.quietPixels >= this.unmaskedPixels * MIN_QUIET_FRACTION
+        ? smoother.residual / smoother.quietPixels
+        : 0;
     const changed = this.dilator.dilate(this.core, this.grown, this.mask);
     const changedFraction = this.unmaskedPixels > 0 ? changed / this.unmaskedPixels : 0;
 
@@ -129,7 +152,7 @@ export class MotionDetector {
 
     if (this.framesSinceReset < options.calibrationFrames) {
       this.framesSinceReset++;
-      background.blend(this.blurred, options.calibrationAlpha);
+      background.blend(this.blurred, options.calibrationAlpha, scale, shift);
       return { boxes: [], changedFraction, calibrating: true, lightning: false };
     }
 
@@ -141,7 +164,15 @@ export class MotionDetector {
               .map((r) => this.toFrameBox(r)),
           )
         : [];
-    this.updateBackground(boxes.length > 0);
+    background.update(
+      this.blurred,
+      this.grown,
+      options.frameAlpha,
+      options.persistFrames,
+      options.absorbAlpha,
+      scale,
+      shift,
+    );
     return { boxes, changedFraction, calibrating: false, lightning: false };
   }
 
@@ -149,7 +180,6 @@ export class MotionDetector {
   reset(): void {
     this.seeded = false;
     this.framesSinceReset = 0;
-    this.motionStreak = 0;
     this.stretcher.reset();
   }
 
@@ -161,20 +191,11 @@ export class MotionDetector {
   /** Makes the current prepared frame the background and restarts calibration. */
   private rebaseline(): void {
     this.background.seed(this.blurred);
+    this.backgroundLow = this.stretcher.low;
+    this.backgroundHigh = this.stretcher.high;
+    this.exposureShift = 0;
     this.seeded = true;
     this.framesSinceReset = 1;
-    this.motionStreak = 0;
-  }
-
-  /**
-   * Moving objects stay out of the background, but a change that persists for `persistFrames` frames is
-   * blended in like everything else so it stops being motion after a while.
-   */
-  private updateBackground(motion: boolean): void {
-    this.motionStreak = motion ? this.motionStreak + 1 : 0;
-    if (!motion || this.motionStreak >= this.options.persistFrames) {
-      this.background.blend(this.blurred, this.options.frameAlpha);
-    }
   }
 
   private toFrameBox(region: Region): MotionBox {

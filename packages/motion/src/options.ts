@@ -33,16 +33,26 @@ export interface MotionOptions {
   /** Frames after start or a reset during which the background settles and no motion is reported. Default 30. */
   readonly calibrationFrames: number;
   /**
-   * Consecutive frames with motion after which the background starts absorbing the frame anyway, so a change
-   * that stays (a parked car, a moved chair) eventually stops being motion. Default 10.
+   * Consecutive frames a pixel must differ from the background before the background absorbs it (with
+   * `absorbAlpha`). Until then changed pixels stay out of the background, so moving objects leave no trail;
+   * after it, whatever stays (the ghost where someone stood, a moved chair, an exposure step) stops being
+   * motion. Counted per pixel. Default 10.
    */
   readonly persistFrames: number;
+  /** Weight of the current frame for pixels changed for `persistFrames` frames or more. Default 0.2. */
+  readonly absorbAlpha: number;
   /**
    * Fraction (0..1] of the unmasked image that may change at once before the change is treated as a lighting
    * switch (lightning, IR cut filter, PTZ move): the background is rebuilt and calibration starts again.
    * Default 0.8.
    */
   readonly lightningThreshold: number;
+  /**
+   * Follow exposure steps: the mean difference between frame and background over the pixels that did not
+   * change is added to the background before the next comparison, so auto-exposure and small brightness
+   * shifts are not motion. Default true.
+   */
+  readonly compensateExposure: boolean;
   /** Dilation radius in analysis pixels that joins nearby changed pixels into one region. Default 1 (3x3). */
   readonly dilateRadius: number;
   /** Polygons in normalised coordinates whose pixels never count as motion. Default none. */
@@ -61,7 +71,9 @@ export const MOTION_DEFAULTS: Readonly<MotionOptions> = Object.freeze({
   calibrationAlpha: 0.2,
   calibrationFrames: 30,
   persistFrames: 10,
+  absorbAlpha: 0.2,
   lightningThreshold: 0.8,
+  compensateExposure: true,
   dilateRadius: 1,
   mask: [],
 });
@@ -77,7 +89,8 @@ export function resolveMotionOptions(input: Partial<MotionOptions> = {}): Motion
   requireNumber('frameAlpha', options.frameAlpha, 0, 1);
   requireNumber('calibrationAlpha', options.calibrationAlpha, 0, 1);
   requireInteger('calibrationFrames', options.calibrationFrames, 0, 1_000_000);
-  requireInteger('persistFrames', options.persistFrames, 1, 1_000_000);
+  requireInteger('persistFrames', options.persistFrames, 1, 65_535);
+  requireNumber('absorbAlpha', options.absorbAlpha, 0, 1);
   requireNumber('lightningThreshold', options.lightningThreshold, 0, 1);
   requireInteger('dilateRadius', options.dilateRadius, 0, 16);
   options.mask.forEach((polygon, index) => {

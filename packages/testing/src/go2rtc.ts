@@ -6,9 +6,8 @@ import { assetPath } from './assets.js';
 import { clipSources, syntheticSource } from './go2rtc-sources.js';
 import { httpOk } from './http.js';
 import { freePorts, LOOPBACK } from './ports.js';
-import { track, untrack } from './registry.js';
-import { ServerProcess, type ServerState } from './server-process.js';
-import { makeTempDir, removeTempDir } from './temp.js';
+import { ServerProcess, serverHandle, startOrDispose, type ServerHandle } from './server-process.js';
+import { makeTempDir } from './temp.js';
 import { resolveTool } from './tools.js';
 
 export type Go2rtcLogLevel = 'trace' | 'debug' | 'info' | 'warn' | 'error';
@@ -46,7 +45,7 @@ export const GO2RTC_DEFAULTS = {
 } as const;
 
 /** A go2rtc with API and RTSP on free loopback ports and every other listener off. */
-export interface Go2rtcServer {
+export interface Go2rtcServer extends ServerHandle {
   /** `http://127.0.0.1:<apiPort>` */
   readonly apiUrl: string;
   readonly apiPort: number;
@@ -57,17 +56,8 @@ export interface Go2rtcServer {
   readonly logFile: string;
   /** Names of the configured streams. */
   readonly streams: readonly string[];
-  readonly state: ServerState;
-  readonly pid: number | undefined;
   /** `rtsp://127.0.0.1:<rtspPort>/<stream>` */
   rtspUrl(stream: string): string;
-  start(): Promise<void>;
-  /** Stops the process; ports and config stay for `start()`. */
-  stop(): Promise<void>;
-  restart(): Promise<void>;
-  /** Stops the process and removes the temp dir unless `keepData`. Idempotent. */
-  dispose(): Promise<void>;
-  logTail(lines?: number): string;
 }
 
 /** Looping clips from `<assets>/media` (named by file base name) and the `synthetic` test pattern. */
@@ -108,45 +98,21 @@ export async function startGo2rtc(options: Go2rtcOptions = {}): Promise<Go2rtcSe
     readyTimeoutMs,
     termGraceMs,
   });
-  let disposed = false;
-  const server: Go2rtcServer = {
-    apiUrl,
-    apiPort,
-    rtspPort,
-    configPath,
-    tempDir,
-    logFile,
-    streams: Object.keys(streams),
-    get state() {
-      return proc.state;
+  const server: Go2rtcServer = serverHandle(
+    proc,
+    {
+      apiUrl,
+      apiPort,
+      rtspPort,
+      configPath,
+      tempDir,
+      logFile,
+      streams: Object.keys(streams),
+      rtspUrl: (stream: string) => `rtsp://${LOOPBACK}:${rtspPort}/${encodeURIComponent(stream)}`,
     },
-    get pid() {
-      return proc.pid;
-    },
-    rtspUrl: (stream) => `rtsp://${LOOPBACK}:${rtspPort}/${encodeURIComponent(stream)}`,
-    start: () => proc.start(),
-    stop: () => proc.stop(),
-    restart: async () => {
-      await proc.stop();
-      await proc.start();
-    },
-    dispose: async () => {
-      if (disposed) return;
-      disposed = true;
-      untrack(server);
-      await proc.stop();
-      if (!keepData) await removeTempDir(tempDir);
-    },
-    logTail: (lines) => proc.logTail(lines),
-  };
-  track(server);
-  try {
-    await proc.start();
-  } catch (error) {
-    await server.dispose();
-    throw error;
-  }
-  return server;
+    { tempDir, keepData },
+  );
+  return startOrDispose(server);
 }
 
 interface ConfigInput {

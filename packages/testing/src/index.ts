@@ -1,12 +1,12 @@
 export { freePort, freePorts, LOOPBACK } from './ports.js';
-export { waitFor, WAIT_DEFAULTS } from './wait.js';
+export { waitFor, sleep, WAIT_DEFAULTS } from './wait.js';
 export type { WaitForOptions } from './wait.js';
 export { resolveTool, repoRoot, TOOL_ENV } from './tools.js';
 export type { ToolName } from './tools.js';
 export { assetsDir, assetPath, ASSETS_ENV } from './assets.js';
 export { makeTempDir, removeTempDir } from './temp.js';
 export { stopAll, runningServerCount } from './registry.js';
-export type { ServerState } from './server-process.js';
+export type { ServerState, ServerHandle } from './server-process.js';
 export { startNatsServer, createNatsServer, NATS_SERVER_DEFAULTS } from './nats-server.js';
 export type { NatsServer, NatsServerOptions } from './nats-server.js';
 export { startNatsCluster, NATS_CLUSTER_DEFAULTS } from './nats-cluster.js';
@@ -19,6 +19,15 @@ export { waitForRtspVideo, countRtspFrames } from './rtsp.js';
 export type { RtspReadOptions, RtspReadResult } from './rtsp.js';
 export { startMinio, MINIO_DEFAULTS } from './minio.js';
 export type { MinioServer, MinioOptions } from './minio.js';
+export { writeServiceConfig, spawnService } from './service.js';
+export type { ServiceProcess, SpawnServiceOptions } from './service.js';
+export { logTail, logEntry, waitForLog } from './logs.js';
+export { collect } from './collect.js';
+export type { Collected } from './collect.js';
+export { decodeClipFrames, rawFrameBytes } from './frames.js';
+export type { DecodeFramesOptions, RawPixelFormat } from './frames.js';
+export { processTreeCpuSeconds } from './cpu.js';
+export { sumMetric, scrapeMetrics, scrapeCounter } from './metrics.js';
 export {
   ToolNotFoundError,
   RepoRootNotFoundError,

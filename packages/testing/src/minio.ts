@@ -2,9 +2,8 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { httpOk } from './http.js';
 import { freePorts, LOOPBACK } from './ports.js';
-import { track, untrack } from './registry.js';
-import { ServerProcess, type ServerState } from './server-process.js';
-import { makeTempDir, removeTempDir } from './temp.js';
+import { ServerProcess, serverHandle, startOrDispose, type ServerHandle } from './server-process.js';
+import { makeTempDir } from './temp.js';
 import { resolveTool } from './tools.js';
 
 export interface MinioOptions {
@@ -27,7 +26,7 @@ export const MINIO_DEFAULTS = {
 } as const;
 
 /** A single-drive MinIO on 127.0.0.1; its first fields are the `minio` client's options. */
-export interface MinioServer {
+export interface MinioServer extends ServerHandle {
   readonly endPoint: string;
   readonly port: number;
   readonly useSSL: false;
@@ -41,16 +40,6 @@ export interface MinioServer {
   /** The drive MinIO serves buckets from. */
   readonly dataDir: string;
   readonly logFile: string;
-  readonly state: ServerState;
-  readonly pid: number | undefined;
-  /** Starts MinIO again after `stop()`, on the same ports and data (for outage tests). */
-  start(): Promise<void>;
-  /** Stops the process; ports and data stay for `start()`. */
-  stop(): Promise<void>;
-  restart(): Promise<void>;
-  /** Stops the process and removes the temp dir unless `keepData`. Idempotent. */
-  dispose(): Promise<void>;
-  logTail(lines?: number): string;
 }
 
 /** Starts `minio server` and resolves once `/minio/health/ready` answers. */
@@ -84,45 +73,21 @@ export async function startMinio(options: MinioOptions = {}): Promise<MinioServe
     readyTimeoutMs,
     termGraceMs,
   });
-  let disposed = false;
-  const server: MinioServer = {
-    endPoint: LOOPBACK,
-    port,
-    useSSL: false,
-    accessKey,
-    secretKey,
-    url,
-    consoleUrl: `http://${LOOPBACK}:${consolePort}`,
-    tempDir,
-    dataDir,
-    logFile,
-    get state() {
-      return proc.state;
+  const server: MinioServer = serverHandle(
+    proc,
+    {
+      endPoint: LOOPBACK,
+      port,
+      useSSL: false,
+      accessKey,
+      secretKey,
+      url,
+      consoleUrl: `http://${LOOPBACK}:${consolePort}`,
+      tempDir,
+      dataDir,
+      logFile,
     },
-    get pid() {
-      return proc.pid;
-    },
-    start: () => proc.start(),
-    stop: () => proc.stop(),
-    restart: async () => {
-      await proc.stop();
-      await proc.start();
-    },
-    dispose: async () => {
-      if (disposed) return;
-      disposed = true;
-      untrack(server);
-      await proc.stop();
-      if (!keepData) await removeTempDir(tempDir);
-    },
-    logTail: (lines) => proc.logTail(lines),
-  };
-  track(server);
-  try {
-    await proc.start();
-  } catch (error) {
-    await server.dispose();
-    throw error;
-  }
-  return server;
+    { tempDir, keepData },
+  );
+  return startOrDispose(server);
 }

@@ -1,9 +1,8 @@
 import { join } from 'node:path';
 import { httpOk } from './http.js';
 import { freePort, LOOPBACK } from './ports.js';
-import { track, untrack } from './registry.js';
-import { ServerProcess, type ServerState } from './server-process.js';
-import { makeTempDir, removeTempDir } from './temp.js';
+import { ServerProcess, serverHandle, startOrDispose, type ServerHandle } from './server-process.js';
+import { makeTempDir } from './temp.js';
 import { resolveTool } from './tools.js';
 
 export interface NatsServerOptions {
@@ -36,7 +35,7 @@ export const NATS_SERVER_DEFAULTS = {
 } as const;
 
 /** A nats-server on 127.0.0.1. `stop()`/`start()` keep port and data; `dispose()` also removes the temp dir. */
-export interface NatsServer {
+export interface NatsServer extends ServerHandle {
   /** `nats://127.0.0.1:<port>` */
   readonly url: string;
   readonly port: number;
@@ -49,29 +48,11 @@ export interface NatsServer {
   readonly storeDir: string;
   /** stdout and stderr of every run of this server. */
   readonly logFile: string;
-  readonly state: ServerState;
-  readonly pid: number | undefined;
-  /** Starts the server again after `stop()`, on the same port and data. */
-  start(): Promise<void>;
-  /** Stops the process (SIGTERM, then SIGKILL); port and data stay reserved for `start()`. */
-  stop(): Promise<void>;
-  restart(): Promise<void>;
-  /** Stops the process and removes the temp dir unless `keepData`. Idempotent. */
-  dispose(): Promise<void>;
-  /** The end of the log, for a failing test to print. */
-  logTail(lines?: number): string;
 }
 
 /** Starts nats-server and resolves once its monitoring endpoint reports it healthy. */
 export async function startNatsServer(options: NatsServerOptions = {}): Promise<NatsServer> {
-  const server = await createNatsServer(options);
-  try {
-    await server.start();
-  } catch (error) {
-    await server.dispose();
-    throw error;
-  }
-  return server;
+  return startOrDispose(await createNatsServer(options));
 }
 
 /** Like `startNatsServer` without starting it: the cluster starts its nodes together. */
@@ -103,37 +84,19 @@ export async function createNatsServer(options: NatsServerOptions = {}): Promise
     readyTimeoutMs,
     termGraceMs,
   });
-  let disposed = false;
-  const server: NatsServer = {
-    url: `nats://${LOOPBACK}:${port}`,
-    port,
-    monitorPort,
-    monitorUrl,
-    serverName,
-    tempDir,
-    storeDir,
-    logFile,
-    get state() {
-      return proc.state;
+  const server: NatsServer = serverHandle(
+    proc,
+    {
+      url: `nats://${LOOPBACK}:${port}`,
+      port,
+      monitorPort,
+      monitorUrl,
+      serverName,
+      tempDir,
+      storeDir,
+      logFile,
     },
-    get pid() {
-      return proc.pid;
-    },
-    start: () => proc.start(),
-    stop: () => proc.stop(),
-    restart: async () => {
-      await proc.stop();
-      await proc.start();
-    },
-    dispose: async () => {
-      if (disposed) return;
-      disposed = true;
-      untrack(server);
-      await proc.stop();
-      if (!keepData) await removeTempDir(tempDir);
-    },
-    logTail: (lines) => proc.logTail(lines),
-  };
-  track(server);
+    { tempDir, keepData },
+  );
   return server;
 }

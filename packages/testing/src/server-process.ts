@@ -1,6 +1,8 @@
 import { closeSync, openSync, readFileSync } from 'node:fs';
 import { spawnChild, type ManagedChild } from '@shiriki/process';
 import { ServerStartError } from './errors.js';
+import { track, untrack } from './registry.js';
+import { removeTempDir } from './temp.js';
 import { waitFor } from './wait.js';
 
 export type ServerState = 'stopped' | 'starting' | 'running';
@@ -99,4 +101,67 @@ export class ServerProcess {
 
 function isRunning(child: ManagedChild): boolean {
   return child.process.exitCode === null && child.process.signalCode === null;
+}
+
+/** What every server handle of this package (nats-server, go2rtc, MinIO) offers besides its addresses. */
+export interface ServerHandle {
+  readonly state: ServerState;
+  readonly pid: number | undefined;
+  /** Starts the server again after `stop()`, on the same ports and data (for outage tests). */
+  start(): Promise<void>;
+  /** Stops the process (SIGTERM, then SIGKILL); ports and data stay reserved for `start()`. */
+  stop(): Promise<void>;
+  restart(): Promise<void>;
+  /** Stops the process and removes the temp dir unless `keepData`. Idempotent. */
+  dispose(): Promise<void>;
+  /** The end of the log, for a failing test to print. */
+  logTail(lines?: number): string;
+}
+
+/**
+ * `fields` (a server's addresses and paths) with the lifecycle of `proc`, tracked for `stopAll()` until
+ * disposed. The server is not started: see `startOrDispose`.
+ */
+export function serverHandle<F extends object>(
+  proc: ServerProcess,
+  fields: F,
+  { tempDir, keepData }: { tempDir: string; keepData: boolean },
+): F & ServerHandle {
+  let disposed = false;
+  const lifecycle: ServerHandle = {
+    get state() {
+      return proc.state;
+    },
+    get pid() {
+      return proc.pid;
+    },
+    start: () => proc.start(),
+    stop: () => proc.stop(),
+    restart: async () => {
+      await proc.stop();
+      await proc.start();
+    },
+    dispose: async () => {
+      if (disposed) return;
+      disposed = true;
+      untrack(server);
+      await proc.stop();
+      if (!keepData) await removeTempDir(tempDir);
+    },
+    logTail: (lines) => proc.logTail(lines),
+  };
+  const server = Object.assign(lifecycle, fields);
+  track(server);
+  return server;
+}
+
+/** Starts `server` and returns it; a server that does not start is disposed before the error is rethrown. */
+export async function startOrDispose<S extends ServerHandle>(server: S): Promise<S> {
+  try {
+    await server.start();
+  } catch (error) {
+    await server.dispose();
+    throw error;
+  }
+  return server;
 }

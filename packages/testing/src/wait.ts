@@ -1,4 +1,4 @@
-import { setTimeout as sleep } from 'node:timers/promises';
+import { setTimeout as delay } from 'node:timers/promises';
 import { WaitTimeoutError } from './errors.js';
 
 export interface WaitForOptions {
@@ -13,6 +13,9 @@ export interface WaitForOptions {
 }
 
 export const WAIT_DEFAULTS = { timeoutMs: 10_000, intervalMs: 100 } as const;
+
+/** Resolves after `ms` milliseconds. */
+export const sleep = (ms: number): Promise<void> => delay(ms);
 
 type Truthy<T> = Exclude<T, false | null | undefined | 0 | ''>;
 
@@ -48,6 +51,6 @@ export async function waitFor<T>(check: () => T | Promise<T>, options: WaitForOp
       );
     }
     // An abort rejects the sleep; rethrow the signal's own reason rather than the generic AbortError.
-    await sleep(Math.min(intervalMs, remaining), undefined, { signal }).catch(() => signal?.throwIfAborted());
+    await delay(Math.min(intervalMs, remaining), undefined, { signal }).catch(() => signal?.throwIfAborted());
   }
 }

@@ -4,18 +4,19 @@ import { after, before, test } from 'node:test';
 import { connect } from '@nats-io/transport-node';
 import type { NatsConnection } from '@nats-io/nats-core';
 import { DetectionsSchema, createSubjects, decodeJson, type Detections } from '@shiriki/bus';
-import { makeTempDir, removeTempDir, startNatsServer, type NatsServer } from '@shiriki/testing';
 import {
-  clipFrames,
-  frameMessage,
   logTail,
+  makeTempDir,
+  removeTempDir,
   scrapeCounter,
   sleep,
   spawnService,
+  startNatsServer,
   waitForLog,
-  writeServiceConfig,
+  type NatsServer,
   type ServiceProcess,
-} from './harness.js';
+} from '@shiriki/testing';
+import { clipFrames, frameMessage, writeTestConfig } from './harness.js';
 
 let nats: NatsServer;
 let nc: NatsConnection;
@@ -40,7 +41,7 @@ test('a worker killed mid-stream: the other carries the load and no frame is los
   const subjects = createSubjects(prefix);
   const cameras = ['cam0', 'cam1', 'cam2', 'cam3'];
   // Frames stay fresh long enough for the dead worker's frame to be redelivered after the 10 s ack wait.
-  const config = writeServiceConfig(dir, {
+  const config = writeTestConfig(dir, {
     natsUrl: nats.url,
     prefix,
     cameras,

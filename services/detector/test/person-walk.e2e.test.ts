@@ -13,21 +13,19 @@ import {
 } from '@shiriki/bus';
 import {
   assetPath,
+  logTail,
   makeTempDir,
   removeTempDir,
-  startGo2rtc,
-  startNatsServer,
-  type Go2rtcServer,
-  type NatsServer,
-} from '@shiriki/testing';
-import {
-  logTail,
   sleep,
   spawnService,
+  startGo2rtc,
+  startNatsServer,
   waitForLog,
-  writeServiceConfig,
+  type Go2rtcServer,
+  type NatsServer,
   type ServiceProcess,
-} from './harness.js';
+} from '@shiriki/testing';
+import { writeTestConfig } from './harness.js';
 
 interface Truth {
   person_intervals_s: [number, number][];
@@ -68,7 +66,7 @@ test(
     const truth = JSON.parse(readFileSync(assetPath('media/person-walk.truth.json'), 'utf8')) as Truth;
     const prefix = 'e2e';
     const subjects = createSubjects(prefix);
-    const config = writeServiceConfig(dir, {
+    const config = writeTestConfig(dir, {
       natsUrl: nats.url,
       prefix,
       cameras: [],

@@ -1,11 +1,13 @@
 import { execFileSync } from 'node:child_process';
-import { createWriteStream, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { connect } from '@nats-io/transport-node';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { decodeFrame, type Frame } from '@shiriki/bus';
-import { resolveFfmpegPath, spawnChild, type ManagedChild } from '@shiriki/process';
-import { repoRoot } from '@shiriki/testing';
+import { resolveFfmpegPath } from '@shiriki/process';
+import { collect, spawnService, writeServiceConfig, type ServiceProcess } from '@shiriki/testing';
+
+export { logTail, sleep } from '@shiriki/testing';
 
 /** What the ingest config of a test needs to know about the servers it runs against. */
 export interface ConfigServers {
@@ -61,41 +63,14 @@ export function writeIngestConfig(dir: string, servers: ConfigServers, options: 
       ]),
     ),
   };
-  const path = join(dir, `ingest-${Math.random().toString(36).slice(2, 8)}.yaml`);
-  writeFileSync(path, JSON.stringify(config, null, 2));
-  return path;
+  return writeServiceConfig(dir, config, 'ingest');
 }
 
-export interface WorkerProcess {
-  readonly child: ManagedChild;
-  readonly pid: number;
-  readonly logFile: string;
-}
+export type WorkerProcess = ServiceProcess;
 
 /** Runs the ingest service as its own process, the way it is deployed; its log goes to `logFile`. */
 export async function spawnIngestWorker(configPath: string, logFile: string): Promise<WorkerProcess> {
-  const root = repoRoot();
-  const child = await spawnChild(
-    process.execPath,
-    [
-      '--conditions=shiriki-source',
-      '--import',
-      'tsx',
-      join(root, 'services/ingest/src/main.ts'),
-      '--config',
-      configPath,
-    ],
-    {
-      name: 'ingest-worker',
-      cwd: root,
-      env: { ...process.env, SHIRIKI_METRICS_PORT: '0', NODE_OPTIONS: '' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
-  const log = createWriteStream(logFile, { flags: 'a' });
-  child.process.stdout?.pipe(log);
-  child.process.stderr?.pipe(log);
-  return { child, pid: child.pid, logFile };
+  return spawnService('ingest', configPath, logFile, { name: 'ingest-worker' });
 }
 
 export interface ReceivedFrame {
@@ -106,15 +81,11 @@ export interface ReceivedFrame {
 
 /** Records every frame header published on `subject` (data dropped to keep memory flat). */
 export function recordFrames(nc: NatsConnection, subject: string): { frames: ReceivedFrame[]; stop(): void } {
-  const frames: ReceivedFrame[] = [];
-  const sub = nc.subscribe(subject, {
-    callback: (error, msg) => {
-      if (error) return;
-      const { payload, ...frame } = decodeFrame(msg.data);
-      frames.push({ frame, payloadBytes: payload.byteLength, at: Date.now() });
-    },
+  const { messages, stop } = collect(nc, subject, (msg): ReceivedFrame => {
+    const { payload, ...frame } = decodeFrame(msg.data);
+    return { frame, payloadBytes: payload.byteLength, at: Date.now() };
   });
-  return { frames, stop: () => sub.unsubscribe() };
+  return { frames: messages, stop };
 }
 
 export async function connectNats(url: string): Promise<NatsConnection> {
@@ -147,29 +118,15 @@ export function extractStill(clip: string, seconds: number, file: string): void 
 
 /** A still image looped forever in real time and encoded to H.264 (a static scene). */
 export function stillImageSource(image: string, fps = 10): string {
-  return execSource([
-    ...['-re', '-loop', '1', '-framerate', String(fps), '-i', image],
-    ...[
-      '-c:v',
-      'libx264',
-      '-preset',
-      'ultrafast',
-      '-tune',
-      'zerolatency',
-      '-pix_fmt',
-      'yuv420p',
-      '-g',
-      String(fps),
-    ],
-  ]);
+  return execSource([...['-re', '-loop', '1', '-framerate', String(fps), '-i', image], ...liveH264Args(fps)]);
 }
 
-export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** The last lines of a log file, for failure messages. */
-export function logTail(file: string | undefined, lines = 40): string {
-  if (file === undefined || !existsSync(file)) return '';
-  return readFileSync(file, 'utf8').trimEnd().split('\n').slice(-lines).join('\n');
+/** ffmpeg output options for low-latency H.264 with a keyframe every `gop` frames, as a camera sends. */
+export function liveH264Args(gop: number): string[] {
+  return [
+    ...['-c:v', 'libx264', '-preset', 'ultrafast', '-tune', 'zerolatency'],
+    ...['-pix_fmt', 'yuv420p', '-g', String(gop)],
+  ];
 }
 
 /** The worker's "camera lease acquired" log lines: which camera, under which epoch, when. */
@@ -188,13 +145,7 @@ export function recordJson<T>(
   nc: NatsConnection,
   subject: string,
 ): { messages: { subject: string; body: T; at: number }[]; stop(): void } {
-  const messages: { subject: string; body: T; at: number }[] = [];
-  const sub = nc.subscribe(subject, {
-    callback: (error, msg) => {
-      if (!error) messages.push({ subject: msg.subject, body: msg.json<T>(), at: Date.now() });
-    },
-  });
-  return { messages, stop: () => sub.unsubscribe() };
+  return collect(nc, subject, (msg) => ({ subject: msg.subject, body: msg.json<T>(), at: Date.now() }));
 }
 
 /** When the worker first started ffmpeg for `camera`, from its log: go2rtc starts a clip about then. */

@@ -18,6 +18,7 @@ import {
 import {
   connectNats,
   execSource,
+  liveH264Args,
   logTail,
   recordFrames,
   recordJson,
@@ -51,18 +52,7 @@ before(async () => {
         // Valid RTSP with valid SPS/PPS, but every H.264 packet mangled: nothing decodes.
         garbage: execSource([
           ...['-re', '-f', 'lavfi', '-i', 'testsrc2=size=320x180:rate=10'],
-          ...[
-            '-c:v',
-            'libx264',
-            '-preset',
-            'ultrafast',
-            '-tune',
-            'zerolatency',
-            '-pix_fmt',
-            'yuv420p',
-            '-g',
-            '10',
-          ],
+          ...liveH264Args(10),
           ...['-bsf:v', 'noise=amount=3'],
         ]),
       },

@@ -7,28 +7,28 @@ import { connect } from '@nats-io/transport-node';
 import type { NatsConnection } from '@nats-io/nats-core';
 import { ObjectEventSchema, createSubjects, decodeJson, type ObjectEvent } from '@shiriki/bus';
 import {
+  logEntry,
+  logTail,
   makeTempDir,
   removeTempDir,
+  sleep,
+  spawnService,
   startMinio,
   startNatsServer,
+  waitForLog,
   type MinioServer,
   type NatsServer,
+  type ServiceProcess,
 } from '@shiriki/testing';
 import { trackerLeaseBucket } from '@shiriki/tracker';
 import {
   countByType,
-  logEntry,
-  logTail,
   makeJpeg,
   personWalk,
   readEvents,
   sendFrames,
-  sleep,
-  spawnService,
-  waitForLog,
   waitUntil,
   writeTestConfig,
-  type ServiceProcess,
 } from './harness.js';
 
 const PREFIX = 'hand';

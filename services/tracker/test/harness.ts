@@ -1,5 +1,3 @@
-import { createWriteStream, existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import sharp from 'sharp';
 import { DeliverPolicy, type JetStreamClient } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/nats-core';
@@ -13,13 +11,10 @@ import {
   type ObjectEvent,
   type Subjects,
 } from '@shiriki/bus';
-import { spawnChild, type ManagedChild } from '@shiriki/process';
-import { repoRoot, type MinioServer } from '@shiriki/testing';
+import { sleep, writeServiceConfig, type MinioServer } from '@shiriki/testing';
 
 export const WIDTH = 640;
 export const HEIGHT = 360;
-
-export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** A small grey JPEG of the detect size, as the detector would publish it. */
 export async function makeJpeg(width = WIDTH, height = HEIGHT): Promise<Uint8Array> {
@@ -206,84 +201,7 @@ export function testConfigObject(o: TestConfigOptions): Record<string, unknown> 
 }
 
 export function writeTestConfig(dir: string, o: TestConfigOptions): string {
-  const path = join(dir, `shiriki-${Math.random().toString(36).slice(2, 8)}.yaml`);
-  writeFileSync(path, JSON.stringify(testConfigObject(o), null, 2));
-  return path;
-}
-
-export interface ServiceProcess {
-  readonly child: ManagedChild;
-  readonly pid: number;
-  readonly logFile: string;
-}
-
-/** Runs `services/<service>/src/main.ts` as its own process with a free metrics port; log to `logFile`. */
-export async function spawnService(
-  service: string,
-  configPath: string,
-  logFile: string,
-): Promise<ServiceProcess> {
-  const root = repoRoot();
-  const child = await spawnChild(
-    process.execPath,
-    [
-      ...['--conditions=shiriki-source', '--import', 'tsx'],
-      ...[join(root, `services/${service}/src/main.ts`), '--config', configPath],
-    ],
-    {
-      name: service,
-      cwd: root,
-      env: { ...process.env, SHIRIKI_METRICS_PORT: '0', NODE_OPTIONS: '' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
-  const log = createWriteStream(logFile, { flags: 'a' });
-  child.process.stdout?.pipe(log);
-  child.process.stderr?.pipe(log);
-  return { child, pid: child.pid, logFile };
-}
-
-/** The first log entry whose `msg` is `message` (and that has `match`'s fields), or undefined. */
-export function logEntry(
-  logFile: string,
-  message: string,
-  match: Record<string, unknown> = {},
-): Record<string, unknown> | undefined {
-  if (!existsSync(logFile)) return undefined;
-  for (const line of readFileSync(logFile, 'utf8').split('\n')) {
-    if (!line.includes(message)) continue;
-    try {
-      const entry = JSON.parse(line) as Record<string, unknown>;
-      if (entry.msg === message && Object.entries(match).every(([k, v]) => entry[k] === v)) return entry;
-    } catch {
-      // not a JSON log line
-    }
-  }
-  return undefined;
-}
-
-/** Waits for a log line, failing early when the process exits. */
-export async function waitForLog(
-  service: ServiceProcess,
-  message: string,
-  timeoutMs = 60_000,
-): Promise<Record<string, unknown>> {
-  const deadline = Date.now() + timeoutMs;
-  let exited = false;
-  void service.child.exited.then(() => (exited = true));
-  for (;;) {
-    const entry = logEntry(service.logFile, message);
-    if (entry) return entry;
-    if (exited || Date.now() > deadline) {
-      throw new Error(`no "${message}" from ${service.child.name}:\n${logTail(service.logFile)}`);
-    }
-    await sleep(100);
-  }
-}
-
-export function logTail(file: string, lines = 40): string {
-  if (!existsSync(file)) return '';
-  return readFileSync(file, 'utf8').trimEnd().split('\n').slice(-lines).join('\n');
+  return writeServiceConfig(dir, testConfigObject(o));
 }
 
 export async function waitUntil(check: () => boolean, timeoutMs: number, what: string): Promise<void> {

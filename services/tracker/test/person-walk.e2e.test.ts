@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
@@ -9,31 +8,27 @@ import type { NatsConnection } from '@nats-io/nats-core';
 import { ObjectEventSchema, createSubjects, decodeJson, type ObjectEvent } from '@shiriki/bus';
 import { parseConfig } from '@shiriki/config';
 import { ObjectDetector, modelSpecFromConfig } from '@shiriki/detector';
-import { resolveFfmpegPath } from '@shiriki/process';
 import { createObjectStore } from '@shiriki/storage';
 import {
   assetPath,
   assetsDir,
+  decodeClipFrames,
+  logTail,
   makeTempDir,
   removeTempDir,
   repoRoot,
+  sleep,
+  spawnService,
   startGo2rtc,
   startMinio,
   startNatsServer,
+  waitForLog,
   type Go2rtcServer,
   type MinioServer,
   type NatsServer,
-} from '@shiriki/testing';
-import {
-  logTail,
-  readEvents,
-  sleep,
-  spawnService,
-  testConfigObject,
-  waitForLog,
-  writeTestConfig,
   type ServiceProcess,
-} from './harness.js';
+} from '@shiriki/testing';
+import { readEvents, testConfigObject, writeTestConfig } from './harness.js';
 
 interface Truth {
   person_intervals_s: [number, number][];
@@ -156,25 +151,9 @@ test(
         const jpeg = await store.getBytes(key);
         const width = 640;
         const height = 360;
-        const yuv = execFileSync(
-          resolveFfmpegPath(),
-          [
-            '-v',
-            'error',
-            '-i',
-            'pipe:0',
-            '-vf',
-            `scale=${width}:${height}`,
-            '-pix_fmt',
-            'yuv420p',
-            '-f',
-            'rawvideo',
-            '-',
-          ],
-          { input: jpeg, maxBuffer: width * height * 2 },
-        );
+        const [yuv] = decodeClipFrames(jpeg, { width, height });
         const result = await model.detect(
-          { width, height, pixelFormat: 'yuv420p', payload: new Uint8Array(yuv), motionBoxes: [] },
+          { width, height, pixelFormat: 'yuv420p', payload: yuv ?? new Uint8Array(0), motionBoxes: [] },
           { regionMode: 'full_frame' },
         );
         const person = result.detections.find((d) => d.label === 'person');

@@ -19,6 +19,7 @@ import { createLogger, createMetrics } from '@shiriki/telemetry';
 import {
   makeTempDir,
   removeTempDir,
+  sleep,
   startMinio,
   startNatsServer,
   type MinioServer,
@@ -32,7 +33,6 @@ import {
   readEvents,
   sendFrames,
   shuffleWithinWindow,
-  sleep,
   testConfigObject,
   waitUntil,
   type StoredEvent,

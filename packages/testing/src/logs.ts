@@ -1,0 +1,47 @@
+import { existsSync, readFileSync } from 'node:fs';
+import type { ServiceProcess } from './service.js';
+import { sleep } from './wait.js';
+
+/** The last `lines` lines of a log file, for failure messages; empty when there is no such file. */
+export function logTail(file: string | undefined, lines = 40): string {
+  if (file === undefined || !existsSync(file)) return '';
+  return readFileSync(file, 'utf8').trimEnd().split('\n').slice(-lines).join('\n');
+}
+
+/** The first JSON log entry whose `msg` is `message` and that has `match`'s fields, or undefined. */
+export function logEntry(
+  logFile: string,
+  message: string,
+  match: Record<string, unknown> = {},
+): Record<string, unknown> | undefined {
+  if (!existsSync(logFile)) return undefined;
+  for (const line of readFileSync(logFile, 'utf8').split('\n')) {
+    if (!line.includes(message)) continue;
+    try {
+      const entry = JSON.parse(line) as Record<string, unknown>;
+      if (entry.msg === message && Object.entries(match).every(([k, v]) => entry[k] === v)) return entry;
+    } catch {
+      // not a JSON log line
+    }
+  }
+  return undefined;
+}
+
+/** Waits for a service's log entry `message`; fails early, with the log's end, when the process exits. */
+export async function waitForLog(
+  service: ServiceProcess,
+  message: string,
+  timeoutMs = 60_000,
+): Promise<Record<string, unknown>> {
+  const deadline = Date.now() + timeoutMs;
+  let exited = false;
+  void service.child.exited.then(() => (exited = true));
+  for (;;) {
+    const entry = logEntry(service.logFile, message);
+    if (entry) return entry;
+    if (exited || Date.now() > deadline) {
+      throw new Error(`no "${message}" from ${service.child.name}:\n${logTail(service.logFile)}`);
+    }
+    await sleep(100);
+  }
+}
