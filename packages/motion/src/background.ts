@@ -6,24 +6,36 @@ export class RunningBackground {
   readonly mean: Float32Array;
   /** Per pixel: consecutive frames (saturating at 65535) in which it differed from the background. */
   readonly streaks: Uint16Array;
+  /**
+   * The background as it was before anything stayed: it follows only pixels that match it, so it never takes
+   * in a person who stood still. Where the frame matches it but not {@link mean}, a ghost was uncovered.
+   */
+  readonly settled: Float32Array;
+  /** Pixels the last comparison found back at their settled value (set by `StretchBlur.run`). */
+  readonly revealed: Uint8Array;
 
   constructor(pixelCount: number) {
     this.mean = new Float32Array(pixelCount);
     this.streaks = new Uint16Array(pixelCount);
+    this.settled = new Float32Array(pixelCount);
+    this.revealed = new Uint8Array(pixelCount);
   }
 
   /** Replaces the background with `frame` and forgets every streak. */
   seed(frame: Uint8Array): void {
     this.mean.set(frame);
+    this.settled.set(frame);
     this.streaks.fill(0);
+    this.revealed.fill(0);
   }
 
   /** `mean = (1 - alpha) * (mean * scale + shift) + alpha * frame`; streaks restart. */
   blend(frame: Uint8Array, alpha: number, scale = 1, shift = 0): void {
-    const mean = this.mean;
+    const { mean, settled } = this;
     for (let i = 0; i < mean.length; i++) {
       const value = mean[i]! * scale + shift;
       mean[i] = value + (frame[i]! - value) * alpha;
+      settled[i] = mean[i]!;
     }
     this.streaks.fill(0);
   }
@@ -42,19 +54,30 @@ export class RunningBackground {
     alpha: number,
     persistFrames: number,
     absorbAlpha: number,
+    threshold: number,
     scale = 1,
     shift = 0,
   ): void {
-    const { mean, streaks } = this;
+    const { mean, streaks, settled, revealed } = this;
     for (let i = 0; i < mean.length; i++) {
+      const pixel = frame[i]!;
+      const base = settled[i]! * scale + shift;
+      const off = pixel - base;
+      settled[i] = off > threshold || off < -threshold ? base : base + off * alpha;
+      if (revealed[i] !== 0) {
+        revealed[i] = 0;
+        streaks[i] = 0;
+        mean[i] = settled[i]!;
+        continue;
+      }
       const value = mean[i]! * scale + shift;
       if (changed[i] === 0) {
         streaks[i] = 0;
-        mean[i] = value + (frame[i]! - value) * alpha;
+        mean[i] = value + (pixel - value) * alpha;
       } else {
         const streak = streaks[i]! + 1;
         if (streak < 65536) streaks[i] = streak;
-        mean[i] = streak >= persistFrames ? value + (frame[i]! - value) * absorbAlpha : value;
+        mean[i] = streak >= persistFrames ? value + (pixel - value) * absorbAlpha : value;
       }
     }
   }

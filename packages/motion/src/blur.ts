@@ -58,7 +58,9 @@ export class StretchBlur {
   /**
    * Writes the blurred, stretched `source` into `blurred`. With `mean` and `changed`, also marks in `changed`
    * (1 or 0) the unmasked pixels whose blurred value differs from the background `mean * scale + shift` by
-   * more than `threshold`, and sums the differences of the other pixels into {@link residual}.
+   * more than `threshold`, and sums the differences of the other pixels into {@link residual}. A pixel that
+   * differs from `mean` but not from the `settled` background (same mapping) is not changed; it is marked in
+   * `revealed` instead, so the caller can put the settled value back.
    */
   run(
     source: Uint8Array,
@@ -70,6 +72,8 @@ export class StretchBlur {
     changed?: Uint8Array,
     scale = 1,
     shift = 0,
+    settled?: Float32Array,
+    revealed?: Uint8Array,
   ): void {
     const { width, height, ring } = this;
     let residual = 0;
@@ -91,7 +95,14 @@ export class StretchBlur {
           blurred[i] = value;
           const delta = value - (mean[i]! * scale + shift);
           if (delta > threshold || delta < -threshold) {
-            changed[i] = 1 & mask[i]!;
+            const reference = settled ? value - (settled[i]! * scale + shift) : Infinity;
+            if (reference > threshold || reference < -threshold || !revealed) {
+              changed[i] = 1 & mask[i]!;
+            } else {
+              // The frame shows the settled background again: what differs is a ghost, not motion.
+              changed[i] = 0;
+              revealed[i] = 1;
+            }
           } else {
             changed[i] = 0;
             const unmasked = mask[i]! >> 7;

@@ -255,3 +255,60 @@ test('bad options and short frames are rejected with typed errors', () => {
   assert.throws(() => new MotionDetector(WIDTH, HEIGHT, { mask: [[[0, 0]]] }), InvalidMotionOptionError);
   assert.throws(() => new MotionDetector(WIDTH, HEIGHT).detect(new Uint8Array(10)), FrameSizeError);
 });
+
+test('a square that stops and later leaves leaves no lasting ghost', () => {
+  const width = 160;
+  const height = 100;
+  const detector = new MotionDetector(width, height, { improveContrast: false, calibrationFrames: 5 });
+  const frame = (squareAt: number | undefined): Uint8Array => {
+    const plane = new Uint8Array(width * height).fill(60);
+    for (let y = 0; y < height; y++) for (let x = 0; x < width; x += 8) plane[y * width + x] = 120;
+    if (squareAt !== undefined) {
+      for (let y = 40; y < 60; y++) for (let x = squareAt; x < squareAt + 20; x++) plane[y * width + x] = 220;
+    }
+    return plane;
+  };
+  for (let i = 0; i < 10; i++) detector.detect(frame(undefined));
+  for (let x = 0; x < 60; x += 5) assert.ok(detector.detect(frame(x)).boxes.length > 0, 'moving square');
+  // It stands still long enough to be absorbed, then leaves.
+  for (let i = 0; i < 60; i++) detector.detect(frame(60));
+  const after = Array.from({ length: 30 }, () => detector.detect(frame(undefined)).boxes.length);
+  assert.ok(
+    after.slice(3).every((n) => n === 0),
+    `ghost motion: ${after.join(',')}`,
+  );
+});
+
+test('half the image changing for good is absorbed, not lasting motion', () => {
+  const width = 160;
+  const height = 100;
+  const detector = new MotionDetector(width, height, { improveContrast: false, calibrationFrames: 5 });
+  const frame = (shifted: boolean): Uint8Array => {
+    const plane = new Uint8Array(width * height);
+    for (let y = 0; y < height; y++) {
+      for (let x = 0; x < width; x++)
+        plane[y * width + x] = (x < width / 2 && shifted ? 150 : 80) + (x % 7) * 3;
+    }
+    return plane;
+  };
+  for (let i = 0; i < 10; i++) detector.detect(frame(false));
+  const results = Array.from({ length: 60 }, () => detector.detect(frame(true)));
+  assert.ok(results[0]!.boxes.length > 0, 'the change itself is motion');
+  const lasting = results.slice(30).filter((r) => r.boxes.length > 0).length;
+  assert.equal(lasting, 0, `motion on ${lasting} of the last 30 frames`);
+});
+
+test('an exposure step over the whole image is not motion', () => {
+  const width = 160;
+  const height = 100;
+  const detector = new MotionDetector(width, height, { calibrationFrames: 5 });
+  const frame = (offset: number): Uint8Array => {
+    const plane = new Uint8Array(width * height);
+    for (let i = 0; i < plane.length; i++) plane[i] = 40 + ((i * 7) % 150) + offset;
+    return plane;
+  };
+  for (let i = 0; i < 10; i++) detector.detect(frame(0));
+  for (let step = 1; step <= 20; step++) detector.detect(frame(step));
+  const results = Array.from({ length: 10 }, () => detector.detect(frame(20)));
+  assert.ok(results.every((r) => r.boxes.length === 0));
+});

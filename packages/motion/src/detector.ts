@@ -133,6 +133,8 @@ export class MotionDetector {
       this.core,
       scale,
       shift,
+      background.settled,
+      background.revealed,
     );
     this.exposureShift =
       options.compensateExposure && smoother.quietPixels >= this.unmaskedPixels * MIN_QUIET_FRACTION
@@ -170,6 +172,7 @@ export class MotionDetector {
       options.frameAlpha,
       options.persistFrames,
       options.absorbAlpha,
+      options.threshold,
       scale,
       shift,
     );

@@ -36,10 +36,10 @@ export interface MotionOptions {
    * Consecutive frames a pixel must differ from the background before the background absorbs it (with
    * `absorbAlpha`). Until then changed pixels stay out of the background, so moving objects leave no trail;
    * after it, whatever stays (the ghost where someone stood, a moved chair, an exposure step) stops being
-   * motion. Counted per pixel. Default 10.
+   * motion. Counted per pixel. Default 20.
    */
   readonly persistFrames: number;
-  /** Weight of the current frame for pixels changed for `persistFrames` frames or more. Default 0.2. */
+  /** Weight of the current frame for pixels changed for `persistFrames` frames or more. Default 0.3. */
   readonly absorbAlpha: number;
   /**
    * Fraction (0..1] of the unmasked image that may change at once before the change is treated as a lighting
@@ -70,8 +70,8 @@ export const MOTION_DEFAULTS: Readonly<MotionOptions> = Object.freeze({
   frameAlpha: 0.01,
   calibrationAlpha: 0.2,
   calibrationFrames: 30,
-  persistFrames: 10,
-  absorbAlpha: 0.2,
+  persistFrames: 20,
+  absorbAlpha: 0.3,
   lightningThreshold: 0.8,
   compensateExposure: true,
   dilateRadius: 1,

@@ -104,3 +104,36 @@ test(
     );
   },
 );
+
+test(
+  'person-walk.mp4: motion ends when the first person leaves, no ghost stays, the second person starts motion',
+  { skip: !ffmpeg && 'ffmpeg not found' },
+  () => {
+    const frames = decodeGray(ffmpeg!, 52);
+    const detector = new MotionDetector(WIDTH, HEIGHT);
+    const tracker = new MotionTracker({ offDelayMs: 2000 });
+    const results: MotionResult[] = [];
+    const transitions = [];
+    for (const [index, frame] of frames.entries()) {
+      const result = detector.detect(frame);
+      results.push(result);
+      const transition = tracker.update(result, (index * 1000) / FPS);
+      if (transition) transitions.push(transition);
+    }
+    const describe = transitions
+      .map((t) => `${t.type}@${((t.type === 'ended' ? t.endedAtMs : t.startedAtMs) / 1000).toFixed(1)}`)
+      .join(' ');
+    // Person intervals (person-walk.truth.json): [6, 19], [23, 43], [51, 69] s.
+    const [, ended, again] = transitions;
+    assert.equal(ended?.type, 'ended', describe);
+    assert.ok(ended.endedAtMs >= 19_000 && ended.endedAtMs <= 24_000, describe);
+    assert.equal(again?.type, 'started', describe);
+    assert.ok(again.startedAtMs >= 21_000 && again.startedAtMs <= 25_000, describe);
+    // The gap after the second person: the camera drifts a little near 48 s, everything else is still.
+    const gap = results.slice(45 * FPS, 50 * FPS);
+    const moving = gap.filter((r) => r.boxes.length > 0).length;
+    assert.ok(moving <= 0.5 * gap.length, `motion on ${moving}/${gap.length} frames in 45-50 s`);
+    const settled = results.slice(45 * FPS, 48 * FPS).filter((r) => r.boxes.length > 0).length;
+    assert.ok(settled <= 0.2 * 3 * FPS, `motion on ${settled}/${3 * FPS} frames in 45-48 s`);
+  },
+);
