@@ -41,12 +41,13 @@ const config = {
 };
 const cfg = join(dir, 'c.yaml');
 writeFileSync(cfg, JSON.stringify(config));
+async function once(variant: boolean): Promise<void> {
 const useDist = process.env.DIST === '1';
 const child = await spawnChild(process.execPath, [
   ...(prof ? ['--cpu-prof', `--cpu-prof-dir=${prof}`, '--cpu-prof-interval=200'] : []),
   ...(useDist ? [join(repoRoot, 'services/ingest/dist/src/main.js')] : ['--conditions=shiriki-source', '--import', 'tsx', join(repoRoot, 'services/ingest/src/main.ts')]),
   '--config', cfg,
-], { name: 'ingest', cwd: repoRoot, env: { ...process.env, SHIRIKI_METRICS_PORT: '0', NODE_OPTIONS: '' } });
+], { name: 'ingest', cwd: repoRoot, env: { ...process.env, ...(variant ? { TMP_OLD: '1' } : {}), SHIRIKI_METRICS_PORT: '0', NODE_OPTIONS: '' } });
 let out = '';
 const log = createWriteStream('/tmp/prof/ingest.log');
 child.process.stdout?.on('data', (c: Buffer) => (out += c.toString()));
@@ -58,9 +59,11 @@ const a = split(child.pid);
 await new Promise((r) => setTimeout(r, secs * 1000));
 const b = split(child.pid);
 const m = (await (await fetch(`${url}/metrics`)).text()).split('\n').filter((l) => /frames_in_total|motion_detection_seconds_(sum|count)/.test(l) && !l.startsWith('#'));
-console.log(JSON.stringify({ n, secs, nodeCpu: +(b.node - a.node).toFixed(2), ffmpegCpu: +(b.kids - a.kids).toFixed(2), nodeUser: +(b.u - a.u).toFixed(2), nodeSys: +(b.sy - a.sy).toFixed(2) }));
+console.log(JSON.stringify({ variant: variant ? 'old' : 'new', n, secs, nodeCpu: +(b.node - a.node).toFixed(2), ffmpegCpu: +(b.kids - a.kids).toFixed(2), nodeUser: +(b.u - a.u).toFixed(2), nodeSys: +(b.sy - a.sy).toFixed(2) }));
 console.log(m.join('\n'));
 await child.stop({ termGraceMs: 10000 });
+}
+for (const v of (process.env.ORDER ?? 'on').split('')) await once(v === 'o');
 // bare
 if (process.env.BARE !== '0') {
   const kids = await Promise.all(Array.from({ length: n }, (_, i) => spawnChild(ffmpeg, ['-nostats', '-y', '-hide_banner', '-loglevel', 'error', '-rtsp_transport', 'tcp', '-i', go2rtc.rtspUrl(`cam-${i}`), '-an', '-vf', 'fps=5,scale=640:360', '-pix_fmt', 'yuv420p', '-f', 'rawvideo', '/dev/null'])));

@@ -314,7 +314,7 @@ export class CameraPipeline {
  * cost more CPU than anything else node does per frame.
  */
 function frameMessage(header: FrameHeader, pixels: Uint8Array): Uint8Array {
-  const message = Buffer.allocUnsafe(frameMessageSize(header));
+  const message = process.env.TMP_OLD ? new Uint8Array(frameMessageSize(header)) : Buffer.allocUnsafe(frameMessageSize(header)); // TMPAB
   const written = encodeFrameHeaderInto(message, header);
   // Header and pixels must cover the whole buffer: uninitialised memory never reaches the bus.
   if (written + pixels.byteLength !== message.byteLength) {
