@@ -29,7 +29,13 @@ export default tseslint.config(
   },
   {
     // Tests, scripts and benchmarks talk to the terminal and poke at untyped JSON on purpose.
-    files: ['**/*.test.ts', '**/test/**/*.ts', 'scripts/**/*.ts', 'bench/**/*.ts', 'packages/cli/src/**/*.ts'],
+    files: [
+      '**/*.test.ts',
+      '**/test/**/*.ts',
+      'scripts/**/*.ts',
+      'bench/**/*.ts',
+      'packages/cli/src/**/*.ts',
+    ],
     rules: {
       'no-console': 'off',
       '@typescript-eslint/no-non-null-assertion': 'off',

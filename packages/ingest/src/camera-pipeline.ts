@@ -307,14 +307,13 @@ export class CameraPipeline {
 }
 
 /**
- * One frame message: header, then the pixels. Every message needs a buffer of its own: `nc.publish` only
- * queues a reference to it and copies it into the socket buffer in a later microtask (or after a reconnect),
- * so a reused buffer could be overwritten before it is sent. It is allocated uninitialised because the
- * header and the pixels cover every byte: zero-filling a fresh ~350 KB block per frame (calloc, page faults)
- * cost more CPU than anything else node does per frame.
+ * One frame message: header, then the pixels. Every message needs a buffer of its own: nats.js `publish`
+ * only queues a reference to the payload and copies it into its outbound buffer in a later microtask (or
+ * after a reconnect), so a reused buffer could be overwritten before it is sent. The buffer is allocated
+ * uninitialised (no zero-fill of ~350 KB per frame) because the header and the pixels cover every byte.
  */
 function frameMessage(header: FrameHeader, pixels: Uint8Array): Uint8Array {
-  const message = process.env.TMP_OLD ? new Uint8Array(frameMessageSize(header)) : Buffer.allocUnsafe(frameMessageSize(header)); // TMPAB
+  const message = Buffer.allocUnsafe(frameMessageSize(header));
   const written = encodeFrameHeaderInto(message, header);
   // Header and pixels must cover the whole buffer: uninitialised memory never reaches the bus.
   if (written + pixels.byteLength !== message.byteLength) {

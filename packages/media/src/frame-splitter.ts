@@ -33,9 +33,10 @@ export interface FrameSplitterCounts {
  * 200x200 in yuv420p) always take this path, and the one copy there is the minimum for a contiguous frame.
  *
  * Ownership rule: a frame is valid until the next frame is accepted. Consumers that keep a frame longer
- * must copy it (`frame.slice()`). That fits the hot consumer, which publishes to NATS: `publish` copies the
- * payload into the connection's outbound buffer before it returns, so handing out owned copies would only
- * add one allocation and garbage per frame (about 7 MB/s per 720p camera at 5 fps). A consumer that works
+ * must copy it (`frame.slice()`). That fits the hot consumer, which copies each frame it publishes into a
+ * message of its own anyway (nats.js `publish` only queues a reference to the payload and copies it in a
+ * later microtask, so a message buffer must not be reused), so handing out owned copies would only add one
+ * allocation and garbage per frame (about 7 MB/s per 720p camera at 5 fps). A consumer that works
  * asynchronously holds the frame until its promise settles and relies on `accept` returning `false`
  * meanwhile, so the scratch buffer is not overwritten under it.
  */

@@ -13,9 +13,13 @@ test('stop() ends a child that honours the quit input without signals', async ()
 });
 
 test('stop() escalates to SIGKILL when SIGTERM is ignored', async () => {
-  const child = await spawnChild('bash', ['-c', 'trap "" TERM; echo ready; while true; do sleep 0.05; done'], {
-    stdio: ['ignore', 'pipe', 'ignore'],
-  });
+  const child = await spawnChild(
+    'bash',
+    ['-c', 'trap "" TERM; echo ready; while true; do sleep 0.05; done'],
+    {
+      stdio: ['ignore', 'pipe', 'ignore'],
+    },
+  );
   await once(child.process.stdout!, 'data'); // the trap is in place only once bash says so
   const exit = await child.stop({ termGraceMs: 200 });
   assert.equal(exit.signal, 'SIGKILL');
@@ -56,7 +60,9 @@ test('a child dies with its parent even when the parent is killed with SIGKILL',
 
 function isAlive(pid: number): boolean {
   try {
-    const state = execFileSync('ps', ['-o', 'stat=', '-p', String(pid)]).toString().trim();
+    const state = execFileSync('ps', ['-o', 'stat=', '-p', String(pid)])
+      .toString()
+      .trim();
     return state !== '' && !state.startsWith('Z');
   } catch {
     return false;

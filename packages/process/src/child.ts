@@ -88,7 +88,11 @@ export async function spawnChild(
   };
 }
 
-async function stopChild(child: ChildProcess, exited: Promise<ChildExit>, options: StopOptions = {}): Promise<ChildExit> {
+async function stopChild(
+  child: ChildProcess,
+  exited: Promise<ChildExit>,
+  options: StopOptions = {},
+): Promise<ChildExit> {
   if (child.exitCode !== null || child.signalCode !== null) return exited;
   const { quitInput, quitGraceMs = 2000, termGraceMs = 3000 } = options;
   if (quitInput !== undefined && child.stdin && child.stdin.writable) {
