@@ -21,7 +21,7 @@ export { startMinio, MINIO_DEFAULTS } from './minio.js';
 export type { MinioServer, MinioOptions } from './minio.js';
 export { writeServiceConfig, spawnService } from './service.js';
 export type { ServiceProcess, SpawnServiceOptions } from './service.js';
-export { logTail, logEntry, waitForLog } from './logs.js';
+export { logTail, logEntry, logEntries, loggedSince, waitForLog } from './logs.js';
 export { collect } from './collect.js';
 export type { Collected } from './collect.js';
 export { decodeClipFrames, rawFrameBytes } from './frames.js';

@@ -8,23 +8,44 @@ export function logTail(file: string | undefined, lines = 40): string {
   return readFileSync(file, 'utf8').trimEnd().split('\n').slice(-lines).join('\n');
 }
 
+/** Every JSON log entry whose `msg` is `message` and that has `match`'s fields, oldest first. */
+export function logEntries(
+  logFile: string,
+  message: string,
+  match: Record<string, unknown> = {},
+): Record<string, unknown>[] {
+  if (!existsSync(logFile)) return [];
+  const entries: Record<string, unknown>[] = [];
+  for (const line of readFileSync(logFile, 'utf8').split('\n')) {
+    if (!line.includes(message)) continue;
+    try {
+      const entry = JSON.parse(line) as Record<string, unknown>;
+      if (entry.msg === message && Object.entries(match).every(([k, v]) => entry[k] === v))
+        entries.push(entry);
+    } catch {
+      // not a JSON log line
+    }
+  }
+  return entries;
+}
+
 /** The first JSON log entry whose `msg` is `message` and that has `match`'s fields, or undefined. */
 export function logEntry(
   logFile: string,
   message: string,
   match: Record<string, unknown> = {},
 ): Record<string, unknown> | undefined {
-  if (!existsSync(logFile)) return undefined;
-  for (const line of readFileSync(logFile, 'utf8').split('\n')) {
-    if (!line.includes(message)) continue;
-    try {
-      const entry = JSON.parse(line) as Record<string, unknown>;
-      if (entry.msg === message && Object.entries(match).every(([k, v]) => entry[k] === v)) return entry;
-    } catch {
-      // not a JSON log line
-    }
-  }
-  return undefined;
+  return logEntries(logFile, message, match)[0];
+}
+
+/** Whether the service logged `message` (with `match`'s fields) at or after `sinceMs` (epoch ms). */
+export function loggedSince(
+  logFile: string,
+  message: string,
+  sinceMs: number,
+  match: Record<string, unknown> = {},
+): boolean {
+  return logEntries(logFile, message, match).some((entry) => Date.parse(String(entry.time)) >= sinceMs);
 }
 
 /** Waits for a service's log entry `message`; fails early, with the log's end, when the process exits. */
