@@ -73,7 +73,7 @@ export class EncodeError extends Error {
 export class InvalidSubjectTokenError extends Error {
   override readonly name = 'InvalidSubjectTokenError';
   constructor(
-    readonly what: 'camera' | 'label' | 'prefix' | 'service' | 'instance',
+    readonly what: 'camera' | 'label' | 'prefix' | 'service' | 'instance' | 'role',
     readonly value: string,
   ) {
     super(`invalid ${what} ${JSON.stringify(value.slice(0, 80))}: must match [A-Za-z0-9_-]{1,64}`);

@@ -29,11 +29,14 @@ test('wildcards select one camera, one label across cameras or everything of a k
 
 test('stream and bucket names follow the prefix', () => {
   assert.deepEqual(s.streams, { frames: 'SHIRIKI_FRAMES', events: 'SHIRIKI_EVENTS', clips: 'SHIRIKI_CLIPS' });
-  assert.deepEqual(s.buckets, { leases: 'shiriki_leases', cameraStatus: 'shiriki_camera_status' });
+  assert.equal(s.buckets.leases('ingest'), 'shiriki_leases_ingest');
+  assert.equal(s.buckets.cameraStatus, 'shiriki_camera_status');
+  assert.throws(() => s.buckets.leases('in.gest'), /role/);
   const site = createSubjects('site-1.shiriki');
   assert.equal(site.frames('a'), 'site-1.shiriki.frames.a');
   assert.equal(site.streams.events, 'SITE-1_SHIRIKI_EVENTS');
-  assert.equal(site.buckets.leases, 'site-1_shiriki_leases');
+  assert.equal(site.buckets.leases('ingest'), 'site-1_shiriki_leases_ingest');
+  assert.equal(site.buckets.trackerState, 'site-1_shiriki_tracker_state');
 });
 
 test('camera names must be single tokens', () => {

@@ -53,8 +53,12 @@ export interface StreamNames {
 }
 
 export interface BucketNames {
-  leases: string;
+  /** Camera leases of one role's workers (`ingest`, `tracker`, `recorder`): `<p>_leases_<role>`. */
+  leases(role: string): string;
+  /** Latest `CameraStatus` per camera. */
   cameraStatus: string;
+  /** Per-camera tracker checkpoints for hand-over. */
+  trackerState: string;
 }
 
 export interface Subjects {
@@ -134,7 +138,11 @@ export function createSubjects(prefix: string = DEFAULT_SUBJECT_PREFIX): Subject
       events: `${nameBase.toUpperCase()}_EVENTS`,
       clips: `${nameBase.toUpperCase()}_CLIPS`,
     }),
-    buckets: Object.freeze({ leases: `${nameBase}_leases`, cameraStatus: `${nameBase}_camera_status` }),
+    buckets: Object.freeze({
+      leases: (role: string) => `${nameBase}_leases_${checkToken('role', role)}`,
+      cameraStatus: `${nameBase}_camera_status`,
+      trackerState: `${nameBase}_tracker_state`,
+    }),
     parse: (subject: string) => parseSubject(subject, prefix),
   });
 }
@@ -202,7 +210,7 @@ function alertKindToken(kind: string): string {
   return kind === MOTION_ALERT_KIND ? kind : labelToken(kind);
 }
 
-function checkToken(what: 'camera' | 'service' | 'instance', value: string): string {
+function checkToken(what: 'camera' | 'service' | 'instance' | 'role', value: string): string {
   if (!TOKEN.test(value)) throw new InvalidSubjectTokenError(what, value);
   return value;
 }

@@ -97,7 +97,7 @@ test('ensureConsumer creates a durable once, then updates only what changed', as
 });
 
 test('ensureKv is idempotent, keeps values and brings the TTL in line', async () => {
-  const bucket = subjects.buckets.leases;
+  const bucket = subjects.buckets.leases('test');
   const kv = await ensureKv(bus.js, bucket, { ttlMs: 10_000, history: 1 });
   await kv.put('camera.front', 'ingest-1');
   const again = await ensureKv(bus.js, bucket, { ttlMs: 10_000, history: 1 });

@@ -12,7 +12,7 @@ import {
   type Subjects,
 } from '@shiriki/bus';
 import { Go2rtcClient, ensureStreams } from '@shiriki/go2rtc';
-import { CameraOwnership, openLeaseBucket, type Lease, type ReleaseReason } from '@shiriki/ownership';
+import { CameraOwnership, type Lease, type ReleaseReason } from '@shiriki/ownership';
 import type { Logger } from '@shiriki/telemetry';
 import { CameraPipeline, type CameraSettings } from './camera-pipeline.js';
 import type { IngestMetrics } from './metrics.js';
@@ -79,13 +79,9 @@ export class IngestWorker {
       },
       { logger, metrics: this.options.busMetrics },
     );
-    const kv = await openLeaseBucket(bus.nc, {
-      bucket: `${subjects.buckets.leases}_ingest`,
-      ttlMs: lease.ttlMs,
+    this.ownership = await CameraOwnership.open(bus.nc, {
+      bucket: subjects.buckets.leases('ingest'),
       replicas: lease.replicas,
-    });
-    this.ownership = new CameraOwnership({
-      kv,
       workerId,
       cameras: [...this.settings.keys()],
       ttlMs: lease.ttlMs,
@@ -94,7 +90,6 @@ export class IngestWorker {
       onAcquire: (acquired) => this.startCamera(acquired),
       onRelease: (released, reason) => this.stopCamera(released, reason),
     });
-    await this.ownership.start();
     this.statusTimer = setInterval(() => this.publishAllStatuses(), this.options.statusIntervalMs ?? 5000);
     this._state = 'running';
   }

@@ -1,7 +1,7 @@
 import type { KV, KvWatchEntry } from '@nats-io/kv';
-import type { QueuedIterator } from '@nats-io/nats-core';
+import type { NatsConnection, QueuedIterator } from '@nats-io/nats-core';
 import { planAssignment } from './assignment.js';
-import { WORKER_KEYS, cameraKey, workerKey } from './lease-bucket.js';
+import { WORKER_KEYS, cameraKey, openLeaseBucket, workerKey } from './lease-bucket.js';
 
 export interface OwnershipLogger {
   info(obj: object, msg?: string): void;
@@ -62,6 +62,21 @@ export class CameraOwnership {
   private ticking: Promise<void> | undefined;
   private tickAgain = false;
   private _state: OwnershipState = 'idle';
+
+  /**
+   * Opens (or creates) the role's lease bucket with the lease TTL and starts taking this worker's share:
+   * what every worker that owns cameras does at start-up.
+   */
+  static async open(
+    nc: NatsConnection,
+    options: Omit<CameraOwnershipOptions, 'kv'> & { bucket: string; replicas?: number },
+  ): Promise<CameraOwnership> {
+    const { bucket, replicas, ...rest } = options;
+    const kv = await openLeaseBucket(nc, { bucket, ttlMs: rest.ttlMs, replicas });
+    const ownership = new CameraOwnership({ ...rest, kv });
+    await ownership.start();
+    return ownership;
+  }
 
   constructor(private readonly options: CameraOwnershipOptions) {
     if (options.heartbeatMs * 3 > options.ttlMs) {

@@ -8,7 +8,7 @@ import {
   type Subjects,
 } from '@shiriki/bus';
 import type { CameraConfig } from '@shiriki/config';
-import { CameraOwnership, openLeaseBucket, type Lease } from '@shiriki/ownership';
+import { CameraOwnership, type Lease } from '@shiriki/ownership';
 import { resolveFfmpegPath } from '@shiriki/process';
 import type { ObjectStore, RetentionRule } from '@shiriki/storage';
 import type { Logger } from '@shiriki/telemetry';
@@ -59,7 +59,7 @@ export const RECORDER_WORKER_DEFAULTS = {
 export type RecorderWorkerState = 'idle' | 'starting' | 'running' | 'draining' | 'stopped';
 
 /** Lease bucket of the recorder role: `<leases>_recorder`. */
-export const recorderLeaseBucket = (subjects: Subjects): string => `${subjects.buckets.leases}_recorder`;
+export const recorderLeaseBucket = (subjects: Subjects): string => subjects.buckets.leases('recorder');
 
 /**
  * A recorder worker: takes its share of the cameras through leases and runs a {@link CameraRecorder} for
@@ -134,13 +134,9 @@ export class RecorderWorker {
         else if (this.#spool && this.#spool.files > 0) void delivery.drain();
       }, o.spoolDrainIntervalMs ?? RECORDER_WORKER_DEFAULTS.spoolDrainIntervalMs),
     );
-    const kv = await openLeaseBucket(o.bus.nc, {
+    this.#ownership = await CameraOwnership.open(o.bus.nc, {
       bucket: recorderLeaseBucket(o.subjects),
-      ttlMs: o.lease.ttlMs,
       replicas: o.replicas,
-    });
-    this.#ownership = new CameraOwnership({
-      kv,
       workerId: o.workerId,
       cameras: [...this.#cameras.keys()],
       ttlMs: o.lease.ttlMs,
@@ -149,7 +145,6 @@ export class RecorderWorker {
       onAcquire: (lease) => this.#startCamera(lease, ffmpegPath, delivery),
       onRelease: (lease) => this.#stopCamera(lease),
     });
-    await this.#ownership.start();
     this.#state = 'running';
     o.logger.info({ cameras: this.#cameras.size, spooled: this.#spool.files }, 'recorder worker running');
   }

@@ -8,7 +8,7 @@ import {
   type Subjects,
 } from '@shiriki/bus';
 import type { CameraConfig } from '@shiriki/config';
-import { CameraOwnership, openLeaseBucket, type Lease, type ReleaseReason } from '@shiriki/ownership';
+import { CameraOwnership, type Lease, type ReleaseReason } from '@shiriki/ownership';
 import type { Logger } from '@shiriki/telemetry';
 import { trackerOptionsFromCamera, type ObjectAlertsConfig, type TrackerOverrides } from '@shiriki/tracking';
 import { CameraSession } from './camera-session.js';
@@ -62,12 +62,11 @@ export const TRACKER_WORKER_DEFAULTS = {
 
 export type TrackerWorkerState = 'idle' | 'starting' | 'running' | 'draining' | 'stopped';
 
-/** Lease bucket of the tracker role, next to ingest's `<leases>_ingest`. */
-export const trackerLeaseBucket = (subjects: Subjects): string => `${subjects.buckets.leases}_tracker`;
+/** Lease bucket of the tracker role. */
+export const trackerLeaseBucket = (subjects: Subjects): string => subjects.buckets.leases('tracker');
 
-/** KV bucket of per-camera tracker checkpoints: `<prefix>_tracker_state`. */
-export const trackerStateBucket = (subjects: Subjects): string =>
-  `${subjects.buckets.leases.replace(/_leases$/, '')}_tracker_state`;
+/** KV bucket of per-camera tracker checkpoints. */
+export const trackerStateBucket = (subjects: Subjects): string => subjects.buckets.trackerState;
 
 /**
  * A tracker worker: takes its fair share of the cameras through leases, runs a {@link CameraSession} per
@@ -112,13 +111,9 @@ export class TrackerWorker {
       // Uploads retry on their own; tracking must not wait for the object store.
       logger.warn({ err: error }, 'object store not ready; snapshots will be retried');
     });
-    const kv = await openLeaseBucket(bus.nc, {
+    this.ownership = await CameraOwnership.open(bus.nc, {
       bucket: trackerLeaseBucket(subjects),
-      ttlMs: lease.ttlMs,
       replicas: events.replicas,
-    });
-    this.ownership = new CameraOwnership({
-      kv,
       workerId,
       cameras: [...this.cameras.keys()],
       ttlMs: lease.ttlMs,
@@ -127,7 +122,6 @@ export class TrackerWorker {
       onAcquire: (acquired) => this.startCamera(acquired),
       onRelease: (released, reason) => this.stopCamera(released, reason),
     });
-    await this.ownership.start();
     this._state = 'running';
     logger.info({ cameras: this.cameras.size }, 'tracker worker running');
   }
