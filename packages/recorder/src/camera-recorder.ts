@@ -27,6 +27,8 @@ import { ClipCutError, NoFootageError, cutClip } from './clip-cutter.js';
 import { clipParts, partClipKey, type ClipPart } from './clip-window.js';
 import type { ClipDelivery } from './delivery.js';
 import type { RecorderMetrics } from './metrics.js';
+import { snapshotLiveSegment } from './live-segment.js';
+import type { Segment } from './segment-file.js';
 import { SegmentRing } from './segment-ring.js';
 import { Segmenter } from './segmenter.js';
 import type { ClipJob } from './spool.js';
@@ -286,9 +288,15 @@ export class CameraRecorder {
     const waitMs = part.endMs - Date.now() + o.footageGraceMs;
     await this.ring.waitFor(part.endMs, waitMs, this.#abort.signal);
     if (this.#abort.signal.aborted) throw new StoppingError('camera stopping');
+    // The live segment first: if it is finished meanwhile, the ring lists it and the snapshot is not used.
+    const live = this.#needsLive(part.endMs) ? await this.#snapshotLive() : undefined;
     // Cover the window from the segment holding its start (keyframe granularity).
     const segments = this.ring.covering(part.startMs, part.endMs);
     const release = this.ring.pin(segments);
+    const lastEnd = segments.at(-1)?.endMs ?? Number.NEGATIVE_INFINITY;
+    if (live && live.startMs >= lastEnd - 1000 && live.endMs > lastEnd && live.startMs < part.endMs) {
+      segments.push(live);
+    }
     const outPath = join(
       o.workDir,
       `${this.camera}-${event.id}-${part.part}-${randomBytes(3).toString('hex')}.mp4`,
@@ -407,7 +415,22 @@ export class CameraRecorder {
     } finally {
       release();
       await rm(outPath, { force: true });
+      if (live) await rm(live.path, { force: true });
     }
+  }
+
+  #needsLive(endMs: number): boolean {
+    const live = this.ring.live;
+    return live !== undefined && live.startMs < endMs && (this.ring.newestEndMs ?? 0) < endMs;
+  }
+
+  async #snapshotLive(): Promise<Segment | undefined> {
+    const live = this.ring.live;
+    if (!live) return undefined;
+    return snapshotLiveSegment(live, this.options.workDir).catch((error: unknown) => {
+      this.options.logger.warn({ err: error, camera: this.camera }, 'could not read the live segment');
+      return undefined;
+    });
   }
 
   /** Cuts the full-length parts of open events whose footage is complete. */

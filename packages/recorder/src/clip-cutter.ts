@@ -1,6 +1,7 @@
 import { writeFile, rm, stat } from 'node:fs/promises';
 import { LineSplitter } from '@shiriki/media';
 import { spawnChild } from '@shiriki/process';
+import { LIVE_SNAPSHOT_PREFIX } from './live-segment.js';
 import type { Segment } from './segment-file.js';
 import { tsSegmentProblem } from './ts-check.js';
 
@@ -22,7 +23,8 @@ export interface CutClip {
   startMs: number;
   endMs: number;
   durationS: number;
-  segments: { startMs: number; endMs: number }[];
+  /** `live`: cut from the segment that was still being written. */
+  segments: { startMs: number; endMs: number; live?: true }[];
   partial: boolean;
   reasons: string[];
   /** ffmpeg's error lines, if it printed any but still wrote the clip. */
@@ -122,7 +124,11 @@ export async function cutClip(o: CutClipOptions): Promise<CutClip> {
     startMs: first.startMs,
     endMs: first.startMs + durationS * 1000,
     durationS,
-    segments: usable.map((s) => ({ startMs: s.startMs, endMs: s.endMs })),
+    segments: usable.map((s) => ({
+      startMs: s.startMs,
+      endMs: s.endMs,
+      ...(s.file.startsWith(LIVE_SNAPSHOT_PREFIX) ? { live: true as const } : {}),
+    })),
     partial: reasons.length > 0,
     reasons,
     warnings: stderr.map((line) => line.slice(0, 200)),

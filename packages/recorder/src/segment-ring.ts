@@ -1,6 +1,7 @@
 import { mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Logger } from '@shiriki/telemetry';
+import { liveFootageUntil, type LiveSegment } from './live-segment.js';
 import { IN_PROGRESS_PREFIX, parseSegmentFileName, segmentFileName, type Segment } from './segment-file.js';
 
 export interface SegmentRingOptions {
@@ -13,6 +14,8 @@ export interface SegmentRingOptions {
   logger: Logger;
   /** Called after segments were added or deleted (metrics). */
   onChange?: (ring: SegmentRing) => void;
+  /** How often a wait for footage looks at the live segment's last write. Default 200 ms. */
+  livePollMs?: number;
 }
 
 /**
@@ -25,6 +28,7 @@ export class SegmentRing {
   readonly #pins = new Map<string, number>();
   readonly #waiters = new Set<() => void>();
   #bytes = 0;
+  #live: LiveSegment | undefined;
 
   constructor(private readonly options: SegmentRingOptions) {}
 
@@ -66,6 +70,16 @@ export class SegmentRing {
     await this.enforce();
     for (const wake of [...this.#waiters]) wake();
     return segment;
+  }
+
+  /** The segment ffmpeg is writing, once its start is known (after the first finished segment of a run). */
+  get live(): LiveSegment | undefined {
+    return this.#live;
+  }
+
+  setLive(live: LiveSegment | undefined): void {
+    this.#live = live;
+    for (const wake of [...this.#waiters]) wake();
   }
 
   segments(): readonly Segment[] {
@@ -110,27 +124,37 @@ export class SegmentRing {
   }
 
   /**
-   * Resolves once a segment ending at or after `timeMs` is in the ring, or after `timeoutMs`
-   * (`false`), or when `signal` aborts (`false`).
+   * Resolves once the ring holds footage up to `timeMs`: a finished segment ending at or after it, or the
+   * live segment written past it. Resolves `false` after `timeoutMs` or when `signal` aborts.
    */
-  waitFor(timeMs: number, timeoutMs: number, signal?: AbortSignal): Promise<boolean> {
-    if ((this.newestEndMs ?? Number.NEGATIVE_INFINITY) >= timeMs) return Promise.resolve(true);
-    return new Promise((resolve) => {
-      const done = (value: boolean) => {
-        clearTimeout(timer);
-        this.#waiters.delete(check);
-        signal?.removeEventListener('abort', aborted);
-        resolve(value);
-      };
-      const check = () => {
-        if ((this.newestEndMs ?? Number.NEGATIVE_INFINITY) >= timeMs) done(true);
-      };
-      const aborted = () => done(false);
-      const timer = setTimeout(() => done(false), Math.max(0, timeoutMs));
-      this.#waiters.add(check);
-      if (signal?.aborted) done(false);
-      else signal?.addEventListener('abort', aborted, { once: true });
-    });
+  async waitFor(timeMs: number, timeoutMs: number, signal?: AbortSignal): Promise<boolean> {
+    if (await this.#holds(timeMs)) return true;
+    const deadline = Date.now() + Math.max(0, timeoutMs);
+    const pollMs = this.options.livePollMs ?? 200;
+    while (!signal?.aborted && Date.now() < deadline) {
+      await new Promise<void>((resolve) => {
+        const done = () => {
+          clearTimeout(timer);
+          this.#waiters.delete(done);
+          signal?.removeEventListener('abort', done);
+          resolve();
+        };
+        // Finished segments wake the wait at once; the live one only grows, so it is looked at in turns.
+        const timer = setTimeout(done, Math.min(this.#live ? pollMs : Infinity, deadline - Date.now()));
+        this.#waiters.add(done);
+        signal?.addEventListener('abort', done, { once: true });
+      });
+      if (signal?.aborted) return false;
+      if (await this.#holds(timeMs)) return true;
+    }
+    return false;
+  }
+
+  async #holds(timeMs: number): Promise<boolean> {
+    if ((this.newestEndMs ?? Number.NEGATIVE_INFINITY) >= timeMs) return true;
+    const live = this.#live;
+    if (!live || live.startMs > timeMs) return false;
+    return ((await liveFootageUntil(live)) ?? Number.NEGATIVE_INFINITY) >= timeMs;
   }
 
   /** Deletes the oldest unpinned segments beyond `maxSeconds` of footage or `maxBytes`. */

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { Backoff, LineSplitter, LogLimiter, parseStderrReason } from '@shiriki/media';
 import { resolveFfmpegPath, spawnChild, type ManagedChild } from '@shiriki/process';
 import { redactUrlCredentials, type Logger } from '@shiriki/telemetry';
+import { nextSegmentPath } from './live-segment.js';
 import { IN_PROGRESS_PREFIX, WallClockAnchor, parseSegmentListLine, type Segment } from './segment-file.js';
 import type { SegmentRing } from './segment-ring.js';
 
@@ -52,6 +53,8 @@ export function segmenterArgs(o: {
     ...['-map', '0:v:0', '-c', 'copy'],
     ...['-f', 'segment', '-segment_time', String(o.segmentSeconds), '-reset_timestamps', '1'],
     ...['-segment_format', 'mpegts', '-segment_list', 'pipe:1', '-segment_list_type', 'csv'],
+    // Every packet reaches the file at once, so clips can end inside the segment still being written.
+    ...['-segment_format_options', 'flush_packets=1'],
     o.pattern,
   ];
 }
@@ -170,6 +173,9 @@ export class Segmenter {
             anchorMs + entry.startS * 1000,
             anchorMs + entry.endS * 1000,
           );
+          const next = nextSegmentPath(tempPath);
+          if (this.#child === child)
+            o.ring.setLive(next ? { path: next, startMs: segment.endMs } : undefined);
           o.onSegment?.(segment);
         } catch (error) {
           o.logger.warn({ err: error, camera: o.camera, file: entry.file }, 'could not add a segment');
@@ -194,6 +200,7 @@ export class Segmenter {
     await adding;
     clearTimeout(this.#stallTimer);
     this.#child = undefined;
+    o.ring.setLive(undefined);
     await this.#removeLeftovers(runId);
     const why =
       lastReason ?? (exit.signal ? `killed by ${exit.signal}` : `exited with code ${String(exit.code)}`);

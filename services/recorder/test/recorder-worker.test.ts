@@ -157,6 +157,35 @@ test('overlapping events get complete clips with pre and post capture', async ()
   }
 });
 
+test('a clip whose window ends inside the segment being written is cut from it without waiting', async () => {
+  // Catch a segment that has just begun, so it stays open for about a segment more after the window ends.
+  let live = ring()?.live;
+  const deadline = Date.now() + 30_000;
+  while (!live || Date.now() - live.startMs > 500) {
+    assert.ok(Date.now() < deadline, 'a fresh live segment within 30 s');
+    await sleep(20);
+    live = ring()?.live;
+  }
+  const windowEnd = live.startMs + 900;
+  const end = windowEnd - POST_S * 1000;
+  const start = end - 3000;
+  await publishEvent(js, subjects, objectEvent('new', 'evt-live', start));
+  await publishEvent(js, subjects, objectEvent('end', 'evt-live', start, end));
+  const ready = await until('ClipReady of evt-live', () => clipsOf('evt-live')[0], 20_000);
+  assert.equal(ready.partial, undefined, `complete clip: ${ready.reason ?? ''}`);
+  const metadata = JSON.parse(new TextDecoder().decode(await store.getBytes(ready.keys.metadata))) as {
+    clip: { end: number; segments: { startMs: number; endMs: number; live?: boolean }[] };
+  };
+  const last = metadata.clip.segments.at(-1);
+  assert.equal(last?.live, true, 'the last footage came from the live segment');
+  assert.equal(last.startMs, live.startMs);
+  assert.ok(last.endMs >= windowEnd, 'the live footage reaches the window end');
+  assert.ok(last.endMs < live.startMs + SEGMENT_S * 1000, 'cut before the segment closed');
+  const decoded = await decodeCheck(await downloadClip(ready.keys.clip));
+  assert.equal(decoded.code, 0);
+  assert.equal(decoded.errors, '', 'the clip decodes without errors');
+});
+
 test('a corrupt and a missing segment give a partial clip with reasons, not a crash', async () => {
   const start = Date.now();
   const end = start + 8000;
@@ -212,7 +241,7 @@ test('clips of events that end while MinIO is down are spooled and all arrive on
   const clips: string[] = [];
   for await (const object of store.list(`events/${CAMERA}/`))
     if (object.key.endsWith('.mp4')) clips.push(object.key);
-  const all = ['evt-a', 'evt-b', 'evt-corrupt', ...ids];
+  const all = ['evt-a', 'evt-b', 'evt-live', 'evt-corrupt', ...ids];
   assert.equal(clips.length, all.length, `one clip per event: ${clips.join(', ')}`);
   // Durable stream: one ClipReady per clip, no duplicates.
   const info = await (
