@@ -282,3 +282,13 @@ cameras:
     ],
   );
 });
+
+test('continuous chunks that cannot fit in the ring are rejected at their path', () => {
+  const issue = issueAt(
+    `${MINIMAL}record:\n  continuous: true\n  continuous_chunk_seconds: 120\n  ring: { max_seconds: 60 }\n`,
+    'record.continuous_chunk_seconds',
+  );
+  assert.match(issue.message, /must fit in the ring's max_seconds 60/);
+  const config = parse(`${MINIMAL}record:\n  continuous: true\n  continuous_chunk_seconds: 30\n`);
+  assert.equal(config.cameras['front']?.record.continuous_chunk_seconds, 30);
+});

@@ -27,6 +27,7 @@ import { ClipCutError, NoFootageError, cutClip } from './clip-cutter.js';
 import { clipParts, partClipKey, type ClipPart } from './clip-window.js';
 import type { ClipDelivery } from './delivery.js';
 import type { RecorderMetrics } from './metrics.js';
+import { ContinuousUploader } from './continuous-uploader.js';
 import { snapshotLiveSegment } from './live-segment.js';
 import type { Segment } from './segment-file.js';
 import { SegmentRing } from './segment-ring.js';
@@ -73,11 +74,14 @@ export const recorderConsumerName = (camera: string): string => `recorder_${came
  * Records one owned camera: the segmenter fills the ring, and a durable per-camera consumer of the event
  * stream turns every `end` event into a clip. An event is acked only once its clip is in the store and
  * announced, or safely in the spool. Open events longer than `max_clip_seconds` get their full parts cut
- * while they run, so the ring never has to hold more than one part.
+ * while they run, so the ring never has to hold more than one part. With `record.continuous` every segment
+ * is uploaded as well, in MP4 chunks ({@link ContinuousUploader}).
  */
 export class CameraRecorder {
   readonly ring: SegmentRing;
   readonly segmenter: Segmenter;
+  /** Uploads all footage when `record.continuous` is on. */
+  readonly continuous: ContinuousUploader | undefined;
   readonly #open = new Map<string, OpenEvent>();
   readonly #partWork = new Map<string, Promise<void>>();
   readonly #inflight = new Set<Promise<void>>();
@@ -107,9 +111,24 @@ export class CameraRecorder {
       segmentSeconds: camera.record.segment_seconds,
       ffmpegPath: options.ffmpegPath,
       logger,
-      onSegment: () => metrics.segments.inc({ camera: name }),
+      onSegment: () => {
+        metrics.segments.inc({ camera: name });
+        void this.continuous?.onSegment();
+      },
       onRestart: () => metrics.segmenterRestarts.inc({ camera: name }),
     });
+    this.continuous = camera.record.continuous
+      ? new ContinuousUploader({
+          camera: name,
+          ring: this.ring,
+          store: options.store,
+          ffmpegPath: options.ffmpegPath,
+          workDir: options.workDir,
+          chunkSeconds: camera.record.continuous_chunk_seconds,
+          logger,
+          metrics,
+        })
+      : undefined;
   }
 
   get camera(): string {
@@ -118,6 +137,7 @@ export class CameraRecorder {
 
   async start(): Promise<void> {
     await this.ring.open();
+    await this.continuous?.open();
     this.segmenter.start();
     const { bus, subjects } = this.options;
     const durable = await this.#ensureConsumer();
@@ -152,6 +172,14 @@ export class CameraRecorder {
     this.#abort.abort();
     await Promise.allSettled([...this.#inflight]);
     await this.segmenter.stop();
+    if (this.continuous) {
+      // The rest of the footage, so a camera that moves to another recorder leaves nothing behind here.
+      await Promise.race([
+        this.continuous.flush(),
+        new Promise((resolve) => (timer = setTimeout(resolve, this.options.stopGraceMs))),
+      ]);
+      clearTimeout(timer);
+    }
   }
 
   async #ensureConsumer(): Promise<string> {

@@ -19,7 +19,10 @@ export function recorderWorkerSettingsFromConfig(
     cameras: Object.values(config.cameras),
     inputUrl: (camera) => rtspUrl(camera, config.go2rtc.rtsp_url),
     spool: { dir: record.spool.dir, maxBytes: record.spool.max_bytes },
-    retention: [{ prefix: 'events/', days: record.retention.clips_days }],
+    retention: [
+      { prefix: 'events/', days: record.retention.clips_days },
+      { prefix: 'recordings/', days: record.retention.continuous_days },
+    ],
     lease: { ttlMs: config.ingest.lease_ttl_s * 1000, heartbeatMs: config.ingest.heartbeat_s * 1000 },
     eventsMaxAgeMs: config.events.stream_max_age_days * DAY_MS,
     replicas: config.events.stream_replicas,

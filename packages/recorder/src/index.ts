@@ -5,6 +5,8 @@ export type { CameraRecorderOptions } from './camera-recorder.js';
 export { recorderWorkerSettingsFromConfig } from './from-config.js';
 export { createRecorderMetrics } from './metrics.js';
 export type { RecorderMetrics } from './metrics.js';
+export { ContinuousUploader } from './continuous-uploader.js';
+export type { ContinuousUploaderOptions } from './continuous-uploader.js';
 export { SegmentRing } from './segment-ring.js';
 export type { SegmentRingOptions } from './segment-ring.js';
 export { Segmenter, SEGMENTER_DEFAULTS, segmenterArgs } from './segmenter.js';

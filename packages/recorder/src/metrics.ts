@@ -8,6 +8,8 @@ export interface RecorderMetrics {
   /** Clips delivered, by result: `uploaded` (store and ClipReady), `spooled` (store down). */
   clips: Counter<'camera' | 'result'>;
   partialClips: Counter<'camera'>;
+  /** Continuous-recording chunks uploaded. */
+  continuousChunks: Counter<'camera'>;
   /** From the event's `end + post_capture` (or the part's end) to the ClipReady. */
   clipLatencySeconds: Histogram<'camera'>;
   /** Upload of clip and metadata. */
@@ -45,6 +47,12 @@ export function createRecorderMetrics(registry: Registry): RecorderMetrics {
       name: 'shiriki_recorder_clips_total',
       help: 'Clips delivered, by result (uploaded, spooled).',
       labelNames: ['camera', 'result'],
+      registers,
+    }),
+    continuousChunks: new Counter({
+      name: 'shiriki_recorder_continuous_chunks_total',
+      help: 'Continuous-recording MP4 chunks uploaded.',
+      labelNames: ['camera'],
       registers,
     }),
     partialClips: new Counter({

@@ -34,15 +34,22 @@ export const recordSchema = z
     pre_capture: seconds().default(5).describe('Seconds before an event starts that its clip includes.'),
     post_capture: seconds().default(5).describe('Seconds after an event ends that its clip includes.'),
     max_clip_seconds: positiveInt().default(300).describe('Longest clip; longer events are split.'),
-    continuous: z.boolean().default(false).describe('Also keep every segment, not only event clips.'),
+    continuous: z
+      .boolean()
+      .default(false)
+      .describe('Also upload all footage, not only event clips (MP4 chunks under `recordings/`).'),
+    continuous_chunk_seconds: positiveInt()
+      .default(60)
+      .describe('Seconds of footage per continuous-recording MP4 (whole segments, so a little more).'),
     labels: z
       .record(labelSchema, captureOverrideSchema)
       .default({})
       .describe("Per-label pre/post capture; unset values fall back to the section's."),
     retention: z
       .strictObject({
-        clips_days: positiveInt().default(14).describe('Days event clips are kept.'),
-        snapshots_days: positiveInt().default(14).describe('Days event snapshots are kept.'),
+        clips_days: positiveInt()
+          .default(14)
+          .describe('Days event clips are kept, with their snapshots and metadata (all under `events/`).'),
         continuous_days: positiveInt().default(3).describe('Days continuous recordings are kept.'),
       })
       .prefault({})
@@ -76,6 +83,12 @@ export const recordSchema = z
           `pre_capture ${capture.pre_capture} s exceeds the ring's max_seconds ${r.ring.max_seconds}`,
         );
       }
+    }
+    if (r.continuous && r.continuous_chunk_seconds + r.segment_seconds > r.ring.max_seconds) {
+      push(
+        ['continuous_chunk_seconds'],
+        `continuous_chunk_seconds ${r.continuous_chunk_seconds} s plus one segment must fit in the ring's max_seconds ${r.ring.max_seconds}`,
+      );
     }
     if (r.max_clip_seconds <= r.pre_capture + r.post_capture) {
       push(
