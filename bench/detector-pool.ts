@@ -4,19 +4,31 @@
  *
  * 1. Throughput: frames/s of one worker, then of two workers (separate processes), under a saturating load:
  *    the publisher keeps the shared consumer's backlog topped up with pre-encoded real 640x360 frames of
- *    person-walk (fresh capture times, max_frame_age high enough that nothing is stale). Phases alternate
- *    (1, 2, 1, 2, ...) so outside load on a shared machine hits both alike; the ratio is two / one over the
- *    medians. Target on 2 cores: >= 1.8.
- * 2. Latency: frame publish to `Detections` received (capture_time vs receive time in a subscriber) at a
+ *    person-walk (fresh capture times, max_frame_age high enough that nothing is stale). The ratio is
+ *    two / one over the medians. Target on 2 cores: >= 1.8.
+ * 2. Bare baseline of the same shape: one, then two separate node processes each running a bare
+ *    onnxruntime-node `session.run` loop on the same model with the same session options (`sessionOptionsFor`
+ *    of the spec the service builds from the same config) and a tensor pre-filled once from a real frame.
+ *    Bare scaling = two / one: what two inference processes get over one on this machine, memory bandwidth
+ *    and caches included. The pool's scaling divided by it is the share of that parallelism the pool achieves.
+ * 3. Latency: frame publish to `Detections` received (capture_time vs receive time in a subscriber) at a
  *    moderate rate (5 fps x 2 cameras) with two workers: p50 and p99.
  *
- * Run: node --conditions=shiriki-source --import tsx bench/detector-pool.ts [measureSeconds=10] [repetitions=3]
+ * Phases alternate (bare-1, workers-1, bare-2, workers-2, repeated) so outside load on a shared machine hits
+ * both sides alike; every figure is the median over repetitions. CPU time of every process of the run (from
+ * /proc) and of the whole machine is recorded per phase, so outside load shows up in the report.
+ *
+ * Run (other benchmark and test runs take the same lock):
+ *   flock /tmp/shiriki-bench.lock node --conditions=shiriki-source --import tsx bench/detector-pool.ts \
+ *     [measureSeconds=10] [repetitions=3]
  * Writes docs/benchmarks/detector-pool.md.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
+import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 // The root package does not depend on workspace packages, so the bench loads package entries by path.
 import {
@@ -26,6 +38,9 @@ import {
   DetectionsSchema,
   encodeFrame,
 } from '../packages/bus/src/index.js';
+import { loadConfig } from '../packages/config/src/index.js';
+import { modelSpecFromConfig, Preprocessor, sessionOptionsFor } from '../packages/detector/src/index.js';
+import type * as Ort from '../packages/detector/node_modules/onnxruntime-node/dist/index.js';
 import { spawnChild, type ManagedChild } from '../packages/process/src/index.js';
 import {
   assetPath,
@@ -46,10 +61,152 @@ const CAMERAS = 8;
 /** Undelivered frames the publisher keeps in the consumer during throughput phases. */
 const BACKLOG_TARGET = 24;
 const WARMUP_MS = 3000;
+/** Model runs of a bare process before its measured window. */
+const BARE_WARMUP_RUNS = 30;
 const TARGET_RATIO = 1.8;
 const repoRoot = fileURLToPath(new URL('..', import.meta.url));
-const measureSeconds = Number(process.argv[2] ?? 10);
-const repetitions = Number(process.argv[3] ?? 3);
+const benchFile = fileURLToPath(import.meta.url);
+const CLK_TCK = Number(execFileSync('getconf', ['CLK_TCK']).toString().trim()) || 100;
+
+// ---------------------------------------------------------------------------------------------------------
+// CPU accounting from /proc.
+
+/** CPU seconds (user + system) a process has used so far; 0 once it is gone. */
+function processCpuSeconds(pid: number | undefined): number {
+  if (pid === undefined) return 0;
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / CLK_TCK;
+  } catch {
+    return 0;
+  }
+}
+
+/** Busy CPU seconds of the whole machine so far (everything but idle and iowait), all cores summed. */
+function machineBusySeconds(): number {
+  const line = readFileSync('/proc/stat', 'utf8').split('\n', 1)[0]!;
+  const [user, nice, system, idle, iowait, irq, softirq, steal] = line
+    .trim()
+    .split(/\s+/)
+    .slice(1)
+    .map(Number);
+  void idle;
+  void iowait;
+  return (user! + nice! + system! + irq! + softirq! + steal!) / CLK_TCK;
+}
+
+/** Cores used over a window (CPU seconds / wall seconds) by each group of processes, and by everything else. */
+interface CoreUse {
+  /** Bare loops or detector workers. */
+  inference: number;
+  nats: number;
+  /** This process: publisher and subscriber. */
+  bench: number;
+  /** The rest of the machine: other users' jobs. */
+  outside: number;
+}
+
+function cpuWindow(inferencePids: readonly number[], natsPid: number | undefined) {
+  const sample = () => ({
+    at: performance.now(),
+    inference: inferencePids.reduce((sum, pid) => sum + processCpuSeconds(pid), 0),
+    nats: processCpuSeconds(natsPid),
+    bench: process.cpuUsage().user / 1e6 + process.cpuUsage().system / 1e6,
+    machine: machineBusySeconds(),
+  });
+  const start = sample();
+  return (): CoreUse => {
+    const end = sample();
+    const wall = (end.at - start.at) / 1000;
+    const inference = (end.inference - start.inference) / wall;
+    const nats = (end.nats - start.nats) / wall;
+    const bench = (end.bench - start.bench) / wall;
+    const machine = (end.machine - start.machine) / wall;
+    return { inference, nats, bench, outside: Math.max(0, machine - inference - nats - bench) };
+  };
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// The bare baseline: one child process runs `session.run` in a loop.
+
+const ortRequire = createRequire(join(repoRoot, 'packages', 'detector', 'package.json'));
+
+/**
+ * Child mode: loads the model exactly as the service would from `configPath`, fills the tensor once from the
+ * yuv420p frame in `framePath`, warms up, prints `ready`, then waits for a line with the window in ms, runs
+ * `session.run` back to back for that long and prints `{ runs, ms }` as JSON.
+ */
+async function bareChild(configPath: string, framePath: string): Promise<void> {
+  const ort = ortRequire('onnxruntime-node') as typeof Ort;
+  const spec = modelSpecFromConfig(await loadConfig(configPath));
+  const session = await ort.InferenceSession.create(spec.path, sessionOptionsFor(spec));
+  const preprocessor = new Preprocessor(spec);
+  preprocessor.letterbox(
+    { width: WIDTH, height: HEIGHT, payload: new Uint8Array(readFileSync(framePath)) },
+    { x: 0, y: 0, width: WIDTH, height: HEIGHT },
+  );
+  const tensor = new ort.Tensor('float32', preprocessor.data as Float32Array, [...preprocessor.dims]);
+  const feeds = { [session.inputNames[0]!]: tensor };
+  for (let i = 0; i < BARE_WARMUP_RUNS; i++) await session.run(feeds);
+  process.stdout.write('ready\n');
+  const lines = createInterface({ input: process.stdin })[Symbol.asyncIterator]();
+  const windowMs = Number((await lines.next()).value);
+  let runs = 0;
+  const started = performance.now();
+  while (performance.now() - started < windowMs) {
+    await session.run(feeds);
+    runs += 1;
+  }
+  const ms = performance.now() - started;
+  process.stdout.write(`${JSON.stringify({ runs, ms })}\n`);
+  await session.release();
+  process.exit(0);
+}
+
+/** Total inferences/s of `count` bare processes measured over the same `ms` window, and their CPU use. */
+async function bareLoops(
+  count: number,
+  ms: number,
+  configPath: string,
+  framePath: string,
+): Promise<{ rate: number; cores: CoreUse }> {
+  const children = await Promise.all(
+    Array.from({ length: count }, () =>
+      spawnChild(
+        process.execPath,
+        ['--conditions=shiriki-source', '--import', 'tsx', benchFile, '--bare-child', configPath, framePath],
+        {
+          name: 'bare-onnx',
+          cwd: repoRoot,
+          env: { ...process.env, NODE_OPTIONS: '' },
+          stdio: ['pipe', 'pipe', 'inherit'],
+        },
+      ),
+    ),
+  );
+  const lines = children.map((child) =>
+    createInterface({ input: child.process.stdout! })[Symbol.asyncIterator](),
+  );
+  const ready = await Promise.all(lines.map((l) => l.next()));
+  if (ready.some((r) => r.value !== 'ready')) throw new Error('a bare onnxruntime process did not start');
+  const window = cpuWindow(
+    children.map((c) => c.pid),
+    undefined,
+  );
+  for (const child of children) child.process.stdin!.write(`${ms}\n`);
+  const results = await Promise.all(lines.map((l) => l.next()));
+  const cores = window();
+  await Promise.all(children.map((c) => c.exited));
+  const rate = results.reduce((sum, r) => {
+    const { runs, ms: elapsed } = JSON.parse(String(r.value)) as { runs: number; ms: number };
+    return sum + (runs * 1000) / elapsed;
+  }, 0);
+  return { rate, cores };
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// The pool.
 
 function clipFrames(count: number): Uint8Array[] {
   // One frame every 2 s over the clip: persons and empty scenes, as a camera would see them.
@@ -90,24 +247,23 @@ function stamp(message: Uint8Array, sequence: number): Uint8Array {
   return message;
 }
 
-/** Total iterations per second (millions) of `count` busy-loop processes running for `ms`. */
-async function busyLoops(count: number, ms: number): Promise<number> {
-  const script = `let n=0;const end=Date.now()+${ms};while(Date.now()<end){for(let i=0;i<1e5;i++)n++;}console.log(n)`;
-  const runs = Array.from({ length: count }, async () => {
-    const child = await spawnChild(process.execPath, ['-e', script], {
-      name: 'busy-loop',
-      stdio: ['ignore', 'pipe', 'ignore'],
-    });
-    let out = '';
-    child.process.stdout?.on('data', (chunk: Buffer) => (out += chunk.toString()));
-    await child.exited;
-    return Number(out.trim());
-  });
-  const totals = await Promise.all(runs);
-  return totals.reduce((sum, n) => sum + n, 0) / (ms * 1000);
-}
+const median = (values: number[]) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length / 2;
+  return Number.isInteger(mid) ? (sorted[mid - 1]! + sorted[mid]!) / 2 : sorted[Math.floor(mid)]!;
+};
+const quantile = (values: number[], q: number) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? Number.NaN;
+};
+const medianCores = (uses: CoreUse[]): CoreUse => ({
+  inference: median(uses.map((u) => u.inference)),
+  nats: median(uses.map((u) => u.nats)),
+  bench: median(uses.map((u) => u.bench)),
+  outside: median(uses.map((u) => u.outside)),
+});
 
-async function main(): Promise<void> {
+async function main(measureSeconds: number, repetitions: number): Promise<void> {
   const dir = makeTempDir('bench-detector-pool');
   const nats = await startNatsServer();
   const bus = await connectBus(
@@ -132,7 +288,11 @@ async function main(): Promise<void> {
       Array.from({ length: CAMERAS }, (_, c) => [`cam${c}`, { source: `rtsp://127.0.0.1:8554/cam${c}` }]),
     ),
   });
-  const messages = encodeAll(clipFrames(60));
+  const pixels = clipFrames(60);
+  // A frame with a person in it fills the bare loops' tensor.
+  const framePath = join(dir, 'bare-frame.yuv');
+  writeFileSync(framePath, pixels[Math.min(10, pixels.length - 1)]!);
+  const messages = encodeAll(pixels);
   let sequence = 0;
   let cursor = 0;
   const publishOne = (camera: number): void => {
@@ -178,15 +338,15 @@ async function main(): Promise<void> {
   };
 
   /** Keeps the backlog topped up for `ms`; returns detections per second over the window after warm-up. */
-  const saturate = async (ms: number): Promise<number> => {
+  const saturate = async (ms: number, workerPids: number[]): Promise<{ rate: number; cores: CoreUse }> => {
     let camera = 0;
-    let counting = false;
+    let window: (() => CoreUse) | undefined;
     let startCount = 0;
     let startAt = 0;
     const started = Date.now();
     while (Date.now() - started < WARMUP_MS + ms) {
-      if (!counting && Date.now() - started >= WARMUP_MS) {
-        counting = true;
+      if (!window && Date.now() - started >= WARMUP_MS) {
+        window = cpuWindow(workerPids, nats.pid);
         startCount = received;
         startAt = performance.now();
       }
@@ -194,24 +354,40 @@ async function main(): Promise<void> {
       for (let n = info.num_pending; n < BACKLOG_TARGET; n++) publishOne(camera++ % CAMERAS);
       await sleep(50);
     }
-    return ((received - startCount) * 1000) / (performance.now() - startAt);
+    const rate = ((received - startCount) * 1000) / (performance.now() - startAt);
+    return { rate, cores: window!() };
   };
 
   const one: number[] = [];
   const two: number[] = [];
   const bareOne: number[] = [];
   const bareTwo: number[] = [];
+  const cores = {
+    bare1: [] as CoreUse[],
+    bare2: [] as CoreUse[],
+    pool1: [] as CoreUse[],
+    pool2: [] as CoreUse[],
+  };
+  const fmtCores = (c: CoreUse) =>
+    `cores: inference ${c.inference.toFixed(2)}, nats ${c.nats.toFixed(2)}, bench ${c.bench.toFixed(2)}, outside ${c.outside.toFixed(2)}`;
   for (let rep = 0; rep < repetitions; rep++) {
-    // The bare baseline: how much two CPU-bound processes get over one on this machine right now.
     for (const count of [1, 2]) {
-      const rate = await busyLoops(count, 4000);
-      (count === 1 ? bareOne : bareTwo).push(rate);
-    }
-    for (const count of [1, 2]) {
+      const bare = await bareLoops(count, measureSeconds * 1000, configPath, framePath);
+      (count === 1 ? bareOne : bareTwo).push(bare.rate);
+      (count === 1 ? cores.bare1 : cores.bare2).push(bare.cores);
+      console.log(
+        `repetition ${rep + 1}: ${count} bare process(es): ${bare.rate.toFixed(2)} inferences/s (${fmtCores(bare.cores)})`,
+      );
       const workers = await spawnWorkers(count);
-      const rate = await saturate(measureSeconds * 1000);
-      (count === 1 ? one : two).push(rate);
-      console.log(`repetition ${rep + 1}: ${count} worker(s): ${rate.toFixed(2)} frames/s`);
+      const pool = await saturate(
+        measureSeconds * 1000,
+        workers.map((w) => w.pid),
+      );
+      (count === 1 ? one : two).push(pool.rate);
+      (count === 1 ? cores.pool1 : cores.pool2).push(pool.cores);
+      console.log(
+        `repetition ${rep + 1}: ${count} worker(s): ${pool.rate.toFixed(2)} frames/s (${fmtCores(pool.cores)})`,
+      );
       await stopWorkers(workers);
     }
   }
@@ -235,46 +411,70 @@ async function main(): Promise<void> {
   await nats.dispose();
   await removeTempDir(dir);
 
-  const median = (values: number[]) => {
-    const sorted = [...values].sort((a, b) => a - b);
-    const mid = sorted.length / 2;
-    return Number.isInteger(mid) ? (sorted[mid - 1]! + sorted[mid]!) / 2 : sorted[Math.floor(mid)]!;
-  };
-  const quantile = (values: number[], q: number) => {
-    const sorted = [...values].sort((a, b) => a - b);
-    return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? Number.NaN;
-  };
   const ratio = median(two) / median(one);
   const bareRatio = median(bareTwo) / median(bareOne);
+  const share = ratio / bareRatio;
   const p50 = quantile(latencies, 0.5);
   const p99 = quantile(latencies, 0.99);
   const cpu = cpus()[0]?.model ?? 'unknown';
   const nproc = execFileSync('nproc').toString().trim();
-  const date = new Date().toISOString().slice(0, 10);
+  const date = execFileSync('date').toString().trim();
+  const list = (values: number[]) => values.map((v) => v.toFixed(1)).join(', ');
+  const coreRow = (name: string, uses: CoreUse[], rate?: number[]) => {
+    const c = medianCores(uses);
+    const perFrame = rate ? `${((c.inference * 1000) / median(rate)).toFixed(1)} ms` : '';
+    return `| ${name} | ${c.inference.toFixed(2)} | ${c.nats.toFixed(2)} | ${c.bench.toFixed(2)} | ${c.outside.toFixed(2)} | ${perFrame} |`;
+  };
+  const perRep = (twos: number[], ones: number[]) => twos.map((v, i) => (v / ones[i]!).toFixed(2)).join(', ');
+  const verdict = (met: boolean) => (met ? 'met' : 'not met');
   const report = `# Detector pool benchmark
 
-\`node --conditions=shiriki-source --import tsx bench/detector-pool.ts ${measureSeconds} ${repetitions}\`
+\`flock /tmp/shiriki-bench.lock node --conditions=shiriki-source --import tsx bench/detector-pool.ts ${measureSeconds} ${repetitions}\`
 
 - Date: ${date}; nproc: ${nproc}; CPU: ${cpu}; Node ${process.version}
 - Workers: \`services/detector/src/main.ts\` processes, YOLOX-Nano 416x416, \`intra_op_threads: 1\`,
   \`region_mode: full_frame\` (one model run per frame), 640x360 yuv420p frames of person-walk.mp4.
-- The machine may be shared with other jobs; phases alternate so outside load affects both sides.
+- Bare baseline: separate node processes, each a bare onnxruntime-node \`session.run\` loop on the same model
+  with the same session options (\`sessionOptionsFor\` of the spec the service builds from the same config) and a
+  tensor pre-filled once from one of the frames; ${BARE_WARMUP_RUNS} warm-up runs, then all processes count runs over
+  the same ${measureSeconds} s window.
+- Phases alternate (bare-1, workers-1, bare-2, workers-2, repeated ${repetitions} times) so outside load affects both
+  sides; figures are medians over repetitions. The machine may be shared with other jobs; the CPU table shows
+  how much of it they took.
 
-## Throughput under saturation
+## Throughput
 
-The publisher keeps ${BACKLOG_TARGET} undelivered frames in the \`detectors\` consumer (${CAMERAS} cameras, fresh capture
-times); frames/s counted from \`Detections\` messages over ${measureSeconds} s after ${WARMUP_MS / 1000} s of warm-up.
+Pool: the publisher keeps ${BACKLOG_TARGET} undelivered frames in the \`detectors\` consumer (${CAMERAS} cameras, fresh
+capture times); frames/s counted from \`Detections\` messages over ${measureSeconds} s after ${WARMUP_MS / 1000} s of warm-up.
 
-| workers | frames/s per repetition | median |
+| | per repetition | median |
 |---|---|---|
-| 1 | ${one.map((v) => v.toFixed(2)).join(', ')} | ${median(one).toFixed(2)} |
-| 2 | ${two.map((v) => v.toFixed(2)).join(', ')} | ${median(two).toFixed(2)} |
+| bare, 1 process (inferences/s) | ${list(bareOne)} | ${median(bareOne).toFixed(1)} |
+| bare, 2 processes (inferences/s) | ${list(bareTwo)} | ${median(bareTwo).toFixed(1)} |
+| pool, 1 worker (frames/s) | ${list(one)} | ${median(one).toFixed(1)} |
+| pool, 2 workers (frames/s) | ${list(two)} | ${median(two).toFixed(1)} |
 
-**Scaling: two workers / one worker = ${ratio.toFixed(2)}** (target >= ${TARGET_RATIO}).
+| ratio | value |
+|---|---|
+| bare scaling: 2 processes / 1 | ${bareRatio.toFixed(2)} |
+| **pool scaling: 2 workers / 1** | **${ratio.toFixed(2)}** (target >= ${TARGET_RATIO}: ${verdict(ratio >= TARGET_RATIO)}) |
+| pool scaling / bare scaling | ${share.toFixed(2)} |
+| per repetition: bare scaling | ${perRep(bareTwo, bareOne)} |
+| per repetition: pool scaling | ${perRep(two, one)} |
+| pool 1 worker / bare 1 process | ${(median(one) / median(bareOne)).toFixed(2)} |
+| pool 2 workers / bare 2 processes | ${(median(two) / median(bareTwo)).toFixed(2)} |
 
-Bare baseline in the same run: two CPU-bound busy-loop processes / one = ${bareRatio.toFixed(2)}
-(${bareOne.map((v) => v.toFixed(0)).join(', ')} vs ${bareTwo.map((v) => v.toFixed(0)).join(', ')} M iterations/s): the parallelism the
-machine offered at the time; load average at the end ${loadavg()
+CPU during the measured windows (cores = CPU seconds / wall seconds, medians; "inference" is the bare processes
+or the detector workers, "bench" the publisher and subscriber, "outside" every other process on the machine):
+
+| phase | inference | nats-server | bench | outside | inference CPU per frame |
+|---|---|---|---|---|---|
+${coreRow('bare, 1 process', cores.bare1, bareOne)}
+${coreRow('bare, 2 processes', cores.bare2, bareTwo)}
+${coreRow('pool, 1 worker', cores.pool1, one)}
+${coreRow('pool, 2 workers', cores.pool2, two)}
+
+Load average at the end: ${loadavg()
     .map((v) => v.toFixed(1))
     .join(', ')}.
 
@@ -293,4 +493,8 @@ machine offered at the time; load average at the end ${loadavg()
   if (ratio < TARGET_RATIO) process.exitCode = 1;
 }
 
-await main();
+if (process.argv[2] === '--bare-child') {
+  await bareChild(process.argv[3]!, process.argv[4]!);
+} else {
+  await main(Number(process.argv[2] ?? 10), Number(process.argv[3] ?? 3));
+}

@@ -32,12 +32,13 @@ program
 
 program
   .command('tail')
-  .description('print motion, object events and alerts from NATS as they happen')
+  .description('print motion, object events, alerts and stored clips from NATS as they happen')
   .option('--camera <name>', 'only this camera')
   .option('--no-motion', 'leave out motion messages')
   .option('--no-events', 'leave out object events')
   .option('--no-alerts', 'leave out alerts')
-  .action((options: { camera?: string; motion: boolean; events: boolean; alerts: boolean }) =>
+  .option('--no-clips', 'leave out clips ready in the object store')
+  .action((options: { camera?: string; motion: boolean; events: boolean; alerts: boolean; clips: boolean }) =>
     tail({ config: configOption(), ...options }),
   );
 

@@ -292,3 +292,14 @@ test('continuous chunks that cannot fit in the ring are rejected at their path',
   const config = parse(`${MINIMAL}record:\n  continuous: true\n  continuous_chunk_seconds: 30\n`);
   assert.equal(config.cameras['front']?.record.continuous_chunk_seconds, 30);
 });
+
+test('retention and spool set on a camera are rejected: they belong to the global record section', () => {
+  const text = `${MINIMAL}    record:\n      spool: { max_bytes: 1GiB }\n      retention: { clips_days: 3 }\n`;
+  assert.match(issueAt(text, 'cameras.front.record.spool').message, /global record section/);
+  assert.match(issueAt(text, 'cameras.front.record.retention').message, /global record section/);
+});
+
+test('a heartbeat longer than a third of the lease TTL is rejected', () => {
+  const issue = issueAt(`${MINIMAL}ingest: { lease_ttl_s: 10, heartbeat_s: 4 }\n`, 'ingest.heartbeat_s');
+  assert.match(issue.message, /at most a third of lease_ttl_s/);
+});

@@ -15,6 +15,9 @@ export interface ResolveContext {
   baseDir: string;
 }
 
+/** `record` keys that belong to the host and the bucket, not to one camera (the recorder reads them once). */
+const GLOBAL_ONLY_RECORD_KEYS = ['retention', 'spool'] as const;
+
 /** Merges every camera with the global sections, makes paths absolute and checks cross-references. */
 export function resolveConfig(
   doc: ConfigDocument,
@@ -29,6 +32,14 @@ export function resolveConfig(
     const motion = mergeSection(motionSchema, doc.motion, camera.motion, [...path, 'motion'], issues);
     const objects = mergeSection(objectsSchema, doc.objects, camera.objects, [...path, 'objects'], issues);
     const record = mergeSection(recordSchema, doc.record, camera.record, [...path, 'record'], issues);
+    for (const key of GLOBAL_ONLY_RECORD_KEYS) {
+      if (camera.record && (camera.record as Record<string, unknown>)[key] !== undefined) {
+        issues.push({
+          path: [...path, 'record', key],
+          message: `record.${key} applies to the whole bucket and spool; set it in the global record section`,
+        });
+      }
+    }
     if (!detect || !motion || !objects || !record) continue;
     cameras[name] = {
       name,

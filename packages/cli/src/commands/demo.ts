@@ -5,7 +5,9 @@ import { stringify } from 'yaml';
 import {
   AlertSchema,
   CameraStatusSchema,
+  ClipReadySchema,
   MotionAlertSchema,
+  ObjectEventSchema,
   connectBus,
   createSubjects,
   subscribeJson,
@@ -21,7 +23,7 @@ import {
   startMinio,
   startNatsServer,
 } from '@shiriki/testing';
-import { formatAlert, formatMotion } from './tail.js';
+import { formatAlert, formatClip, formatEvent, formatMotion } from './tail.js';
 
 export interface DemoOptions {
   /** Stop after this long; run until Ctrl-C when undefined. */
@@ -29,11 +31,15 @@ export interface DemoOptions {
 }
 
 /** The services the demo runs, in start order; each reads the same generated config file. */
-const SERVICES = ['ingest'] as const;
+const SERVICES = ['ingest', 'detector', 'tracker', 'recorder'] as const;
+
+/** The demo's bucket in its MinIO. */
+const BUCKET = 'shiriki-demo';
 
 /**
  * Brings up the whole pipeline on this machine: nats-server, go2rtc looping the sample clips as cameras,
- * MinIO, and every shiriki service as its own process, then prints what the pipeline sees. Everything runs
+ * MinIO, and every shiriki service (ingest, detector, tracker, recorder) as its own process, then prints what
+ * the pipeline sees: motion, object events, alerts, clips stored in MinIO and camera status. Everything runs
  * from temporary directories and is stopped on exit.
  */
 export async function runDemo(options: DemoOptions): Promise<void> {
@@ -56,13 +62,22 @@ export async function runDemo(options: DemoOptions): Promise<void> {
       go2rtc: { api_url: go2rtc.apiUrl, rtsp_url: `rtsp://127.0.0.1:${go2rtc.rtspPort}` },
       cameras: Object.fromEntries(Object.entries(streams).map(([name, source]) => [name, { source }])),
       motion: { off_delay_s: 5 },
+      record: {
+        ring_dir: join(workDir, 'ring'),
+        spool: { dir: join(workDir, 'spool') },
+        pre_capture: 3,
+        post_capture: 3,
+        segment_seconds: 2,
+      },
       storage: {
         type: 's3',
         s3: {
           endpoint: minio.endPoint,
           port: minio.port,
+          use_ssl: false,
           access_key: minio.accessKey,
           secret_key: minio.secretKey,
+          bucket: BUCKET,
         },
       },
       telemetry: { metrics_port: 0 },
@@ -93,6 +108,22 @@ export async function runDemo(options: DemoOptions): Promise<void> {
     logger,
   });
   subscribeJson(bus.nc, subjects.alertsAll, AlertSchema, (a) => console.log(formatAlert(a)), { logger });
+  subscribeJson(
+    bus.nc,
+    subjects.eventsAll,
+    ObjectEventSchema,
+    (e) => {
+      if (e.type !== 'update') console.log(formatEvent(e));
+    },
+    { logger },
+  );
+  subscribeJson(
+    bus.nc,
+    subjects.clipsAll,
+    ClipReadySchema,
+    (c) => console.log(`${formatClip(c)}  ${minio.url}/${BUCKET}/${c.keys.clip}`),
+    { logger },
+  );
   subscribeJson(bus.nc, subjects.cameraStatusAll, CameraStatusSchema, (s) => void statuses.set(s.camera, s), {
     logger,
   });

@@ -1,11 +1,13 @@
 import {
   AlertSchema,
+  ClipReadySchema,
   MotionAlertSchema,
   ObjectEventSchema,
   connectBus,
   createSubjects,
   subscribeJson,
   type Alert,
+  type ClipReady,
   type MotionAlert,
   type ObjectEvent,
 } from '@shiriki/bus';
@@ -21,6 +23,7 @@ export interface TailOptions {
   motion: boolean;
   events: boolean;
   alerts: boolean;
+  clips: boolean;
 }
 
 /** `shiriki tail`: prints motion, events and alerts from NATS as readable lines until interrupted. */
@@ -47,12 +50,23 @@ export async function tail(options: TailOptions): Promise<void> {
     const subject = camera ? subjects.alertsForCamera(camera) : subjects.alertsAll;
     subscriptions.push(subscribeJson(bus.nc, subject, AlertSchema, (a) => print(formatAlert(a)), { logger }));
   }
+  if (options.clips) {
+    const subject = camera ? subjects.clips(camera) : subjects.clipsAll;
+    subscriptions.push(
+      subscribeJson(bus.nc, subject, ClipReadySchema, (c) => print(formatClip(c)), { logger }),
+    );
+  }
   console.log(`watching ${subscriptions.map((s) => s.subject).join(', ')} (Ctrl-C to stop)`);
   await new Promise<void>((resolve) => {
     process.once('SIGINT', resolve);
     process.once('SIGTERM', resolve);
   });
   await bus.drain();
+}
+
+export function formatClip(c: ClipReady): string {
+  const partial = c.partial ? ` PARTIAL (${c.reason ?? 'no reason'})` : '';
+  return `${time(c.end)}  clip    ${c.camera.padEnd(16)} event ${c.event_id} ${c.duration_s.toFixed(1)} s ${c.keys.clip}${partial}`;
 }
 
 function print(line: string): void {

@@ -2,7 +2,10 @@ import { z } from 'zod';
 import { labelListSchema, nameSchema } from './common.js';
 
 export const alertsSchema = z.strictObject({
-  enabled: z.boolean().default(true).describe('Raise alerts for events.'),
+  enabled: z
+    .boolean()
+    .default(true)
+    .describe('Raise alerts: object alerts, and motion alerts on `<p>.alerts.<camera>.motion`.'),
   labels: labelListSchema
     .default(['person'])
     .describe('Labels that raise an alert; each must be tracked by a camera.'),
@@ -10,7 +13,7 @@ export const alertsSchema = z.strictObject({
     .array(nameSchema('zone'))
     .optional()
     .describe(
-      'Alert only for objects in one of these zones (default: anywhere); each must exist on a camera.',
+      'Alert only for objects in one of these zones (default: anywhere); each must exist on a camera. A camera with none of these zones alerts for objects anywhere in its view.',
     ),
   cooldown_s: z
     .number()

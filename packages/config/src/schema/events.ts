@@ -9,7 +9,9 @@ export const eventsSchema = z.strictObject({
     .min(1)
     .max(5)
     .default(1)
-    .describe('JetStream replicas of the events stream (1..5).'),
+    .describe(
+      'JetStream replicas (1..5) of the durable state shiriki creates: the events and clips streams, the lease and tracker-state KV buckets. The frames work queue always has 1 (live frames are not worth replicating).',
+    ),
   heartbeat_s: z
     .number()
     .positive()

@@ -12,7 +12,9 @@ export const go2rtcSchema = z.strictObject({
   register_streams: z
     .boolean()
     .default(true)
-    .describe('At start, ingest adds cameras missing from go2rtc as streams, using their `source`.'),
+    .describe(
+      'At start, ingest adds cameras missing from go2rtc as streams, using their `source`, and replaces streams whose sources differ.',
+    ),
 });
 
 export type Go2rtcConfig = z.output<typeof go2rtcSchema>;

@@ -7,12 +7,14 @@ export const ingestSchema = z
       .number()
       .positive()
       .default(10)
-      .describe('Seconds a camera lease lives without a heartbeat.'),
+      .describe(
+        'Seconds a camera lease lives without a heartbeat (ingest, tracker and recorder leases alike).',
+      ),
     heartbeat_s: z
       .number()
       .positive()
       .default(3)
-      .describe('Seconds between lease heartbeats; below lease_ttl_s.'),
+      .describe('Seconds between lease heartbeats; at most a third of lease_ttl_s.'),
     stall_timeout_s: z
       .number()
       .positive()
@@ -30,16 +32,17 @@ export const ingestSchema = z
       .positive()
       .default(1)
       .describe(
-        'While objects are tracked, a frame is sent for detection at least this often, motion or not.',
+        'While objects of a tracked label are in view, a frame is sent for detection at least this often, motion or not.',
       ),
   })
   .check((ctx) => {
     const i = ctx.value;
-    if (i.heartbeat_s >= i.lease_ttl_s) {
+    // Three heartbeats per TTL: one lost or late heartbeat must not cost a worker its cameras.
+    if (i.heartbeat_s * 3 > i.lease_ttl_s) {
       ctx.issues.push({
         code: 'custom',
         path: ['heartbeat_s'],
-        message: `heartbeat_s (${i.heartbeat_s}) must be shorter than lease_ttl_s (${i.lease_ttl_s})`,
+        message: `heartbeat_s (${i.heartbeat_s}) must be at most a third of lease_ttl_s (${i.lease_ttl_s})`,
         input: i,
       });
     }

@@ -16,7 +16,9 @@ export const recordSchema = z
       .min(1)
       .max(30)
       .default(4)
-      .describe('Length of the MP4 segments ingest cuts the stream into (1..30 s).'),
+      .describe(
+        'Length of the MPEG-TS segments the recorder copies the stream into (1..30 s; cut at the next keyframe).',
+      ),
     ring_dir: z
       .string()
       .min(1)
