@@ -24,6 +24,7 @@ import {
   type Registry,
 } from '@shiriki/telemetry';
 import { busOptionsFromConfig } from './bus-options.js';
+import { startServiceHeartbeat } from './service-heartbeat.js';
 
 /** What a service's setup function gets: everything already connected and registered for shutdown. */
 export interface ServiceContext {
@@ -58,7 +59,8 @@ export const METRICS_PORT_ENV = 'SHIRIKI_METRICS_PORT';
 
 /**
  * Runs a long-lived service: loads the config (exit 2 with every problem listed when it is invalid),
- * creates the logger, connects to NATS, serves /metrics, /healthz and /readyz, starts the component,
+ * creates the logger, connects to NATS, serves /metrics, /healthz and /readyz, publishes its
+ * `ServiceStatus` heartbeat on `<p>.status.<service>.<instance>`, starts the component,
  * and on SIGTERM or SIGINT stops the component, closes the HTTP server and drains NATS, in that order.
  */
 export async function runService(options: RunServiceOptions): Promise<void> {
@@ -86,6 +88,14 @@ export async function runService(options: RunServiceOptions): Promise<void> {
       logger.info({ url: server.url }, 'telemetry endpoints listening');
     }
     const subjects = createSubjects(config.nats.subject_prefix);
+    const heartbeat = startServiceHeartbeat({
+      nc: bus.nc,
+      subjects,
+      service: options.service,
+      instance: instanceId,
+      lifecycle,
+    });
+    lifecycle.onShutdown('service heartbeat', () => Promise.resolve(heartbeat.stop()));
     const busMetrics = createBusMetrics(registry);
     const component = await options.setup({
       config,

@@ -19,5 +19,7 @@ export const MotionAlertSchema = z.object({
   producer: z.string().min(1),
   /** Sequence of the frame this alert describes. */
   sequence: CountSchema,
+  /** Capture time of that frame (optional: older producers leave it out). */
+  time: EpochMsSchema.optional(),
 });
 export type MotionAlert = z.infer<typeof MotionAlertSchema>;

@@ -77,7 +77,7 @@ const time = (ms: number): string => new Date(ms).toISOString().slice(11, 23);
 const percent = (fraction: number): string => `${(fraction * 100).toFixed(1)}%`;
 
 export function formatMotion(m: MotionAlert): string {
-  const at = m.state === 'ended' && m.ended_at !== undefined ? m.ended_at : m.started_at;
+  const at = m.time ?? (m.state === 'ended' && m.ended_at !== undefined ? m.ended_at : m.started_at);
   const detail =
     m.state === 'ended'
       ? `lasted ${((m.ended_at ?? m.started_at) - m.started_at) / 1000}s, peak ${percent(m.peak_area)}`
