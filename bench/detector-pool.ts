@@ -302,6 +302,12 @@ async function main(measureSeconds: number, repetitions: number): Promise<void> 
 
   const latencies: number[] = [];
   let received = 0;
+  let snapshotsReceived = 0;
+  const snapshotSub = nc.subscribe(subjects.snapshotsAll, {
+    callback: (error) => {
+      if (!error) snapshotsReceived += 1;
+    },
+  });
   let recordLatency = false;
   const sub = nc.subscribe(subjects.detectionsAll, {
     callback: (error, msg) => {
@@ -337,17 +343,25 @@ async function main(measureSeconds: number, repetitions: number): Promise<void> 
     await jsm.streams.purge(subjects.streams.frames).catch(() => undefined);
   };
 
-  /** Keeps the backlog topped up for `ms`; returns detections per second over the window after warm-up. */
-  const saturate = async (ms: number, workerPids: number[]): Promise<{ rate: number; cores: CoreUse }> => {
+  /**
+   * Keeps the backlog topped up for `ms`; returns detections per second over the window after warm-up, and
+   * the JPEG snapshots published per frame over the same window.
+   */
+  const saturate = async (
+    ms: number,
+    workerPids: number[],
+  ): Promise<{ rate: number; snapshotShare: number; cores: CoreUse }> => {
     let camera = 0;
     let window: (() => CoreUse) | undefined;
     let startCount = 0;
+    let startSnapshots = 0;
     let startAt = 0;
     const started = Date.now();
     while (Date.now() - started < WARMUP_MS + ms) {
       if (!window && Date.now() - started >= WARMUP_MS) {
         window = cpuWindow(workerPids, nats.pid);
         startCount = received;
+        startSnapshots = snapshotsReceived;
         startAt = performance.now();
       }
       const info = await jsm.consumers.info(subjects.streams.frames, 'detectors');
@@ -355,13 +369,15 @@ async function main(measureSeconds: number, repetitions: number): Promise<void> 
       await sleep(50);
     }
     const rate = ((received - startCount) * 1000) / (performance.now() - startAt);
-    return { rate, cores: window!() };
+    const snapshotShare = (snapshotsReceived - startSnapshots) / Math.max(1, received - startCount);
+    return { rate, snapshotShare, cores: window!() };
   };
 
   const one: number[] = [];
   const two: number[] = [];
   const bareOne: number[] = [];
   const bareTwo: number[] = [];
+  const snapshotShares: number[] = [];
   const cores = {
     bare1: [] as CoreUse[],
     bare2: [] as CoreUse[],
@@ -384,9 +400,10 @@ async function main(measureSeconds: number, repetitions: number): Promise<void> 
         workers.map((w) => w.pid),
       );
       (count === 1 ? one : two).push(pool.rate);
+      snapshotShares.push(pool.snapshotShare);
       (count === 1 ? cores.pool1 : cores.pool2).push(pool.cores);
       console.log(
-        `repetition ${rep + 1}: ${count} worker(s): ${pool.rate.toFixed(2)} frames/s (${fmtCores(pool.cores)})`,
+        `repetition ${rep + 1}: ${count} worker(s): ${pool.rate.toFixed(2)} frames/s, ${pool.snapshotShare.toFixed(2)} snapshots/frame (${fmtCores(pool.cores)})`,
       );
       await stopWorkers(workers);
     }
@@ -407,6 +424,7 @@ async function main(measureSeconds: number, repetitions: number): Promise<void> 
   recordLatency = false;
   await stopWorkers(workers);
   sub.unsubscribe();
+  snapshotSub.unsubscribe();
   await bus.drain();
   await nats.dispose();
   await removeTempDir(dir);
@@ -446,6 +464,8 @@ async function main(measureSeconds: number, repetitions: number): Promise<void> 
 
 Pool: the publisher keeps ${BACKLOG_TARGET} undelivered frames in the \`detectors\` consumer (${CAMERAS} cameras, fresh
 capture times); frames/s counted from \`Detections\` messages over ${measureSeconds} s after ${WARMUP_MS / 1000} s of warm-up.
+JPEG snapshots published per frame over the same windows (every pool phase): ${snapshotShares.map((v) => v.toFixed(2)).join(', ')}
+(median ${median(snapshotShares).toFixed(2)}).
 
 | | per repetition | median |
 |---|---|---|

@@ -48,5 +48,7 @@ export type { DetectorWorkerMetrics } from './worker/metrics.js';
 export { BusyMeter } from './worker/busy-meter.js';
 export { SnapshotEncoder, SNAPSHOT_ENCODER_DEFAULTS } from './worker/snapshot-encoder.js';
 export type { SnapshotEncoderOptions } from './worker/snapshot-encoder.js';
+export { SnapshotPolicy, SNAPSHOT_POLICY_DEFAULTS } from './worker/snapshot-policy.js';
+export type { SnapshotDecision, SnapshotFrame, SnapshotPolicyOptions } from './worker/snapshot-policy.js';
 export { yuv420pToRgb } from './worker/yuv-to-rgb.js';
 export { detectorWorkerSettingsFromConfig } from './worker/from-config.js';

@@ -319,4 +319,22 @@ describe('CameraTracker lifecycle', () => {
     assert.deepEqual(end[0]?.snapshot, { frame_sequence: 3, score: 0.95, key: 'snap/3.jpg' });
     assert.equal(end[0]?.['end_reason'], 'camera_removed');
   });
+
+  it('never takes a frame whose detections say no JPEG follows', () => {
+    const tracker = new CameraTracker(testOptions());
+    const events = run(tracker, [
+      frame(0, [person(0.8, box(100, 100))]),
+      frame(1, [person(0.8, box(100, 100))]),
+      frame(2, [person(0.8, box(100, 100))]),
+      { ...frame(3, [person(0.95, box(101, 100))]), snapshot: false },
+      { ...frame(4, [person(0.9, box(101, 100))]), snapshot: true },
+    ]);
+    assert.deepEqual(
+      events.map((e) => [e.type, e.snapshot?.frame_sequence]),
+      [
+        ['new', 0],
+        ['update', 4],
+      ],
+    );
+  });
 });

@@ -520,7 +520,8 @@ export class CameraTracker {
       scoreMargin: DEFAULT_SNAPSHOT_RULE.scoreMargin,
       areaFactor: DEFAULT_SNAPSHOT_RULE.areaFactor,
     };
-    if (isBetterSnapshot(object.snapshot, candidate, rule)) {
+    // A frame without a JPEG can never be shown, so it never becomes the best snapshot.
+    if (frame.snapshot !== false && isBetterSnapshot(object.snapshot, candidate, rule)) {
       object.snapshot = candidate;
       object.dirty = true;
     }

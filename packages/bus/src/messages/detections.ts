@@ -24,5 +24,10 @@ export const DetectionsSchema = z.object({
   inference_ms: z.number().nonnegative(),
   /** How many regions of the frame were run through the model. */
   region_count: z.number().int().nonnegative(),
+  /**
+   * Whether a JPEG of this frame goes out on `<p>.snapshots.<camera>`. Only such frames can become an
+   * object's best snapshot; absent (older detectors) means it may.
+   */
+  snapshot: z.boolean().optional(),
 });
 export type Detections = z.infer<typeof DetectionsSchema>;

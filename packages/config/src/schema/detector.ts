@@ -15,6 +15,11 @@ export const detectorSchema = z.strictObject({
   snapshot_threshold: fraction()
     .default(0.5)
     .describe("Lowest score for which a detection's frame is kept as the event snapshot."),
+  snapshot_interval_ms: positiveInt()
+    .default(1000)
+    .describe(
+      'A JPEG snapshot stands in for later frames of its camera this long: within it, a frame gets one only if a detection may beat that of the same object in a recent snapshot (score, area, not cut by the edge).',
+    ),
   concurrency: positiveInt().default(1).describe('Frames each detector worker has in flight at once.'),
 });
 

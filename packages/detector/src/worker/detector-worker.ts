@@ -30,6 +30,7 @@ import {
 import type { FrameDetector, RegionMode } from './frame-detector.js';
 import type { DetectorWorkerMetrics } from './metrics.js';
 import { SnapshotEncoder } from './snapshot-encoder.js';
+import { SnapshotPolicy } from './snapshot-policy.js';
 
 export interface DetectorWorkerOptions {
   /** Unique id of this worker, reported as `worker` in every `Detections` message. */
@@ -46,8 +47,15 @@ export interface DetectorWorkerOptions {
   concurrency?: number;
   /** Frames older than this (capture time to pick-up) are acked without inference and counted as stale. */
   maxFrameAgeMs?: number;
-  /** A frame with a detection scoring at least this much is also published as a JPEG snapshot. */
+  /**
+   * A frame with a detection (of a tracked label) scoring at least this much may also be published as a JPEG
+   * snapshot; {@link SnapshotPolicy} skips frames that cannot beat a recent snapshot of the same objects.
+   */
   snapshotThreshold?: number;
+  /** How long a published snapshot stands in for later frames of its camera (see {@link SnapshotPolicy}). */
+  snapshotIntervalMs?: number;
+  /** Labels each camera tracks (`objects.track`); snapshots are decided on those only. All when absent. */
+  trackedLabels?: ReadonlyMap<string, ReadonlySet<string>>;
   regionMode?: RegionMode;
   /** JPEG quality of snapshots. */
   snapshotQuality?: number;
@@ -69,6 +77,7 @@ export const DETECTOR_WORKER_DEFAULTS = {
   concurrency: 1,
   maxFrameAgeMs: 2000,
   snapshotThreshold: 0.5,
+  snapshotIntervalMs: 1000,
   regionMode: 'motion_regions',
   snapshotQuality: 80,
   ensureResources: true,
@@ -88,6 +97,8 @@ export interface DetectorWorkerStats {
   /** Frames given up after `max_deliver` deliveries, as counted by this worker from the server's advisory. */
   maxDeliverDropped: number;
   snapshots: number;
+  /** Frames with a worthy detection whose snapshot was skipped as covered by a recent one. */
+  snapshotsSkipped: number;
 }
 
 /**
@@ -112,6 +123,7 @@ export class DetectorWorker {
       | 'concurrency'
       | 'maxFrameAgeMs'
       | 'snapshotThreshold'
+      | 'snapshotIntervalMs'
       | 'regionMode'
       | 'snapshotQuality'
       | 'ensureResources'
@@ -131,8 +143,11 @@ export class DetectorWorker {
     inferenceErrors: 0,
     maxDeliverDropped: 0,
     snapshots: 0,
+    snapshotsSkipped: 0,
   };
   private drained: Promise<void> | undefined;
+  /** Shared by the slots: soft per-camera state, so a lost update only costs an extra snapshot. */
+  private readonly snapshotPolicy: SnapshotPolicy;
 
   constructor(private readonly options: DetectorWorkerOptions) {
     this.o = { ...DETECTOR_WORKER_DEFAULTS, now: Date.now, ...withoutUndefined(options) };
@@ -141,6 +156,11 @@ export class DetectorWorker {
     }
     this.durableName = options.consumer?.durableName ?? FRAMES_CONSUMER_DEFAULTS.durableName;
     this.busy = new BusyMeter(this.o.concurrency);
+    this.snapshotPolicy = new SnapshotPolicy({
+      threshold: this.o.snapshotThreshold,
+      intervalMs: this.o.snapshotIntervalMs,
+      ...(options.trackedLabels ? { trackedLabels: options.trackedLabels } : {}),
+    });
     this.busMetrics = options.busMetrics ?? createBusMetrics();
     this.warnPull = rateLimited((obj, msg) => options.logger.warn(obj, msg), 10_000);
     this.warnFrame = rateLimited((obj, msg) => options.logger.warn(obj, msg), 10_000);
@@ -367,6 +387,16 @@ export class DetectorWorker {
       { regionMode: this.o.regionMode },
     );
     metrics.inferenceSeconds.observe({ camera }, result.inferenceMs / 1000);
+    // Decided before the detections go out, so they can say whether a JPEG of this frame follows.
+    const snapshotFrame = {
+      camera,
+      sequence: frame.sequence,
+      captureTime: frame.captureTime,
+      width: frame.width,
+      height: frame.height,
+      detections: result.detections,
+    };
+    const decision = this.snapshotPolicy.decide(snapshotFrame);
     const message: Detections = {
       camera,
       sequence: frame.sequence,
@@ -378,13 +408,20 @@ export class DetectorWorker {
       worker: workerId,
       inference_ms: result.inferenceMs,
       region_count: result.regionCount,
+      snapshot: decision.snapshot,
     };
     bus.nc.publish(subjects.detections(camera), encodeJson(DetectionsSchema, message));
     this._stats.inferred += 1;
     metrics.framesInferred.inc({ camera });
 
-    const worthy = result.detections.filter((d) => d.score >= this.o.snapshotThreshold);
-    if (worthy.length === 0) return;
+    if (!decision.snapshot) {
+      if (decision.reason === 'covered') {
+        this._stats.snapshotsSkipped += 1;
+        metrics.snapshotsSkipped.inc({ camera });
+      }
+      return;
+    }
+    const { worthy } = decision;
     const jpeg = await snapshots.encode(frame.payload, frame.width, frame.height);
     bus.nc.publish(subjects.snapshots(camera), jpeg, {
       headers: snapshotHeaders({
@@ -396,6 +433,7 @@ export class DetectorWorker {
         labels: [...new Set(worthy.map((d) => d.label))],
       }),
     });
+    this.snapshotPolicy.record(snapshotFrame, worthy);
     this._stats.snapshots += 1;
     metrics.snapshotsPublished.inc({ camera });
   }

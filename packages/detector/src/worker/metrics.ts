@@ -12,6 +12,8 @@ export interface DetectorWorkerMetrics {
   /** Frames given up: `max_deliver` (from the server's advisory), `invalid` or `inference_error`. */
   framesDropped: Counter<'reason'>;
   snapshotsPublished: Counter<'camera'>;
+  /** Frames with a worthy detection whose snapshot was skipped: a recent snapshot of the same objects is at least as good. */
+  snapshotsSkipped: Counter<'camera'>;
   /** The shared consumer's backlog: `pending` (not yet delivered) and `ack_pending` (in flight). */
   backlog: Gauge<'kind'>;
   /** Busy slot time over wall time times concurrency, over the last sampling window. */
@@ -55,6 +57,12 @@ export function createDetectorWorkerMetrics(registry: Registry): DetectorWorkerM
     snapshotsPublished: new Counter({
       name: 'shiriki_detector_snapshots_published_total',
       help: 'JPEG snapshots published for frames with a detection above detector.snapshot_threshold.',
+      labelNames: ['camera'],
+      registers,
+    }),
+    snapshotsSkipped: new Counter({
+      name: 'shiriki_detector_snapshots_skipped_total',
+      help: 'Frames with a detection above detector.snapshot_threshold left without a JPEG: a snapshot of the same objects within detector.snapshot_interval_ms is at least as good.',
       labelNames: ['camera'],
       registers,
     }),
