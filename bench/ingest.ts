@@ -10,13 +10,17 @@
  * CPU is read from /proc at t0 (after every camera streams plus WARMUP_MS, so tsx transpiling and V8
  * optimising are not counted) and at t1, for both sides, in one run; (a) reports the ratio at 1, 2 and 4
  * cameras, the marginal ratio (slope from 1 to 4 cameras) and the share of motion detection.
- * Run: node --conditions=shiriki-source --import tsx bench/ingest.ts [seconds=20] [maxCameras=64]
+ * The bare ffmpeg runs the argv ingest's decoder builds (`buildDecoderArgs`, same defaults such as
+ * `-threads 1`), writing to /dev/null instead of the pipe, so the two sides always decode alike.
+ * Run: node --conditions=shiriki-source --import tsx bench/ingest.ts [seconds=20] [maxCameras=64] [sweepFrom=1]
+ * (`sweepFrom` starts the capacity sweep (c) at that many cameras, to keep a run short.)
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 // The root package does not depend on workspace packages, so the bench loads package entries by path.
+import { buildDecoderArgs } from '../packages/media/src/index.js';
 import { resolveFfmpegPath, spawnChild, type ManagedChild } from '../packages/process/src/index.js';
 import {
   assetPath,
@@ -37,6 +41,7 @@ import {
 const repoRoot = fileURLToPath(new URL('..', import.meta.url));
 const seconds = Number(process.argv[2] ?? 20);
 const maxCameras = Number(process.argv[3] ?? 64);
+const sweepFrom = Number(process.argv[4] ?? 1);
 const WIDTH = 640;
 const HEIGHT = 360;
 const FPS = 5;
@@ -129,24 +134,16 @@ async function metrics(url: string): Promise<Metrics> {
   };
 }
 
+/** Ingest's decoder argv for `inputUrl` (as `CameraPipeline` builds it), writing to /dev/null. */
+function bareArgs(inputUrl: string): string[] {
+  const args = buildDecoderArgs({ inputUrl, width: WIDTH, height: HEIGHT, fps: FPS, pixelFormat: 'yuv420p' });
+  if (args.at(-1) !== 'pipe:1') throw new Error(`unexpected decoder argv: ${args.join(' ')}`);
+  return ['-nostats', '-y', ...args.slice(0, -1), '/dev/null'];
+}
+
 async function bareFfmpegCpu(n: number, ms: number): Promise<number> {
   const children = await Promise.all(
-    cameraNames(n).map((name) =>
-      spawnChild(ffmpeg, [
-        ...['-nostats', '-y'],
-        ...['-hide_banner', '-loglevel', 'error', '-rtsp_transport', 'tcp', '-i', go2rtc.rtspUrl(name)],
-        ...[
-          '-an',
-          '-vf',
-          `fps=${FPS},scale=${WIDTH}:${HEIGHT}`,
-          '-pix_fmt',
-          'yuv420p',
-          '-f',
-          'rawvideo',
-          '/dev/null',
-        ],
-      ]),
-    ),
+    cameraNames(n).map((name) => spawnChild(ffmpeg, bareArgs(go2rtc.rtspUrl(name)))),
   );
   for (const child of children) {
     child.process.stderr?.on('data', (chunk: Buffer) =>
@@ -222,7 +219,7 @@ try {
 
   const sweepSeconds = Math.min(seconds, 15);
   const sweep: Run[] = [];
-  for (let n = 1; n <= maxCameras; n = n < 2 ? n + 1 : n < 8 ? n + 2 : Math.round(n * 1.5)) {
+  for (let n = sweepFrom; n <= maxCameras; n = n < 2 ? n + 1 : n < 8 ? n + 2 : Math.round(n * 1.5)) {
     let run: Run;
     try {
       run = await ingestRun(n, sweepSeconds * 1000);
@@ -258,7 +255,8 @@ try {
       `camera is a go2rtc stream relaying it. Detect ${WIDTH}x${HEIGHT} @ ${FPS} fps, motion on, frames on NATS.`,
   );
   say(
-    'Run: `node --conditions=shiriki-source --import tsx bench/ingest.ts`. CPU = user + system time from /proc, ' +
+    `Run: \`node --conditions=shiriki-source --import tsx ${['bench/ingest.ts', ...process.argv.slice(2)].join(' ')}\`. ` +
+      'CPU = user + system time from /proc, ' +
       `read after every camera streams plus ${WARMUP_MS / 1000} s of warm-up (tsx start-up excluded).`,
   );
   say('');

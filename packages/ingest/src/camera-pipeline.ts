@@ -1,9 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import type { NatsConnection } from '@nats-io/nats-core';
 import {
-  encodeFrameHeaderInto,
   encodeJson,
-  frameMessageSize,
   AlertSchema,
   MotionAlertSchema,
   type CameraStatus,
@@ -13,6 +11,7 @@ import {
 } from '@shiriki/bus';
 import {
   FfmpegDecoder,
+  frameSizeOf,
   type DecodedFrame,
   type DecoderLogger,
   type DecoderStateChange,
@@ -26,7 +25,8 @@ import {
   type MotionTransition,
 } from '@shiriki/motion';
 import { cameraStateOf, RateMeter, type CameraState } from './camera-status.js';
-import type { IngestMetrics } from './metrics.js';
+import { FrameMessages } from './frame-messages.js';
+import { bindCameraMetrics, type CameraMetrics, type IngestMetrics } from './metrics.js';
 import { FramePublishPolicy, type PublishPolicyOptions, type PublishReason } from './publish-policy.js';
 
 /** Everything one camera's pipeline needs to know about the camera; built from the config. */
@@ -76,6 +76,9 @@ export class CameraPipeline {
   private readonly frameArea: number;
   private readonly framesSubject: string;
   private readonly lumaSize: number;
+  private readonly metrics: CameraMetrics;
+  /** The message buffers ffmpeg's frames are decoded into, so a published frame is copied only once. */
+  private readonly messages: FrameMessages;
   private state: CameraState = 'starting';
   private stateSince = Date.now();
   private reason: string | undefined;
@@ -92,6 +95,11 @@ export class CameraPipeline {
     this.frameArea = width * height;
     this.lumaSize = width * height;
     this.framesSubject = options.subjects.frames(camera.name);
+    this.metrics = bindCameraMetrics(options.metrics, camera.name);
+    this.messages = new FrameMessages({
+      frameSize: frameSizeOf(width, height, 'yuv420p'),
+      sampleHeader: this.frameHeader({ sequence: 0, receivedAt: 0 }, [], 'motion'),
+    });
     this.motion = camera.motionEnabled ? new MotionDetector(width, height, camera.motion) : undefined;
     this.motionTracker = new MotionTracker({ offDelayMs: camera.motionOffDelayMs });
     this.policy = new FramePublishPolicy(camera.publish);
@@ -113,6 +121,7 @@ export class CameraPipeline {
       initialBackoffMs: camera.decoder.initialBackoffMs,
       maxBackoffMs: camera.decoder.maxBackoffMs,
       onFrame: (frame) => this.handleFrame(frame),
+      allocateFrame: () => this.messages.payload(),
     });
     this.decoder.on('state', (change) => this.onDecoderState(change));
   }
@@ -155,18 +164,17 @@ export class CameraPipeline {
   }
 
   private handleFrame(frame: DecodedFrame): void {
-    const { metrics } = this.options;
-    const camera = this.name;
+    const { metrics } = this;
     const at = frame.receivedAt;
     this.fps.mark(at);
-    metrics.framesIn.inc({ camera });
+    metrics.framesIn.inc();
     this.syncDecoderCounters();
 
     let boxes: MotionBox[] = [];
     if (this.motion) {
       const started = performance.now();
       const result = this.motion.detect(frame.data.subarray(0, this.lumaSize));
-      metrics.motionSeconds.observe({ camera }, (performance.now() - started) / 1000);
+      metrics.motionSeconds.observe((performance.now() - started) / 1000);
       boxes = result.boxes;
       const transition = this.motionTracker.update(result, at);
       if (transition) this.publishMotion(transition, boxes, frame.sequence);
@@ -178,9 +186,13 @@ export class CameraPipeline {
     if (reason !== undefined) this.publishFrame(frame, boxes, reason);
   }
 
-  private publishFrame(frame: DecodedFrame, boxes: readonly MotionBox[], reason: PublishReason): void {
+  private frameHeader(
+    frame: Pick<DecodedFrame, 'sequence' | 'receivedAt'>,
+    boxes: readonly MotionBox[],
+    reason: PublishReason,
+  ): FrameHeader {
     const { width, height } = this.options.camera.detect;
-    const header: FrameHeader = {
+    return {
       camera: this.name,
       producer: this.options.producer,
       producerEpoch: this.options.epoch,
@@ -193,11 +205,15 @@ export class CameraPipeline {
       trackingRefresh: reason !== 'motion',
       motionBoxes: boxes,
     };
-    this.options.nc.publish(this.framesSubject, frameMessage(header, frame.data));
+  }
+
+  private publishFrame(frame: DecodedFrame, boxes: readonly MotionBox[], reason: PublishReason): void {
+    const header = this.frameHeader(frame, boxes, reason);
+    this.options.nc.publish(this.framesSubject, this.messages.message(header, frame.data));
     this.published += 1;
-    const { metrics } = this.options;
-    metrics.framesPublished.inc({ camera: this.name, reason });
-    metrics.decodeToPublishSeconds.observe({ camera: this.name }, (Date.now() - frame.receivedAt) / 1000);
+    const { metrics } = this;
+    metrics.framesPublished(reason).inc();
+    metrics.decodeToPublishSeconds.observe((Date.now() - frame.receivedAt) / 1000);
   }
 
   private publishMotion(transition: MotionTransition, boxes: readonly MotionBox[], sequence: number): void {
@@ -294,33 +310,14 @@ export class CameraPipeline {
   /** Copies the decoder's running totals into the Prometheus counters, which only go up by increments. */
   private syncDecoderCounters(): void {
     const { framesDropped, restarts } = this.decoder.stats;
-    const { metrics } = this.options;
+    const { metrics } = this;
     if (framesDropped > this.countedDrops) {
-      metrics.framesDropped.inc({ camera: this.name }, framesDropped - this.countedDrops);
+      metrics.framesDropped.inc(framesDropped - this.countedDrops);
       this.countedDrops = framesDropped;
     }
     if (restarts > this.countedRestarts) {
-      metrics.ffmpegRestarts.inc({ camera: this.name }, restarts - this.countedRestarts);
+      metrics.ffmpegRestarts.inc(restarts - this.countedRestarts);
       this.countedRestarts = restarts;
     }
   }
-}
-
-/**
- * One frame message: header, then the pixels. Every message needs a buffer of its own: nats.js `publish`
- * only queues a reference to the payload and copies it into its outbound buffer in a later microtask (or
- * after a reconnect), so a reused buffer could be overwritten before it is sent. The buffer is allocated
- * uninitialised (no zero-fill of ~350 KB per frame) because the header and the pixels cover every byte.
- */
-function frameMessage(header: FrameHeader, pixels: Uint8Array): Uint8Array {
-  const message = Buffer.allocUnsafe(frameMessageSize(header));
-  const written = encodeFrameHeaderInto(message, header);
-  // Header and pixels must cover the whole buffer: uninitialised memory never reaches the bus.
-  if (written + pixels.byteLength !== message.byteLength) {
-    throw new RangeError(
-      `frame has ${pixels.byteLength} bytes, the message needs ${message.byteLength - written}`,
-    );
-  }
-  message.set(pixels, written);
-  return message;
 }

@@ -81,3 +81,40 @@ export function createIngestMetrics(registry: Registry): IngestMetrics {
     }),
   };
 }
+
+/** A counter or histogram child with its labels already resolved. */
+interface BoundCounter {
+  inc(value?: number): void;
+}
+interface BoundHistogram {
+  observe(value: number): void;
+}
+
+/**
+ * One camera's per-frame metrics with the camera label resolved once: prom-client hashes the label set on
+ * every `inc({ camera })`, which the frame path would otherwise do several times per frame.
+ */
+export interface CameraMetrics {
+  framesIn: BoundCounter;
+  framesDropped: BoundCounter;
+  ffmpegRestarts: BoundCounter;
+  motionSeconds: BoundHistogram;
+  decodeToPublishSeconds: BoundHistogram;
+  framesPublished: (reason: 'motion' | 'tracking' | 'idle') => BoundCounter;
+}
+
+export function bindCameraMetrics(metrics: IngestMetrics, camera: string): CameraMetrics {
+  const published = {
+    motion: metrics.framesPublished.labels({ camera, reason: 'motion' }),
+    tracking: metrics.framesPublished.labels({ camera, reason: 'tracking' }),
+    idle: metrics.framesPublished.labels({ camera, reason: 'idle' }),
+  };
+  return {
+    framesIn: metrics.framesIn.labels({ camera }),
+    framesDropped: metrics.framesDropped.labels({ camera }),
+    ffmpegRestarts: metrics.ffmpegRestarts.labels({ camera }),
+    motionSeconds: metrics.motionSeconds.labels({ camera }),
+    decodeToPublishSeconds: metrics.decodeToPublishSeconds.labels({ camera }),
+    framesPublished: (reason) => published[reason],
+  };
+}

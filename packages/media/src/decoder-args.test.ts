@@ -9,6 +9,8 @@ test('an RTSP input gets the transport option before -i and stdin stays usable f
     '-hide_banner',
     '-loglevel',
     'warning',
+    '-threads',
+    '1',
     '-rtsp_transport',
     'tcp',
     '-i',
@@ -42,6 +44,8 @@ test('global, hwaccel and input arguments keep their order and pass through unch
     '-loglevel',
     'warning',
     '-threads',
+    '1',
+    '-threads',
     '2',
     '-hwaccel',
     'vaapi',
@@ -69,7 +73,7 @@ test('a file or tcp input gets no RTSP options', () => {
   for (const inputUrl of ['/media/clip.mp4', 'tcp://127.0.0.1:9000']) {
     const args = buildDecoderArgs({ inputUrl, width: 320, height: 180, fps: 5, inputArgs: ['-re'] });
     assert.ok(!args.includes('-rtsp_transport'), inputUrl);
-    assert.deepEqual(args.slice(3, 6), ['-re', '-i', inputUrl]);
+    assert.deepEqual(args.slice(5, 8), ['-re', '-i', inputUrl]);
   }
 });
 
@@ -96,4 +100,16 @@ test('frame sizes follow the pixel format', () => {
   assert.equal(frameSizeOf(320, 180, 'nv12'), 86_400);
   assert.equal(frameSizeOf(320, 180, 'gray'), 57_600);
   assert.equal(frameSizeOf(320, 180, 'bgr24'), 172_800);
+});
+
+test('one decoder thread by default; the option sets it and rejects nonsense', () => {
+  const base = { inputUrl: 'rtsp://127.0.0.1:8554/front', width: 640, height: 360, fps: 5 };
+  const threadsOf = (args: string[]): string | undefined => args[args.lastIndexOf('-threads') + 1];
+  const args = buildDecoderArgs(base);
+  assert.equal(threadsOf(args), '1');
+  assert.ok(args.indexOf('-threads') < args.indexOf('-i'), 'an input (decoder) option');
+  assert.equal(threadsOf(buildDecoderArgs({ ...base, threads: 0 })), '0');
+  assert.equal(threadsOf(buildDecoderArgs({ ...base, inputArgs: ['-threads', '3'] })), '3');
+  assert.throws(() => buildDecoderArgs({ ...base, threads: 1.5 }), DecoderOptionsError);
+  assert.throws(() => buildDecoderArgs({ ...base, threads: -1 }), DecoderOptionsError);
 });

@@ -18,7 +18,14 @@ export interface DecoderArgsOptions {
   pixelFormat?: PixelFormat;
   /** RTSP lower transport; ignored for non-RTSP inputs. Default `tcp` (no UDP loss or firewall trouble). */
   rtspTransport?: RtspTransport;
-  /** Placed first, before any input option (e.g. `-threads 1`). Default none. */
+  /**
+   * Decoder threads (`-threads`, an input option). Default 1: a worker runs many low-resolution detect
+   * streams, so one thread per camera is enough, and ffmpeg's automatic frame threading (cores + 1 threads
+   * per camera) only adds threads, memory for frames in flight and a frame of latency per extra thread.
+   * `globalArgs` or `inputArgs` with their own `-threads` override it (ffmpeg takes the last one).
+   */
+  threads?: number;
+  /** Placed first, before any input option (e.g. `-threads 2`). Default none. */
   globalArgs?: readonly string[];
   /** Hardware decoding (`hwaccel_args` from the config), passed through unchanged. Default none. */
   hwaccelArgs?: readonly string[];
@@ -29,6 +36,7 @@ export interface DecoderArgsOptions {
 export const DECODER_ARGS_DEFAULTS = {
   pixelFormat: 'yuv420p',
   rtspTransport: 'tcp',
+  threads: 1,
 } as const satisfies Partial<DecoderArgsOptions>;
 
 /**
@@ -42,7 +50,10 @@ export const DECODER_ARGS_DEFAULTS = {
 export function buildDecoderArgs(options: DecoderArgsOptions): string[] {
   const pixelFormat = options.pixelFormat ?? DECODER_ARGS_DEFAULTS.pixelFormat;
   const rtspTransport = options.rtspTransport ?? DECODER_ARGS_DEFAULTS.rtspTransport;
+  const threads = options.threads ?? DECODER_ARGS_DEFAULTS.threads;
   validateGeometry(options.width, options.height, options.fps, pixelFormat);
+  if (!Number.isInteger(threads) || threads < 0)
+    throw new DecoderOptionsError('threads', threads, 'a non-negative integer (0 lets ffmpeg choose)');
   if (options.inputUrl.trim() === '')
     throw new DecoderOptionsError('inputUrl', options.inputUrl, 'must not be empty');
   const rtspArgs = isRtspUrl(options.inputUrl) ? ['-rtsp_transport', rtspTransport] : [];
@@ -50,6 +61,8 @@ export function buildDecoderArgs(options: DecoderArgsOptions): string[] {
     '-hide_banner',
     '-loglevel',
     'warning',
+    '-threads',
+    String(threads),
     ...(options.globalArgs ?? []),
     ...(options.hwaccelArgs ?? []),
     ...rtspArgs,

@@ -7,7 +7,10 @@ import type { DecoderArgsOptions } from './decoder-args.js';
 export type DecoderState = 'starting' | 'streaming' | 'stalled' | 'backoff' | 'stopped';
 
 export interface DecodedFrame {
-  /** One raw frame in the configured pixel format; valid until the handler returns or its promise settles. */
+  /**
+   * One raw frame in the configured pixel format; valid until the handler returns or its promise settles,
+   * unless it is a buffer from `allocateFrame`, which the consumer owns.
+   */
   data: Uint8Array;
   /**
    * Counts every frame ffmpeg produced for this decoder, across restarts; starts at 0. Dropped frames use a
@@ -68,7 +71,7 @@ export interface DecoderStats {
   frames: number;
   /** Frames skipped because the handler was busy or the decoder was paused. */
   framesDropped: number;
-  /** Delivered frames that needed a copy because they spanned stdout chunks; the rest were views. */
+  /** Delivered frames copied once (spanning stdout chunks, or into `allocateFrame` buffers); the rest were views. */
   framesCopied: number;
   /** Bytes read from ffmpeg's stdout. */
   bytes: number;
@@ -83,6 +86,12 @@ export interface FfmpegDecoderOptions {
   /** Shown in logs, e.g. the camera name. */
   name?: string;
   onFrame?: FrameHandler;
+  /**
+   * Supplies the buffer (exactly `frameSize` bytes) each accepted frame is assembled in, e.g. the payload
+   * slot of the message it will be published in; see `FrameSplitterOptions.allocate`. Default: frames are
+   * views or a reused scratch buffer, valid only until the handler is done.
+   */
+  allocateFrame?: () => Uint8Array;
   /** Default `resolveFfmpegPath()` from `@shiriki/process`. */
   ffmpegPath?: string;
   /** Upper bound of the first restart delay. */

@@ -17,7 +17,7 @@ import { FrameSplitter } from './frame-splitter.js';
 import { LogLimiter } from './log-limiter.js';
 import { LineSplitter, parseStderrReason } from './stderr.js';
 
-type Settings = Required<Omit<FfmpegDecoderOptions, 'decode' | 'onFrame' | 'ffmpegPath'>>;
+type Settings = Required<Omit<FfmpegDecoderOptions, 'decode' | 'onFrame' | 'allocateFrame' | 'ffmpegPath'>>;
 
 /** One ffmpeg process and what the decoder knows about it. */
 interface Run {
@@ -49,6 +49,7 @@ export class FfmpegDecoder extends EventEmitter<DecoderEvents> {
 
   readonly #settings: Settings;
   readonly #onFrame: FfmpegDecoderOptions['onFrame'];
+  readonly #allocateFrame: FfmpegDecoderOptions['allocateFrame'];
   readonly #ffmpegPathOption: string | undefined;
   readonly #args: readonly string[];
   readonly #frameSize: number;
@@ -81,6 +82,7 @@ export class FfmpegDecoder extends EventEmitter<DecoderEvents> {
       logger: options.logger,
     };
     this.#onFrame = options.onFrame;
+    this.#allocateFrame = options.allocateFrame;
     this.#ffmpegPathOption = options.ffmpegPath;
     this.#args = buildDecoderArgs(options.decode);
     this.#frameSize = frameSizeOf(options.decode.width, options.decode.height, options.decode.pixelFormat);
@@ -174,6 +176,7 @@ export class FfmpegDecoder extends EventEmitter<DecoderEvents> {
         accept: () => this.#active && !this.paused && !this.#handlerBusy,
         onFrame: (data) => this.#onFrameData(run, data),
         onSkip: () => this.#onFrameSkipped(run),
+        allocate: this.#allocateFrame,
       }),
       stderr: new LineSplitter((line) => this.#onStderrLine(run, line)),
     };

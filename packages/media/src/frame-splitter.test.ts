@@ -124,3 +124,85 @@ test('an invalid frame size is rejected', () => {
     name: 'DecoderOptionsError',
   });
 });
+
+test('with allocate, every accepted frame is assembled in the buffer it returned, at any chunking', () => {
+  const { stream, frames: expected } = makeStream(12);
+  const random = seeded(7);
+  for (const sizes of [
+    () => 1,
+    () => 2 * FRAME_SIZE,
+    () => 777,
+    () => Math.floor(random() * 3 * FRAME_SIZE),
+  ]) {
+    const handed: Uint8Array[] = [];
+    const frames: Uint8Array[] = [];
+    const splitter = new FrameSplitter({
+      frameSize: FRAME_SIZE,
+      // Payload slots at an offset of a larger message buffer, as the ingest pipeline allocates them.
+      allocate: () => {
+        const slot = new Uint8Array(FRAME_SIZE + 64).fill(0xee).subarray(64);
+        handed.push(slot);
+        return slot;
+      },
+      onFrame: (frame) => frames.push(frame),
+    });
+    for (let offset = 0; offset < stream.length;) {
+      const size = Math.max(1, sizes());
+      splitter.push(Uint8Array.from(stream.subarray(offset, offset + size)));
+      offset += size;
+    }
+    assert.equal(frames.length, expected.length);
+    frames.forEach((frame, i) => {
+      assert.equal(frame, handed[i], `frame ${i} is the allocated buffer itself`);
+      assert.deepEqual(frame, expected[i], `frame ${i}`);
+      // The bytes in front of the slot (the message header's room) are never written.
+      assert.deepEqual([...new Uint8Array(frame.buffer, 0, 64)], new Array<number>(64).fill(0xee));
+    });
+    assert.deepEqual(splitter.counts, {
+      bytesIn: stream.length,
+      framesViewed: 0,
+      framesCopied: expected.length,
+      framesSkipped: 0,
+    });
+  }
+});
+
+test('with allocate, a buffer handed back is reused, skipped frames allocate nothing and reset starts over', () => {
+  const { stream, frames: expected } = makeStream(6);
+  const spare = new Uint8Array(FRAME_SIZE);
+  let allocations = 0;
+  let asked = 0;
+  let keepAll = false;
+  const kept: Uint8Array[] = [];
+  const splitter = new FrameSplitter({
+    frameSize: FRAME_SIZE,
+    accept: () => keepAll || asked++ % 2 === 0, // keep frames 0, 2, 4
+    allocate: () => {
+      allocations++;
+      return spare;
+    },
+    onFrame: (frame) => {
+      assert.equal(frame, spare);
+      kept.push(frame.slice());
+    },
+  });
+  for (let offset = 0; offset < stream.length; offset += 700)
+    splitter.push(stream.slice(offset, offset + 700));
+  assert.equal(allocations, 3, 'one buffer asked for per accepted frame, none for skipped ones');
+  assert.deepEqual(kept, [expected[0], expected[2], expected[4]]);
+
+  keepAll = true;
+  splitter.push(stream.subarray(0, 10));
+  splitter.reset();
+  splitter.push(stream.subarray(FRAME_SIZE, 2 * FRAME_SIZE));
+  assert.deepEqual(kept.at(-1), expected[1], 'the frame after a reset is whole and aligned');
+});
+
+test('allocate must return exactly one frame of bytes', () => {
+  const splitter = new FrameSplitter({
+    frameSize: 4,
+    allocate: () => new Uint8Array(5),
+    onFrame: () => undefined,
+  });
+  assert.throws(() => splitter.push(Uint8Array.of(1, 2, 3, 4)), RangeError);
+});

@@ -12,6 +12,15 @@ export interface FrameSplitterOptions {
   accept?: () => boolean;
   /** Called when the last byte of a skipped frame has gone by. */
   onSkip?: () => void;
+  /**
+   * Supplies the buffer each accepted frame is assembled in, asked once when the frame begins; it must be
+   * exactly `frameSize` bytes (a view into a larger buffer is fine, e.g. the payload slot of a message).
+   * With it, every accepted frame is copied once, into that buffer, and handed out as exactly the object
+   * returned; the splitter never writes to it again, so the consumer owns it and may hand the same buffer
+   * back for the next frame once it is done with it. Default: frames inside one chunk are views into the
+   * chunk, frames spanning chunks are assembled in one reused scratch buffer (see `FrameSplitter`).
+   */
+  allocate?: () => Uint8Array;
 }
 
 /** How frames were handed out; a benchmark or test reads these to see how much copying happened. */
@@ -19,7 +28,7 @@ export interface FrameSplitterCounts {
   bytesIn: number;
   /** Frames handed out as a view into a stdout chunk (no copy). */
   framesViewed: number;
-  /** Frames that spanned chunks and were assembled in the scratch buffer (one copy). */
+  /** Frames assembled in the scratch buffer or an `allocate`d buffer (one copy). */
   framesCopied: number;
   framesSkipped: number;
 }
@@ -32,20 +41,26 @@ export interface FrameSplitterCounts {
  * allocates nothing. Pipes deliver at most 64 KiB per read, so frames larger than that (anything above about
  * 200x200 in yuv420p) always take this path, and the one copy there is the minimum for a contiguous frame.
  *
- * Ownership rule: a frame is valid until the next frame is accepted. Consumers that keep a frame longer
- * must copy it (`frame.slice()`). That fits the hot consumer, which copies each frame it publishes into a
- * message of its own anyway (nats.js `publish` only queues a reference to the payload and copies it in a
- * later microtask, so a message buffer must not be reused), so handing out owned copies would only add one
- * allocation and garbage per frame (about 7 MB/s per 720p camera at 5 fps). A consumer that works
- * asynchronously holds the frame until its promise settles and relies on `accept` returning `false`
- * meanwhile, so the scratch buffer is not overwritten under it.
+ * Ownership rule (without `allocate`): a frame is valid until the next frame is accepted. Consumers that keep
+ * a frame longer must copy it (`frame.slice()`). A consumer that works asynchronously holds the frame until
+ * its promise settles and relies on `accept` returning `false` meanwhile, so the scratch buffer is not
+ * overwritten under it.
+ *
+ * With `allocate` the consumer owns every frame: the hot consumer publishes frames as NATS messages, and
+ * nats.js `publish` only queues a reference to the payload and copies it in a later microtask (or after a
+ * reconnect), so each published message needs a buffer of its own. Assembling the frame straight into that
+ * message's payload slot saves the copy through the scratch buffer (345,600 bytes per 640x360 frame), and
+ * a frame that is not published leaves its buffer to the consumer to hand back for the next one.
  */
 export class FrameSplitter {
   readonly frameSize: number;
   readonly #onFrame: (frame: Uint8Array) => void;
   readonly #accept: () => boolean;
   readonly #onSkip: () => void;
+  readonly #allocate: (() => Uint8Array) | undefined;
   #scratch: Uint8Array | undefined;
+  /** Where the current frame is assembled: the scratch buffer or the consumer's `allocate`d buffer. */
+  #target: Uint8Array | undefined;
   /** Bytes of the current frame seen so far; 0 at a frame boundary. */
   #filled = 0;
   /** Whether the current (partial) frame is being kept or skipped. */
@@ -60,6 +75,7 @@ export class FrameSplitter {
     this.#onFrame = options.onFrame;
     this.#accept = options.accept ?? (() => true);
     this.#onSkip = options.onSkip ?? (() => undefined);
+    this.#allocate = options.allocate;
   }
 
   get counts(): Readonly<FrameSplitterCounts> {
@@ -74,6 +90,7 @@ export class FrameSplitter {
   /** Forgets a partial frame, e.g. when ffmpeg restarts and the new stream begins at a frame boundary. */
   reset(): void {
     this.#filled = 0;
+    this.#target = undefined;
   }
 
   push(chunk: Uint8Array): void {
@@ -83,15 +100,16 @@ export class FrameSplitter {
     while (offset < chunk.length) {
       if (this.#filled === 0) {
         this.#keeping = this.#accept();
-        if (chunk.length - offset >= size) {
+        if (this.#keeping && this.#allocate) this.#target = this.#allocated();
+        else if (chunk.length - offset >= size) {
           const start = offset;
           offset += size;
           this.#finishWhole(chunk, start);
           continue;
-        }
+        } else if (this.#keeping) this.#target = this.#scratchBuffer();
       }
       const take = Math.min(size - this.#filled, chunk.length - offset);
-      if (this.#keeping) this.#scratchBuffer().set(chunk.subarray(offset, offset + take), this.#filled);
+      if (this.#keeping) this.#target!.set(chunk.subarray(offset, offset + take), this.#filled);
       this.#filled += take;
       offset += take;
       if (this.#filled === size) this.#finishAssembled();
@@ -108,12 +126,22 @@ export class FrameSplitter {
     this.#filled = 0;
     if (!this.#keeping) return this.#skipped();
     this.#counts.framesCopied++;
-    this.#onFrame(this.#scratchBuffer());
+    const frame = this.#target!;
+    this.#target = undefined;
+    this.#onFrame(frame);
   }
 
   #skipped(): void {
     this.#counts.framesSkipped++;
     this.#onSkip();
+  }
+
+  #allocated(): Uint8Array {
+    const buffer = this.#allocate!();
+    if (buffer.byteLength !== this.frameSize) {
+      throw new RangeError(`allocate returned ${buffer.byteLength} bytes, a frame has ${this.frameSize}`);
+    }
+    return buffer;
   }
 
   #scratchBuffer(): Uint8Array {
