@@ -27,7 +27,12 @@ import {
 import { cameraStateOf, RateMeter, type CameraState } from './camera-status.js';
 import { FrameMessages } from './frame-messages.js';
 import { bindCameraMetrics, type CameraMetrics, type IngestMetrics } from './metrics.js';
-import { FramePublishPolicy, type PublishPolicyOptions, type PublishReason } from './publish-policy.js';
+import {
+  FramePublishPolicy,
+  type PublishPolicyOptions,
+  type PublishReason,
+  type TrackedObjectNews,
+} from './publish-policy.js';
 
 /** Everything one camera's pipeline needs to know about the camera; built from the config. */
 export interface CameraSettings {
@@ -36,8 +41,12 @@ export interface CameraSettings {
   inputUrl: string;
   detect: { width: number; height: number; fps: number };
   ffmpeg: { globalArgs: string[]; inputArgs: string[]; hwaccelArgs: string[] };
+  /** `detect.enabled`: with detection off no frame goes to the detectors (motion still runs). */
+  detectEnabled: boolean;
   /** With motion off every decoded frame goes to the detectors. */
   motionEnabled: boolean;
+  /** `alerts.enabled`: motion alerts on the alerts subject (motion messages go out either way). */
+  motionAlerts: boolean;
   motion: Partial<MotionOptions>;
   /** Time without motion before "motion ended". */
   motionOffDelayMs: number;
@@ -87,6 +96,8 @@ export class CameraPipeline {
   private countedRestarts = 0;
   private lastMotionUpdateAt = 0;
   private episodeStartedAt = 0;
+  /** Largest fraction of the frame in motion since the episode started. */
+  private episodePeakArea = 0;
   private lastMotionSequence = 0;
 
   constructor(private readonly options: CameraPipelineOptions) {
@@ -142,9 +153,9 @@ export class CameraPipeline {
     this.options.metrics.motionActive.set({ camera: this.name }, 0);
   }
 
-  /** What the detectors found on this camera, fed back so still objects keep getting frames. */
-  onDetections(atMs: number, objectCount: number): void {
-    this.policy.onDetections(atMs, objectCount);
+  /** The tracker's object events of this camera, fed back so objects that stand still keep getting frames. */
+  onObjectEvent(atMs: number, news: TrackedObjectNews): void {
+    this.policy.onObjectEvent(atMs, news);
   }
 
   status(now = Date.now()): CameraStatus {
@@ -176,12 +187,14 @@ export class CameraPipeline {
       const result = this.motion.detect(frame.data.subarray(0, this.lumaSize));
       metrics.motionSeconds.observe((performance.now() - started) / 1000);
       boxes = result.boxes;
+      if (boxes.length > 0) this.episodePeakArea = Math.max(this.episodePeakArea, this.areaFraction(boxes));
       const transition = this.motionTracker.update(result, at);
       if (transition) this.publishMotion(transition, boxes, frame.sequence);
       else this.maybePublishMotionUpdate(at, boxes, frame.sequence);
       if (boxes.length > 0) this.lastMotionSequence = frame.sequence;
     }
 
+    if (!this.options.camera.detectEnabled) return;
     const reason = this.policy.decide(at, this.motion ? boxes.length > 0 : true);
     if (reason !== undefined) this.publishFrame(frame, boxes, reason);
   }
@@ -244,7 +257,10 @@ export class CameraPipeline {
             producer: this.options.producer,
             sequence,
           };
-    if (transition.type === 'started') this.episodeStartedAt = transition.startedAtMs;
+    if (transition.type === 'started') {
+      this.episodeStartedAt = transition.startedAtMs;
+      this.episodePeakArea = area;
+    }
     this.send(alert, transition.type === 'started' ? transition.startedAtMs : transition.endedAtMs);
     this.options.metrics.motionActive.set({ camera }, transition.type === 'started' ? 1 : 0);
   }
@@ -262,7 +278,7 @@ export class CameraPipeline {
         started_at: this.episodeStartedAt,
         boxes: [...boxes],
         area,
-        peak_area: area,
+        peak_area: Math.max(area, this.episodePeakArea),
         producer: this.options.producer,
         sequence,
       },
@@ -272,8 +288,8 @@ export class CameraPipeline {
 
   private send(alert: MotionAlert, at: number): void {
     const { nc, subjects, metrics } = this.options;
-    nc.publish(subjects.motion(this.name), encodeJson(MotionAlertSchema, alert));
-    if (alert.state === 'started') {
+    nc.publish(subjects.motion(this.name), encodeJson(MotionAlertSchema, { ...alert, time: at }));
+    if (alert.state === 'started' && this.options.camera.motionAlerts) {
       // The person-facing alert: once per episode, on the one subject scheme shared with object alerts.
       const notification = { kind: 'motion' as const, camera: this.name, zones: [], time: at };
       nc.publish(subjects.alerts(this.name, 'motion'), encodeJson(AlertSchema, notification));

@@ -8,6 +8,8 @@ nats: { servers: ['nats://127.0.0.1:4222'] }
 go2rtc: { api_url: 'http://127.0.0.1:1984', rtsp_url: 'rtsp://127.0.0.1:8554' }
 detect: { width: 640, height: 360, fps: 5 }
 motion: { threshold: 25, off_delay_s: 2 }
+events: { heartbeat_s: 20 }
+alerts: { enabled: false }
 ingest:
   stall_timeout_s: 4
   restart_backoff: { initial_ms: 250, max_ms: 4000 }
@@ -16,10 +18,11 @@ storage: { type: local }
 cameras:
   front:
     source: rtsp://user:secret@10.0.0.2/stream
-    detect: { fps: 10 }
+    detect: { fps: 10, stationary: { interval_frames: 30 } }
     motion: { enabled: false }
   back:
     source: [rtsp://10.0.0.3/main, rtsp://10.0.0.3/sub]
+    detect: { enabled: false }
   old:
     enabled: false
     source: rtsp://10.0.0.4/x
@@ -41,6 +44,11 @@ test('camera settings come from the camera, its overrides and the ingest section
   assert.equal(back.motionOffDelayMs, 2000);
   assert.deepEqual(back.decoder, { stallTimeoutMs: 4000, initialBackoffMs: 250, maxBackoffMs: 4000 });
   assert.equal(back.publish.trackedFrameIntervalMs, 500);
+  assert.equal(front.publish.stationaryFrameIntervalMs, 3000, '30 frames at 10 fps');
+  assert.equal(back.publish.stationaryFrameIntervalMs, 10_000, 'the default 50 frames at 5 fps');
+  assert.equal(back.publish.objectHoldMs, 50_000, 'a few event heartbeats');
+  assert.deepEqual([front.detectEnabled, back.detectEnabled], [true, false]);
+  assert.deepEqual([front.motionAlerts, back.motionAlerts], [false, false]);
   assert.deepEqual(sources, {
     front: ['rtsp://user:secret@10.0.0.2/stream'],
     back: ['rtsp://10.0.0.3/main', 'rtsp://10.0.0.3/sub'],

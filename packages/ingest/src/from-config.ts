@@ -15,7 +15,9 @@ export function cameraSettingsFromConfig(config: ShirikiConfig, camera: CameraCo
       inputArgs: camera.ffmpeg.input_args,
       hwaccelArgs: camera.ffmpeg.hwaccel_args,
     },
+    detectEnabled: camera.detect.enabled,
     motionEnabled: motion.enabled,
+    motionAlerts: config.alerts.enabled,
     motion: {
       frameHeight: motion.frame_height,
       threshold: motion.threshold,
@@ -27,7 +29,12 @@ export function cameraSettingsFromConfig(config: ShirikiConfig, camera: CameraCo
       mask: motion.mask,
     },
     motionOffDelayMs: motion.off_delay_s * 1000,
-    publish: { trackedFrameIntervalMs: ingest.tracked_frame_interval_s * 1000 },
+    publish: {
+      trackedFrameIntervalMs: ingest.tracked_frame_interval_s * 1000,
+      stationaryFrameIntervalMs: (camera.detect.stationary.interval_frames / camera.detect.fps) * 1000,
+      // Open events send an update every events.heartbeat_s: after a few missed ones the object is gone.
+      objectHoldMs: config.events.heartbeat_s * 2500,
+    },
     decoder: {
       stallTimeoutMs: ingest.stall_timeout_s * 1000,
       initialBackoffMs: ingest.restart_backoff.initial_ms,

@@ -1,7 +1,7 @@
 import type { KV } from '@nats-io/kv';
 import {
   CameraStatusSchema,
-  DetectionsSchema,
+  ObjectEventSchema,
   encodeJson,
   ensureKv,
   subscribeJson,
@@ -44,7 +44,7 @@ export class IngestWorker {
   private readonly pipelines = new Map<string, CameraPipeline>();
   private readonly settings: Map<string, CameraSettings>;
   private ownership: CameraOwnership | undefined;
-  private detections: SafeSubscription | undefined;
+  private objectEvents: SafeSubscription | undefined;
   private statusKv: KV | undefined;
   private statusTimer: NodeJS.Timeout | undefined;
   private _state: IngestWorkerState = 'idle';
@@ -70,12 +70,15 @@ export class IngestWorker {
     this.statusKv = await ensureKv(bus.js, subjects.buckets.cameraStatus, {
       ttlMs: Math.max(30_000, 3 * (this.options.statusIntervalMs ?? 5000)),
     });
-    this.detections = subscribeJson(
+    // Object events, not raw detections: only tracked labels that passed the filters keep frames coming.
+    this.objectEvents = subscribeJson(
       bus.nc,
-      subjects.detectionsAll,
-      DetectionsSchema,
-      (detections) => {
-        this.pipelines.get(detections.camera)?.onDetections(Date.now(), detections.detections.length);
+      subjects.eventsAll,
+      ObjectEventSchema,
+      (event) => {
+        this.pipelines
+          .get(event.camera)
+          ?.onObjectEvent(Date.now(), { id: event.id, type: event.type, stationary: event.stationary });
       },
       { logger, metrics: this.options.busMetrics },
     );
@@ -100,7 +103,7 @@ export class IngestWorker {
     this._state = 'draining';
     clearInterval(this.statusTimer);
     await this.ownership?.stop();
-    await this.detections?.drain();
+    await this.objectEvents?.drain();
     this._state = 'stopped';
   }
 

@@ -1,3 +1,4 @@
+import type { PublishReason } from './publish-policy.js';
 import { Counter, Gauge, Histogram, type Registry } from '@shiriki/telemetry';
 
 /** Prometheus metrics of one ingest worker, labelled by camera. */
@@ -100,13 +101,14 @@ export interface CameraMetrics {
   ffmpegRestarts: BoundCounter;
   motionSeconds: BoundHistogram;
   decodeToPublishSeconds: BoundHistogram;
-  framesPublished: (reason: 'motion' | 'tracking' | 'idle') => BoundCounter;
+  framesPublished: (reason: PublishReason) => BoundCounter;
 }
 
 export function bindCameraMetrics(metrics: IngestMetrics, camera: string): CameraMetrics {
   const published = {
     motion: metrics.framesPublished.labels({ camera, reason: 'motion' }),
     tracking: metrics.framesPublished.labels({ camera, reason: 'tracking' }),
+    stationary: metrics.framesPublished.labels({ camera, reason: 'stationary' }),
     idle: metrics.framesPublished.labels({ camera, reason: 'idle' }),
   };
   return {

@@ -21,17 +21,44 @@ test('every motion frame is published', () => {
   assert.ok(decisions.every((d) => d === 'motion'));
 });
 
-test('while objects are tracked a still scene yields one frame per interval, then stops after the hold', () => {
-  const policy = new FramePublishPolicy({ trackedFrameIntervalMs: 1000, objectHoldMs: 5000 });
-  policy.onDetections(0, 2);
-  const published = frames(0, 9000, 200).filter((t) => policy.decide(t, false) === 'tracking');
-  assert.deepEqual(published, [0, 1000, 2000, 3000, 4000, 5000]);
+test('while a tracked object is in view a still scene yields one frame per interval, until its end', () => {
+  const policy = new FramePublishPolicy({ trackedFrameIntervalMs: 1000 });
+  policy.onObjectEvent(0, { id: 'a', type: 'new', stationary: false });
+  const published = frames(0, 5000, 200).filter((t) => policy.decide(t, false) === 'tracking');
+  assert.deepEqual(published, [0, 1000, 2000, 3000, 4000]);
+  policy.onObjectEvent(5000, { id: 'a', type: 'end', stationary: false });
+  assert.deepEqual(
+    frames(5000, 9000, 200).filter((t) => policy.decide(t, false) !== undefined),
+    [],
+    'nothing after the end',
+  );
 });
 
-test('detections without objects do not start tracking refreshes', () => {
-  const policy = new FramePublishPolicy();
-  policy.onDetections(0, 0);
-  assert.equal(policy.decide(100, false), undefined);
+test('once every object is stationary, frames come at the stationary interval; a moving one speeds it up', () => {
+  const policy = new FramePublishPolicy({ trackedFrameIntervalMs: 1000, stationaryFrameIntervalMs: 4000 });
+  policy.onObjectEvent(0, { id: 'car', type: 'new', stationary: false });
+  policy.onObjectEvent(0, { id: 'car', type: 'update', stationary: true });
+  const parked = frames(0, 10_000, 200).filter((t) => policy.decide(t, false) !== undefined);
+  assert.deepEqual(parked, [0, 4000, 8000]);
+  assert.equal(policy.decide(8000 + 4000, false), 'stationary');
+  policy.onObjectEvent(12_000, { id: 'person', type: 'new', stationary: false });
+  assert.equal(policy.decide(13_000, false), 'tracking');
+  assert.deepEqual(policy.trackedObjects(13_000), { moving: 1, stationary: 1 });
+});
+
+test('an object whose end was lost is forgotten after the hold', () => {
+  const policy = new FramePublishPolicy({ trackedFrameIntervalMs: 1000, objectHoldMs: 5000 });
+  policy.onObjectEvent(0, { id: 'a', type: 'new', stationary: false });
+  const published = frames(0, 9000, 200).filter((t) => policy.decide(t, false) === 'tracking');
+  assert.deepEqual(published, [0, 1000, 2000, 3000, 4000, 5000]);
+  assert.deepEqual(policy.trackedObjects(9000), { moving: 0, stationary: 0 });
+});
+
+test('an update refreshes the hold', () => {
+  const policy = new FramePublishPolicy({ objectHoldMs: 5000 });
+  policy.onObjectEvent(0, { id: 'a', type: 'new', stationary: false });
+  policy.onObjectEvent(4000, { id: 'a', type: 'update', stationary: false });
+  assert.deepEqual(policy.trackedObjects(8000), { moving: 1, stationary: 0 });
 });
 
 test('idle refresh frames come at their own interval when enabled', () => {

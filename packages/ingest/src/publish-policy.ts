@@ -1,10 +1,21 @@
 /** Why a frame is sent to the detectors. */
-export type PublishReason = 'motion' | 'tracking' | 'idle';
+export type PublishReason = 'motion' | 'tracking' | 'stationary' | 'idle';
 
 export interface PublishPolicyOptions {
-  /** While objects are tracked, send a frame at least this often even without motion (stationary objects). */
+  /**
+   * While a tracked object that is not stationary is in view, send a frame at least this often even without
+   * motion (a person standing still keeps its track). `ingest.tracked_frame_interval_s`.
+   */
   trackedFrameIntervalMs: number;
-  /** Objects count as tracked for this long after the last detection that reported any. */
+  /**
+   * While every object in view is stationary, send a frame this often to confirm they are still there.
+   * `detect.stationary.interval_frames` frames at the detect fps.
+   */
+  stationaryFrameIntervalMs: number;
+  /**
+   * An object not heard of for this long is forgotten (its `end` was lost, or its tracker died and no other
+   * took over). Several event heartbeats, so a healthy long-lived object is never forgotten.
+   */
   objectHoldMs: number;
   /** Send a frame this often when nothing happens at all, so a scene is re-checked; 0 turns it off. */
   idleFrameIntervalMs: number;
@@ -12,17 +23,26 @@ export interface PublishPolicyOptions {
 
 export const PUBLISH_POLICY_DEFAULTS: PublishPolicyOptions = {
   trackedFrameIntervalMs: 1000,
-  objectHoldMs: 10_000,
+  stationaryFrameIntervalMs: 10_000,
+  objectHoldMs: 150_000,
   idleFrameIntervalMs: 0,
 };
 
+/** What the tracker said of one of the camera's objects: an object event, reduced to what matters here. */
+export interface TrackedObjectNews {
+  id: string;
+  type: 'new' | 'update' | 'end';
+  stationary: boolean;
+}
+
 /**
  * Decides which decoded frames go to the detectors. Inference is the expensive stage, so only frames that
- * can change what is known are sent: every frame with motion, a periodic frame while objects are tracked
- * (so a parked car or a person standing still keeps its track), and optionally a rare idle frame.
+ * can change what is known are sent: every frame with motion; while the tracker reports objects (from its
+ * object events, so only tracked labels that passed the filters count), a periodic frame, rarer once all of
+ * them are stationary; and optionally a rare idle frame.
  */
 export class FramePublishPolicy {
-  private objectsUntil = -Infinity;
+  private readonly objects = new Map<string, { stationary: boolean; heardAt: number }>();
   private lastPublishedAt = -Infinity;
   private readonly options: PublishPolicyOptions;
 
@@ -30,9 +50,21 @@ export class FramePublishPolicy {
     this.options = { ...PUBLISH_POLICY_DEFAULTS, ...options };
   }
 
-  /** Feed back what the detectors found for this camera. */
-  onDetections(atMs: number, objectCount: number): void {
-    if (objectCount > 0) this.objectsUntil = Math.max(this.objectsUntil, atMs + this.options.objectHoldMs);
+  /** Feed back the tracker's object events of this camera. */
+  onObjectEvent(atMs: number, news: TrackedObjectNews): void {
+    if (news.type === 'end') this.objects.delete(news.id);
+    else this.objects.set(news.id, { stationary: news.stationary, heardAt: atMs });
+  }
+
+  /** Objects the policy believes are in view at `atMs`. */
+  trackedObjects(atMs: number): { moving: number; stationary: number } {
+    const counts = { moving: 0, stationary: 0 };
+    for (const [id, object] of this.objects) {
+      if (atMs - object.heardAt > this.options.objectHoldMs) this.objects.delete(id);
+      else if (object.stationary) counts.stationary++;
+      else counts.moving++;
+    }
+    return counts;
   }
 
   /** Whether to publish a frame captured at `atMs`, and why; `undefined` to skip it. */
@@ -40,10 +72,14 @@ export class FramePublishPolicy {
     const sinceLast = atMs - this.lastPublishedAt;
     let reason: PublishReason | undefined;
     if (hasMotion) reason = 'motion';
-    else if (atMs <= this.objectsUntil && sinceLast >= this.options.trackedFrameIntervalMs)
-      reason = 'tracking';
-    else if (this.options.idleFrameIntervalMs > 0 && sinceLast >= this.options.idleFrameIntervalMs)
-      reason = 'idle';
+    else {
+      const { moving, stationary } = this.trackedObjects(atMs);
+      const { trackedFrameIntervalMs, stationaryFrameIntervalMs, idleFrameIntervalMs } = this.options;
+      if (moving > 0 && sinceLast >= trackedFrameIntervalMs) reason = 'tracking';
+      else if (moving === 0 && stationary > 0 && sinceLast >= stationaryFrameIntervalMs)
+        reason = 'stationary';
+      else if (idleFrameIntervalMs > 0 && sinceLast >= idleFrameIntervalMs) reason = 'idle';
+    }
     if (reason !== undefined) this.lastPublishedAt = atMs;
     return reason;
   }

@@ -13,6 +13,7 @@ import {
   type Go2rtcServer,
   type NatsServer,
 } from '@shiriki/testing';
+import { CameraStatusSchema, decodeJson, type CameraStatus } from '@shiriki/bus';
 import { resolveFfmpegPath } from '@shiriki/process';
 import {
   connectNats,
@@ -34,7 +35,11 @@ before(async () => {
   [nats, go2rtc] = await Promise.all([
     startNatsServer(),
     startGo2rtc({
-      streams: { lobby: loopingFileSource(resolveFfmpegPath(), assetPath('media/person-walk.mp4')) },
+      streams: {
+        lobby: loopingFileSource(resolveFfmpegPath(), assetPath('media/person-walk.mp4')),
+        // Another clip: go2rtc mixes up two streams with the very same exec: source.
+        hall: loopingFileSource(resolveFfmpegPath(), assetPath('media/parking-lot.mp4')),
+      },
     }),
   ]);
   nc = await connectNats(nats.url);
@@ -47,7 +52,7 @@ after(async () => {
   await removeTempDir(dir);
 });
 
-test('every decoded frame of a camera without motion detection arrives at the detect size and rate', async (t) => {
+test('every decoded frame of a camera without motion detection arrives at the detect size and rate; a camera with detection off sends none', async (t) => {
   const fps = 5;
   const config = writeIngestConfig(
     dir,
@@ -58,10 +63,17 @@ test('every decoded frame of a camera without motion detection arrives at the de
           detect: { width: 640, height: 360, fps },
           motion: { enabled: false },
         },
+        // Detection off: the camera streams and runs motion detection, but no frame goes to the detectors.
+        hall: { detect: { enabled: false } },
       },
     },
   );
   const recording = recordFrames(nc, 'shiriki.frames.lobby');
+  const hallFrames = recordFrames(nc, 'shiriki.frames.hall');
+  const hallStatus: CameraStatus[] = [];
+  const statusSub = nc.subscribe('shiriki.status.camera.hall', {
+    callback: (_error, msg) => void hallStatus.push(decodeJson(CameraStatusSchema, msg.data)),
+  });
   worker = await spawnIngestWorker(config, join(dir, 'worker.log'));
   const { frames } = recording;
   await waitFor(() => frames.length > 0, { what: 'the first frame', timeoutMs: 30_000 }).catch(
@@ -77,6 +89,16 @@ test('every decoded frame of a camera without motion detection arrives at the de
   const window = frames.slice(from);
   const seconds = (Date.now() - startedAt) / 1000;
   recording.stop();
+
+  statusSub.unsubscribe();
+  hallFrames.stop();
+  const streaming = hallStatus.filter((s) => s.state === 'streaming' && s.fps_in > 0);
+  assert.ok(streaming.length > 0, 'the camera without detection streams');
+  assert.deepEqual(
+    [hallFrames.frames.length, streaming.at(-1)?.frames_published],
+    [0, 0],
+    'no frame of a camera without detection goes to the detectors',
+  );
 
   const rate = window.length / seconds;
   t.diagnostic(`${window.length} frames in ${seconds.toFixed(1)} s: ${rate.toFixed(2)} fps`);

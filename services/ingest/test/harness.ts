@@ -23,7 +23,7 @@ export interface TestCamera {
    * the default is a placeholder the schema accepts.
    */
   source?: string | string[];
-  detect?: { width?: number; height?: number; fps?: number };
+  detect?: { width?: number; height?: number; fps?: number; enabled?: boolean };
   motion?: Record<string, unknown>;
 }
 
