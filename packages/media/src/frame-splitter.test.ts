@@ -1,5 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { seededRandom } from '@shiriki/testing';
 import { FrameSplitter } from './frame-splitter.js';
 
 const FRAME_SIZE = 1000;
@@ -10,17 +11,6 @@ function makeStream(count: number): { stream: Uint8Array; frames: Uint8Array[] }
   for (let i = 0; i < stream.length; i++) stream[i] = (i * 7 + Math.floor(i / FRAME_SIZE) * 13) & 0xff;
   const frames = Array.from({ length: count }, (_, i) => stream.slice(i * FRAME_SIZE, (i + 1) * FRAME_SIZE));
   return { stream, frames };
-}
-
-/** Deterministic pseudo-random numbers (mulberry32), so a failing case can be replayed. */
-function seeded(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** Pushes `stream` in chunks of the given sizes (the last one takes the rest) and copies out every frame. */
@@ -41,7 +31,7 @@ function split(stream: Uint8Array, sizes: () => number): { frames: Uint8Array[];
 
 test('any chunking reproduces exactly the input frames', () => {
   const { stream, frames: expected } = makeStream(25);
-  const random = seeded(42);
+  const random = seededRandom(42);
   const chunkings: Record<string, () => number> = {
     'one byte': () => 1,
     'whole stream': () => stream.length,
@@ -127,7 +117,7 @@ test('an invalid frame size is rejected', () => {
 
 test('with allocate, every accepted frame is assembled in the buffer it returned, at any chunking', () => {
   const { stream, frames: expected } = makeStream(12);
-  const random = seeded(7);
+  const random = seededRandom(7);
   for (const sizes of [
     () => 1,
     () => 2 * FRAME_SIZE,

@@ -1,23 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { seededRandom } from '@shiriki/testing';
 import { MotionDetector, type MotionResult } from './detector.js';
 import { FrameSizeError, InvalidMotionOptionError } from './errors.js';
 import type { MotionBox } from './boxes.js';
 
 const WIDTH = 640;
 const HEIGHT = 360;
-
-/** Deterministic uniform noise so failures reproduce. */
-function prng(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface Square {
   x: number;
@@ -28,7 +17,7 @@ interface Square {
 
 /** A textured static scene (horizontal ramp plus stripes) with +-noise sensor noise and optional squares. */
 class Scene {
-  private readonly random = prng(7);
+  private readonly random = seededRandom(7);
   private readonly background = new Float64Array(WIDTH * HEIGHT);
   /** Noise for two frames; each frame reads it from a random offset, which keeps frame building cheap. */
   private readonly noiseBank = new Int8Array(2 * WIDTH * HEIGHT);

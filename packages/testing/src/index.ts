@@ -1,5 +1,6 @@
 export { freePort, freePorts, LOOPBACK } from './ports.js';
 export { waitFor, sleep, WAIT_DEFAULTS } from './wait.js';
+export { seededRandom } from './random.js';
 export type { WaitForOptions } from './wait.js';
 export { resolveTool, repoRoot, TOOL_ENV } from './tools.js';
 export type { ToolName } from './tools.js';

@@ -4,18 +4,12 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { connectBus, createSubjects, type Bus } from '@shiriki/bus';
 import { parseConfig } from '@shiriki/config';
-import { resolveFfmpegPath } from '@shiriki/process';
 import { RecorderWorker, createRecorderMetrics, recorderWorkerSettingsFromConfig } from '@shiriki/recorder';
 import { createObjectStore, type ObjectStore } from '@shiriki/storage';
 import { createLogger, createMetrics } from '@shiriki/telemetry';
 import {
-  assetPath,
-  loopingFileSource,
   makeTempDir,
   removeTempDir,
-  startGo2rtc,
-  startMinio,
-  startNatsServer,
   type Go2rtcServer,
   type MinioServer,
   type NatsServer,
@@ -28,9 +22,12 @@ import {
   recorderConfigObject,
   sleep,
   until,
+  startRecorderServers,
+  type RecorderServers,
 } from './harness.js';
 
 const CHUNK_S = 6;
+let servers: RecorderServers;
 let nats: NatsServer;
 let minio: MinioServer;
 let go2rtc: Go2rtcServer;
@@ -41,13 +38,8 @@ let worker: RecorderWorker;
 
 before(async () => {
   dir = makeTempDir('recorder-continuous');
-  [nats, minio, go2rtc] = await Promise.all([
-    startNatsServer(),
-    startMinio(),
-    startGo2rtc({
-      streams: { [CAMERA]: loopingFileSource(resolveFfmpegPath(), assetPath('media/person-walk.mp4')) },
-    }),
-  ]);
+  servers = await startRecorderServers();
+  ({ nats, minio, go2rtc } = servers);
   const object = recorderConfigObject({
     natsUrl: nats.url,
     prefix: 'cont',
@@ -77,7 +69,7 @@ before(async () => {
 after(async () => {
   await worker?.stop();
   await bus?.drain();
-  await Promise.all([nats?.dispose(), minio?.dispose(), go2rtc?.dispose()]);
+  await servers?.dispose();
   await removeTempDir(dir);
 });
 

@@ -12,7 +12,17 @@ import {
   type Subjects,
 } from '@shiriki/bus';
 import { resolveFfmpegPath, spawnChild, type ManagedChild } from '@shiriki/process';
-import { repoRoot, type MinioServer } from '@shiriki/testing';
+import {
+  assetPath,
+  loopingFileSource,
+  repoRoot,
+  startGo2rtc,
+  startMinio,
+  startNatsServer,
+  type Go2rtcServer,
+  type MinioServer,
+  type NatsServer,
+} from '@shiriki/testing';
 
 export const CAMERA = 'person-walk';
 export const PRE_S = 3;
@@ -184,4 +194,30 @@ export async function spawnRecorder(configPath: string, logFile: string): Promis
   child.process.stdout?.pipe(log);
   child.process.stderr?.pipe(log);
   return child;
+}
+
+/** The real servers every recorder test needs: NATS, MinIO and go2rtc looping person-walk as {@link CAMERA}. */
+export interface RecorderServers {
+  nats: NatsServer;
+  minio: MinioServer;
+  go2rtc: Go2rtcServer;
+  dispose(): Promise<void>;
+}
+
+export async function startRecorderServers(): Promise<RecorderServers> {
+  const [nats, minio, go2rtc] = await Promise.all([
+    startNatsServer(),
+    startMinio(),
+    startGo2rtc({
+      streams: { [CAMERA]: loopingFileSource(resolveFfmpegPath(), assetPath('media/person-walk.mp4')) },
+    }),
+  ]);
+  return {
+    nats,
+    minio,
+    go2rtc,
+    dispose: async () => {
+      await Promise.all([nats.dispose(), minio.dispose(), go2rtc.dispose()]);
+    },
+  };
 }

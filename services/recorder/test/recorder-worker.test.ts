@@ -7,18 +7,12 @@ import type { NatsConnection } from '@nats-io/nats-core';
 import { connect } from '@nats-io/transport-node';
 import { connectBus, createSubjects, type Bus, type ClipReady } from '@shiriki/bus';
 import { parseConfig } from '@shiriki/config';
-import { resolveFfmpegPath } from '@shiriki/process';
 import { RecorderWorker, createRecorderMetrics, recorderWorkerSettingsFromConfig } from '@shiriki/recorder';
 import { createObjectStore, type ObjectStore } from '@shiriki/storage';
 import { createLogger, createMetrics } from '@shiriki/telemetry';
 import {
-  assetPath,
-  loopingFileSource,
   makeTempDir,
   removeTempDir,
-  startGo2rtc,
-  startMinio,
-  startNatsServer,
   type Go2rtcServer,
   type MinioServer,
   type NatsServer,
@@ -36,11 +30,14 @@ import {
   recorderConfigObject,
   sleep,
   until,
+  startRecorderServers,
+  type RecorderServers,
 } from './harness.js';
 
 const PREFIX = 'rec';
 const subjects = createSubjects(PREFIX);
 
+let servers: RecorderServers;
 let nats: NatsServer;
 let minio: MinioServer;
 let go2rtc: Go2rtcServer;
@@ -54,13 +51,8 @@ let clipReady: ClipReady[];
 
 before(async () => {
   dir = makeTempDir('recorder-worker');
-  [nats, minio, go2rtc] = await Promise.all([
-    startNatsServer(),
-    startMinio(),
-    startGo2rtc({
-      streams: { [CAMERA]: loopingFileSource(resolveFfmpegPath(), assetPath('media/person-walk.mp4')) },
-    }),
-  ]);
+  servers = await startRecorderServers();
+  ({ nats, minio, go2rtc } = servers);
   nc = await connect({ servers: nats.url, name: 'recorder-test' });
   js = jetstream(nc);
   clipReady = collectClipReady(nc, subjects);
@@ -96,7 +88,7 @@ after(async () => {
   await worker?.stop();
   await bus?.drain();
   await nc?.close();
-  await Promise.all([nats?.dispose(), minio?.dispose(), go2rtc?.dispose()]);
+  await servers?.dispose();
   await removeTempDir(dir);
 });
 

@@ -6,15 +6,10 @@ import { jetstream, type JetStreamClient } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/nats-core';
 import { connect } from '@nats-io/transport-node';
 import { createSubjects, type ClipReady } from '@shiriki/bus';
-import { resolveFfmpegPath, type ManagedChild } from '@shiriki/process';
+import type { ManagedChild } from '@shiriki/process';
 import {
-  assetPath,
-  loopingFileSource,
   makeTempDir,
   removeTempDir,
-  startGo2rtc,
-  startMinio,
-  startNatsServer,
   type Go2rtcServer,
   type MinioServer,
   type NatsServer,
@@ -29,11 +24,14 @@ import {
   spawnRecorder,
   until,
   writeConfig,
+  startRecorderServers,
+  type RecorderServers,
 } from './harness.js';
 
 const PREFIX = 'rst';
 const subjects = createSubjects(PREFIX);
 
+let servers: RecorderServers;
 let nats: NatsServer;
 let minio: MinioServer;
 let go2rtc: Go2rtcServer;
@@ -46,13 +44,8 @@ let clipReady: ClipReady[];
 
 before(async () => {
   dir = makeTempDir('recorder-restart');
-  [nats, minio, go2rtc] = await Promise.all([
-    startNatsServer(),
-    startMinio(),
-    startGo2rtc({
-      streams: { [CAMERA]: loopingFileSource(resolveFfmpegPath(), assetPath('media/person-walk.mp4')) },
-    }),
-  ]);
+  servers = await startRecorderServers();
+  ({ nats, minio, go2rtc } = servers);
   nc = await connect({ servers: nats.url, name: 'recorder-restart-test' });
   js = jetstream(nc);
   clipReady = collectClipReady(nc, subjects);
@@ -72,7 +65,7 @@ before(async () => {
 after(async () => {
   await recorder?.stop({ termGraceMs: 5000 });
   await nc?.close();
-  await Promise.all([nats?.dispose(), minio?.dispose(), go2rtc?.dispose()]);
+  await servers?.dispose();
   await removeTempDir(dir);
 });
 

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Detection } from '@shiriki/bus';
+import { seededRandom } from '@shiriki/testing';
 import { SnapshotPolicy, type SnapshotFrame } from './snapshot-policy.js';
 
 const W = 640;
@@ -122,17 +123,6 @@ function trackerPrefers(
   return area(candidate) > area(current) * rule.areaFactor;
 }
 
-/** Deterministic pseudo-random numbers (mulberry32). */
-function random(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 test('the frame the tracker keeps as best snapshot always has a JPEG, whatever its margins', () => {
   const rules = [
     { edgeMarginPx: 2, scoreMargin: 0.05, areaFactor: 1.1 },
@@ -142,7 +132,7 @@ test('the frame the tracker keeps as best snapshot always has a JPEG, whatever i
   let frames = 0;
   let skipped = 0;
   for (let seed = 1; seed <= 200; seed++) {
-    const rand = random(seed);
+    const rand = seededRandom(seed);
     const rule = rules[seed % rules.length]!;
     const policy = new SnapshotPolicy({ threshold: 0.5, intervalMs: 1000 });
     const withJpeg = new Set<number>();
