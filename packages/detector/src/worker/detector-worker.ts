@@ -31,6 +31,7 @@ import type { FrameDetector, RegionMode } from './frame-detector.js';
 import type { DetectorWorkerMetrics } from './metrics.js';
 import { SnapshotEncoder } from './snapshot-encoder.js';
 import { SnapshotPolicy } from './snapshot-policy.js';
+import { withoutUndefined } from './without-undefined.js';
 
 export interface DetectorWorkerOptions {
   /** Unique id of this worker, reported as `worker` in every `Detections` message. */
@@ -437,8 +438,4 @@ export class DetectorWorker {
     this._stats.snapshots += 1;
     metrics.snapshotsPublished.inc({ camera });
   }
-}
-
-function withoutUndefined<T extends object>(value: T): Partial<T> {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
 }

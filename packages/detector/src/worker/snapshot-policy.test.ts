@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Detection } from '@shiriki/bus';
 import { seededRandom } from '@shiriki/testing';
+import { isBetterSnapshot } from '@shiriki/tracking';
 import { SnapshotPolicy, type SnapshotFrame } from './snapshot-policy.js';
 
 const W = 640;
@@ -102,25 +103,18 @@ test('cameras are independent, a new frame size starts over and the camera count
   assert.equal(step(policy, frame(7, [person(0.7, box)], 'a')), 'no_recent');
 });
 
-// The tracker's rule, as `isBetterSnapshot` in @shiriki/tracking has it (this package does not depend on
-// it): cut boxes lose to whole ones, then a score higher by `scoreMargin` wins, then, with scores within the
-// margin, an area `areaFactor` times larger.
+/** Whether the tracker's own best-snapshot rule, with `margins`, prefers `candidate` over `current`. */
 function trackerPrefers(
   current: Detection,
   candidate: Detection,
-  rule: { edgeMarginPx: number; scoreMargin: number; areaFactor: number },
+  margins: { edgeMarginPx: number; scoreMargin: number; areaFactor: number },
 ): boolean {
-  const cut = (d: Detection) =>
-    d.box[0] <= rule.edgeMarginPx ||
-    d.box[1] <= rule.edgeMarginPx ||
-    d.box[2] >= W - 1 - rule.edgeMarginPx ||
-    d.box[3] >= H - 1 - rule.edgeMarginPx;
-  const area = (d: Detection) => (d.box[2] - d.box[0]) * (d.box[3] - d.box[1]);
-  if (cut(candidate) && !cut(current)) return false;
-  if (!cut(candidate) && cut(current)) return true;
-  if (candidate.score > current.score + rule.scoreMargin) return true;
-  if (candidate.score < current.score - rule.scoreMargin) return false;
-  return area(candidate) > area(current) * rule.areaFactor;
+  const asCandidate = (d: Detection) => ({ frameSequence: 0, captureTime: 0, score: d.score, box: d.box });
+  return isBetterSnapshot(asCandidate(current), asCandidate(candidate), {
+    frameWidth: W,
+    frameHeight: H,
+    ...margins,
+  });
 }
 
 test('the frame the tracker keeps as best snapshot always has a JPEG, whatever its margins', () => {

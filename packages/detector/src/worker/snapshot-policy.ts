@@ -1,5 +1,7 @@
 import type { Detection } from '@shiriki/bus';
+import { boxArea, isOnEdge } from '@shiriki/tracking';
 import { iou } from '../model/nms.js';
+import { withoutUndefined } from './without-undefined.js';
 
 export interface SnapshotPolicyOptions {
   /** Lowest detection score that makes a frame worth a snapshot at all. */
@@ -85,12 +87,7 @@ export class SnapshotPolicy {
   private readonly o: Required<Omit<SnapshotPolicyOptions, 'trackedLabels'>>;
 
   constructor(private readonly options: SnapshotPolicyOptions) {
-    this.o = {
-      ...SNAPSHOT_POLICY_DEFAULTS,
-      ...(Object.fromEntries(
-        Object.entries(options).filter(([, v]) => v !== undefined),
-      ) as Partial<SnapshotPolicyOptions>),
-    } as Required<Omit<SnapshotPolicyOptions, 'trackedLabels'>>;
+    this.o = { ...SNAPSHOT_POLICY_DEFAULTS, ...withoutUndefined(options), threshold: options.threshold };
     if (!(this.o.intervalMs >= 0)) throw new RangeError(`intervalMs must be >= 0, got ${this.o.intervalMs}`);
   }
 
@@ -157,9 +154,9 @@ export class SnapshotPolicy {
     if (match === undefined || match.overlap < this.o.matchIou) return false;
     if (bestMatch(match.detection, worthy)?.detection !== d) return false;
     const s = match.detection;
-    if (d.score > s.score || area(d) > area(s)) return false;
-    if (!nearEdge(s, frame.width, frame.height, this.o.edgeMarginPx)) return true;
-    return nearEdge(d, frame.width, frame.height, 0);
+    if (d.score > s.score || boxArea(d.box) > boxArea(s.box)) return false;
+    if (!isOnEdge(s.box, frame.width, frame.height, this.o.edgeMarginPx)) return true;
+    return isOnEdge(d.box, frame.width, frame.height, 0);
   }
 }
 
@@ -174,14 +171,4 @@ function bestMatch(
     if (overlap > 0 && (best === undefined || overlap > best.overlap)) best = { detection: other, overlap };
   }
   return best;
-}
-
-function area(d: Detection): number {
-  return Math.max(0, d.box[2] - d.box[0]) * Math.max(0, d.box[3] - d.box[1]);
-}
-
-/** Same test as the tracker's `isOnEdge`: within `marginPx` of any border. */
-function nearEdge(d: Detection, width: number, height: number, marginPx: number): boolean {
-  const [x1, y1, x2, y2] = d.box;
-  return x1 <= marginPx || y1 <= marginPx || x2 >= width - 1 - marginPx || y2 >= height - 1 - marginPx;
 }
