@@ -163,23 +163,12 @@ export class CameraRecorder {
     clearInterval(this.#openTimer);
     await this.#messages?.close().catch(() => undefined);
     await this.#consuming;
-    let timer: NodeJS.Timeout | undefined;
-    await Promise.race([
-      Promise.allSettled([...this.#inflight]),
-      new Promise((resolve) => (timer = setTimeout(resolve, this.options.stopGraceMs))),
-    ]);
-    clearTimeout(timer);
+    await settledWithin(Promise.allSettled([...this.#inflight]), this.options.stopGraceMs);
     this.#abort.abort();
     await Promise.allSettled([...this.#inflight]);
     await this.segmenter.stop();
-    if (this.continuous) {
-      // The rest of the footage, so a camera that moves to another recorder leaves nothing behind here.
-      await Promise.race([
-        this.continuous.flush(),
-        new Promise((resolve) => (timer = setTimeout(resolve, this.options.stopGraceMs))),
-      ]);
-      clearTimeout(timer);
-    }
+    // The rest of the footage, so a camera that moves to another recorder leaves nothing behind here.
+    if (this.continuous) await settledWithin(this.continuous.flush(), this.options.stopGraceMs);
   }
 
   async #ensureConsumer(): Promise<string> {
@@ -317,12 +306,12 @@ export class CameraRecorder {
     await this.ring.waitFor(part.endMs, waitMs, this.#abort.signal);
     if (this.#abort.signal.aborted) throw new StoppingError('camera stopping');
     // The live segment first: if it is finished meanwhile, the ring lists it and the snapshot is not used.
-    const live = this.#needsLive(part.endMs) ? await this.#snapshotLive() : undefined;
+    const live = await this.#snapshotLiveUntil(part.endMs);
     // Cover the window from the segment holding its start (keyframe granularity).
     const segments = this.ring.covering(part.startMs, part.endMs);
     const release = this.ring.pin(segments);
     const lastEnd = segments.at(-1)?.endMs ?? Number.NEGATIVE_INFINITY;
-    if (live && live.startMs >= lastEnd - 1000 && live.endMs > lastEnd && live.startMs < part.endMs) {
+    if (live && live.startMs >= lastEnd - 1000 && live.endMs > lastEnd) {
       segments.push(live);
     }
     const outPath = join(
@@ -447,14 +436,10 @@ export class CameraRecorder {
     }
   }
 
-  #needsLive(endMs: number): boolean {
+  /** A snapshot of the live segment when the finished ones end before `endMs` and it may hold the rest. */
+  async #snapshotLiveUntil(endMs: number): Promise<Segment | undefined> {
     const live = this.ring.live;
-    return live !== undefined && live.startMs < endMs && (this.ring.newestEndMs ?? 0) < endMs;
-  }
-
-  async #snapshotLive(): Promise<Segment | undefined> {
-    const live = this.ring.live;
-    if (!live) return undefined;
+    if (!live || live.startMs >= endMs || (this.ring.newestEndMs ?? 0) >= endMs) return undefined;
     return snapshotLiveSegment(live, this.options.workDir).catch((error: unknown) => {
       this.options.logger.warn({ err: error, camera: this.camera }, 'could not read the live segment');
       return undefined;
@@ -513,4 +498,11 @@ function baseMetadata(event: ObjectEvent, pre: number, post: number): Record<str
     capture: { pre_capture: pre, post_capture: post },
     event,
   };
+}
+
+/** Waits for `work`, but no longer than `ms`. */
+async function settledWithin(work: Promise<unknown>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([work, new Promise((resolve) => (timer = setTimeout(resolve, ms)))]);
+  clearTimeout(timer);
 }

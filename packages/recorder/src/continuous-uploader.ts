@@ -55,11 +55,6 @@ export class ContinuousUploader {
     this.#statePath = join(options.ring.dir, 'continuous.json');
   }
 
-  /** Where the last uploaded chunk ended, or undefined before the first. */
-  get uploadedUntilMs(): number | undefined {
-    return this.#uploadedUntilMs;
-  }
-
   /** Reads the state a previous run on this host left. Call after the ring is open. */
   async open(): Promise<void> {
     try {

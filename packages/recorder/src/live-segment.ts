@@ -1,4 +1,4 @@
-import { open, stat } from 'node:fs/promises';
+import { open, stat, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import type { Segment } from './segment-file.js';
 
@@ -49,25 +49,15 @@ export async function snapshotLiveSegment(live: LiveSegment, dir: string): Promi
     return undefined;
   }
   try {
-    const info = await source.stat();
-    const bytes = info.size - (info.size % TS_PACKET);
+    // The last write before reading: what is read holds at least the footage up to it.
+    const { mtimeMs } = await source.stat();
+    const data = await source.readFile();
+    const bytes = data.byteLength - (data.byteLength % TS_PACKET);
     if (bytes < TS_PACKET) return undefined;
     const file = `${LIVE_SNAPSHOT_PREFIX}${basename(live.path)}`;
     const path = join(dir, `${Date.now().toString(36)}-${file}`);
-    const buffer = Buffer.allocUnsafe(bytes);
-    let offset = 0;
-    while (offset < bytes) {
-      const { bytesRead } = await source.read(buffer, offset, bytes - offset, offset);
-      if (bytesRead === 0) break;
-      offset += bytesRead;
-    }
-    const target = await open(path, 'w');
-    try {
-      await target.write(buffer, 0, offset);
-    } finally {
-      await target.close();
-    }
-    return { file, path, startMs: live.startMs, endMs: Math.max(live.startMs, info.mtimeMs), bytes: offset };
+    await writeFile(path, data.subarray(0, bytes));
+    return { file, path, startMs: live.startMs, endMs: Math.max(live.startMs, mtimeMs), bytes };
   } finally {
     await source.close();
   }
