@@ -2,11 +2,10 @@ import assert from 'node:assert/strict';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { connectBus, createSubjects, type Bus } from '@shiriki/bus';
+import { createSubjects } from '@shiriki/bus';
 import { parseConfig } from '@shiriki/config';
-import { RecorderWorker, createRecorderMetrics, recorderWorkerSettingsFromConfig } from '@shiriki/recorder';
-import { createObjectStore, type ObjectStore } from '@shiriki/storage';
-import { createLogger, createMetrics } from '@shiriki/telemetry';
+import type { RecorderWorker } from '@shiriki/recorder';
+import type { ObjectStore } from '@shiriki/storage';
 import {
   makeTempDir,
   removeTempDir,
@@ -22,7 +21,9 @@ import {
   recorderConfigObject,
   sleep,
   until,
+  startInProcessRecorder,
   startRecorderServers,
+  type InProcessRecorder,
   type RecorderServers,
 } from './harness.js';
 
@@ -31,7 +32,7 @@ let servers: RecorderServers;
 let nats: NatsServer;
 let minio: MinioServer;
 let go2rtc: Go2rtcServer;
-let bus: Bus;
+let recorder: InProcessRecorder;
 let dir: string;
 let store: ObjectStore;
 let worker: RecorderWorker;
@@ -50,25 +51,16 @@ before(async () => {
   });
   Object.assign(object.record as object, { continuous: true, continuous_chunk_seconds: CHUNK_S });
   const config = parseConfig(JSON.stringify(object));
-  const logger = createLogger({ service: 'continuous-test', level: 'warn' });
-  bus = await connectBus({ servers: [nats.url] }, { logger, name: 'recorder' });
-  store = createObjectStore(config.storage, { logger });
-  worker = new RecorderWorker({
-    ...recorderWorkerSettingsFromConfig(config),
+  recorder = await startInProcessRecorder(config, {
     workerId: 'rec-c',
-    store,
-    bus,
     subjects: createSubjects('cont'),
-    logger,
-    metrics: createRecorderMetrics(createMetrics({ service: 'recorder', instance: 'rec-c' })),
-    spoolDrainIntervalMs: 1000,
+    service: 'continuous-test',
   });
-  await worker.start();
+  ({ worker, store } = recorder);
 });
 
 after(async () => {
-  await worker?.stop();
-  await bus?.drain();
+  await recorder?.stop();
   await servers?.dispose();
   await removeTempDir(dir);
 });

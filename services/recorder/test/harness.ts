@@ -5,12 +5,18 @@ import type { NatsConnection } from '@nats-io/nats-core';
 import {
   ClipReadySchema,
   ObjectEventSchema,
+  connectBus,
   decodeJson,
   encodeJson,
+  type Bus,
   type ClipReady,
   type ObjectEvent,
   type Subjects,
 } from '@shiriki/bus';
+import type { ShirikiConfig } from '@shiriki/config';
+import { RecorderWorker, createRecorderMetrics, recorderWorkerSettingsFromConfig } from '@shiriki/recorder';
+import { createObjectStore, type ObjectStore } from '@shiriki/storage';
+import { createLogger, createMetrics } from '@shiriki/telemetry';
 import { resolveFfmpegPath, spawnChild, type ManagedChild } from '@shiriki/process';
 import {
   assetPath,
@@ -218,6 +224,43 @@ export async function startRecorderServers(): Promise<RecorderServers> {
     go2rtc,
     dispose: async () => {
       await Promise.all([nats.dispose(), minio.dispose(), go2rtc.dispose()]);
+    },
+  };
+}
+
+/** A recorder worker in the test process, on its own NATS connection and object store. */
+export interface InProcessRecorder {
+  worker: RecorderWorker;
+  bus: Bus;
+  store: ObjectStore;
+  stop(): Promise<void>;
+}
+
+export async function startInProcessRecorder(
+  config: ShirikiConfig,
+  o: { workerId: string; subjects: Subjects; service: string },
+): Promise<InProcessRecorder> {
+  const logger = createLogger({ service: o.service, level: 'warn' });
+  const bus = await connectBus({ servers: config.nats.servers }, { logger, name: 'recorder' });
+  const store = createObjectStore(config.storage, { logger });
+  const worker = new RecorderWorker({
+    ...recorderWorkerSettingsFromConfig(config),
+    workerId: o.workerId,
+    store,
+    bus,
+    subjects: o.subjects,
+    logger,
+    metrics: createRecorderMetrics(createMetrics({ service: 'recorder', instance: o.workerId })),
+    spoolDrainIntervalMs: 1000,
+  });
+  await worker.start();
+  return {
+    worker,
+    bus,
+    store,
+    stop: async () => {
+      await worker.stop();
+      await bus.drain();
     },
   };
 }

@@ -5,11 +5,10 @@ import { after, before, test } from 'node:test';
 import { jetstream, type JetStreamClient } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/nats-core';
 import { connect } from '@nats-io/transport-node';
-import { connectBus, createSubjects, type Bus, type ClipReady } from '@shiriki/bus';
+import { createSubjects, type ClipReady } from '@shiriki/bus';
 import { parseConfig } from '@shiriki/config';
-import { RecorderWorker, createRecorderMetrics, recorderWorkerSettingsFromConfig } from '@shiriki/recorder';
-import { createObjectStore, type ObjectStore } from '@shiriki/storage';
-import { createLogger, createMetrics } from '@shiriki/telemetry';
+import type { RecorderWorker } from '@shiriki/recorder';
+import type { ObjectStore } from '@shiriki/storage';
 import {
   makeTempDir,
   removeTempDir,
@@ -30,7 +29,9 @@ import {
   recorderConfigObject,
   sleep,
   until,
+  startInProcessRecorder,
   startRecorderServers,
+  type InProcessRecorder,
   type RecorderServers,
 } from './harness.js';
 
@@ -43,7 +44,7 @@ let minio: MinioServer;
 let go2rtc: Go2rtcServer;
 let nc: NatsConnection;
 let js: JetStreamClient;
-let bus: Bus;
+let recorder: InProcessRecorder;
 let dir: string;
 let store: ObjectStore;
 let worker: RecorderWorker;
@@ -68,25 +69,12 @@ before(async () => {
       }),
     ),
   );
-  const logger = createLogger({ service: 'recorder-test', level: 'warn' });
-  bus = await connectBus({ servers: [nats.url] }, { logger, name: 'recorder' });
-  store = createObjectStore(config.storage, { logger });
-  worker = new RecorderWorker({
-    ...recorderWorkerSettingsFromConfig(config),
-    workerId: 'rec-1',
-    store,
-    bus,
-    subjects,
-    logger,
-    metrics: createRecorderMetrics(createMetrics({ service: 'recorder', instance: 'rec-1' })),
-    spoolDrainIntervalMs: 1000,
-  });
-  await worker.start();
+  recorder = await startInProcessRecorder(config, { workerId: 'rec-1', subjects, service: 'recorder-test' });
+  ({ worker, store } = recorder);
 });
 
 after(async () => {
-  await worker?.stop();
-  await bus?.drain();
+  await recorder?.stop();
   await nc?.close();
   await servers?.dispose();
   await removeTempDir(dir);
