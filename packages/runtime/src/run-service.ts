@@ -95,7 +95,7 @@ export async function runService(options: RunServiceOptions): Promise<void> {
       instance: instanceId,
       lifecycle,
     });
-    lifecycle.onShutdown('service heartbeat', () => Promise.resolve(heartbeat.stop()));
+    lifecycle.onShutdown('service heartbeat', () => heartbeat.stop());
     const busMetrics = createBusMetrics(registry);
     const component = await options.setup({
       config,

@@ -9,7 +9,6 @@ export interface ServiceHeartbeatOptions {
   lifecycle: ServiceLifecycle;
   /** Default 5000 ms. */
   intervalMs?: number;
-  version?: string;
 }
 
 /**
@@ -29,7 +28,6 @@ export function startServiceHeartbeat(options: ServiceHeartbeatOptions): { stop(
       state: lifecycle.state,
       time: Date.now(),
       started_at: startedAt,
-      ...(options.version ? { version: options.version } : {}),
     };
     nc.publish(subject, encodeJson(ServiceStatusSchema, status));
   };
