@@ -47,6 +47,7 @@ import {
   assetsDir,
   decodeClipFrames,
   makeTempDir,
+  processTreeCpuSeconds,
   removeTempDir,
   sleep,
   spawnService,
@@ -73,14 +74,7 @@ const CLK_TCK = Number(execFileSync('getconf', ['CLK_TCK']).toString().trim()) |
 
 /** CPU seconds (user + system) a process has used so far; 0 once it is gone. */
 function processCpuSeconds(pid: number | undefined): number {
-  if (pid === undefined) return 0;
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / CLK_TCK;
-  } catch {
-    return 0;
-  }
+  return pid === undefined ? 0 : processTreeCpuSeconds(pid);
 }
 
 /** Busy CPU seconds of the whole machine so far (everything but idle and iowait), all cores summed. */
