@@ -104,10 +104,18 @@ test('the label filter drops other classes', async () => {
   assert.equal(result.detections.filter((d) => d.label === 'person').length, 0);
 });
 
-test('concurrent detect calls are serialised and all succeed', async () => {
-  const frame = decodeFrame(10);
-  const results = await Promise.all(
-    [0, 1, 2].map(() => detector.detect(frame, { regionMode: 'full_frame' })),
+test("overlapping detect calls (more than the two input tensors) each get their own frame's result", async () => {
+  const times = [2, 10, 30, 10, 2];
+  const frames = times.map((t) => decodeFrame(t));
+  const alone = [];
+  for (const frame of frames) alone.push(await detector.detect(frame, { regionMode: 'full_frame' }));
+  const overlapped = await Promise.all(
+    frames.map((frame) => detector.detect(frame, { regionMode: 'full_frame' })),
   );
-  for (const r of results) assert.deepEqual(r.detections, results[0]!.detections);
+  assert.deepEqual(
+    overlapped.map((r) => r.detections),
+    alone.map((r) => r.detections),
+  );
+  // The empty room and the person frames differ, so a mix-up between calls would show.
+  assert.notDeepEqual(alone[0]!.detections, alone[1]!.detections);
 });

@@ -20,7 +20,11 @@ export const detectorSchema = z.strictObject({
     .describe(
       'A JPEG snapshot stands in for later frames of its camera this long: within it, a frame gets one only if a detection may beat that of the same object in a recent snapshot (score, area, not cut by the edge).',
     ),
-  concurrency: positiveInt().default(1).describe('Frames each detector worker has in flight at once.'),
+  concurrency: positiveInt()
+    .default(2)
+    .describe(
+      'Frames each detector worker has in flight at once. With 2, the worker pulls, pre-processes and publishes one frame while the model (on its own thread) works on another; more only queues frames in front of the model.',
+    ),
 });
 
 export type DetectorConfig = z.output<typeof detectorSchema>;

@@ -1,11 +1,13 @@
 import { stat } from 'node:fs/promises';
 import { basename, extname } from 'node:path';
 import type { Detection } from '@shiriki/bus';
-import ort from 'onnxruntime-node';
+import type { InferenceSession } from 'onnxruntime-node';
 import { OUTPUT_ADAPTERS } from './adapters/index.js';
 import type { CandidateSink, OutputDecoder, OutputInfo } from './adapters/types.js';
 import { formatDims } from './adapters/types.js';
 import { ModelLoadError, OutputShapeError } from './errors.js';
+import { CANDIDATE_STRIDE } from './inference-protocol.js';
+import { InferenceThread } from './inference-thread-client.js';
 import { readLabels } from './labels.js';
 import { nonMaxSuppression } from './nms.js';
 import { Preprocessor } from './preprocess.js';
@@ -33,7 +35,9 @@ export interface DetectOptions {
 /** Time spent in each stage of one `detect` call, summed over regions. */
 export interface DetectStages {
   preprocessMs: number;
+  /** Time in `session.run` on the inference thread; waiting for the thread is in neither stage. */
   runMs: number;
+  /** Mapping candidates to frame pixels and NMS (decoding the outputs happens on the inference thread). */
   postprocessMs: number;
 }
 
@@ -67,34 +71,34 @@ interface Candidate {
 }
 
 /**
- * One ONNX model ready to detect objects in yuv420p frames. Calls to `detect` run one at a time (they share
- * the input tensor); a worker that wants more throughput runs more detectors.
+ * Input tensors per detector: one the model reads while the caller letterboxes the next frame into the other.
+ * More would only queue frames in front of the model.
+ */
+const INPUT_TENSORS = 2;
+
+/**
+ * One ONNX model ready to detect objects in yuv420p frames. The model runs on its own thread
+ * ({@link InferenceThread}), so pre-processing, decoding and whatever the caller does between frames overlap
+ * with inference: two `detect` calls may be in flight, one in the model and one being pre-processed; further
+ * calls wait for a free input tensor. Model runs execute one at a time, in call order.
  */
 export class ObjectDetector {
   readonly modelName: string;
-  private readonly preprocessor: Preprocessor;
-  private readonly tensor: ort.Tensor;
-  private readonly inputName: string;
-  private queue: Promise<unknown> = Promise.resolve();
+  /** Input tensors not in the model right now. */
+  private readonly freeInputs: (Float32Array | Uint8Array)[] = [];
+  /** Calls waiting for a free input tensor, first come first served. */
+  private readonly inputWaiters: ((input: Float32Array | Uint8Array) => void)[] = [];
+  private readonly inFlight = new Set<Promise<unknown>>();
   private closed = false;
-  // State of the region being decoded, read by `sink` (a bound method, so decoding allocates no closures).
-  private region: Region = fullFrameRegion(1, 1);
-  private scale = 1;
-  private labelFilter: ReadonlySet<string> | undefined;
-  private candidates: Candidate[] = [];
 
   private constructor(
     readonly spec: ModelSpec,
     readonly labels: readonly string[],
-    private readonly session: ort.InferenceSession,
-    private readonly decoder: OutputDecoder,
-    preprocessor: Preprocessor,
-    tensor: ort.Tensor,
+    private readonly thread: InferenceThread,
+    private readonly preprocessor: Preprocessor,
   ) {
     this.modelName = basename(spec.path, extname(spec.path));
-    this.preprocessor = preprocessor;
-    this.tensor = tensor;
-    this.inputName = session.inputNames[0]!;
+    for (let i = 0; i < INPUT_TENSORS; i++) this.freeInputs.push(preprocessor.allocate());
   }
 
   /** Loads and checks the model; every failure is a `ModelLoadError` naming the file and the problem. */
@@ -111,9 +115,9 @@ export class ObjectDetector {
       );
     }
     const labels = await readLabels(spec.labelsPath);
-    let session: ort.InferenceSession;
+    let thread: InferenceThread;
     try {
-      session = await ort.InferenceSession.create(path, sessionOptionsFor(spec));
+      thread = await InferenceThread.start(path, sessionOptionsFor(spec));
     } catch (cause) {
       const detail = cause instanceof Error ? cause.message : String(cause);
       throw new ModelLoadError(
@@ -124,17 +128,16 @@ export class ObjectDetector {
       );
     }
     try {
-      checkInput(spec, session);
+      checkInput(spec, thread);
       const preprocessor = new Preprocessor(spec);
-      const tensor = new ort.Tensor(spec.dtype, preprocessor.data, preprocessor.dims);
       const adapter = OUTPUT_ADAPTERS[spec.type];
       const context = { inputWidth: spec.width, inputHeight: spec.height, classCount: labels.length };
-      let outputs = staticOutputs(session);
+      let outputs = staticOutputs(thread);
       // Validate what the metadata tells; one run on a zero tensor resolves dynamic dims (and warms up).
       if (outputs) bind(adapter.bind.bind(adapter), outputs, context, path);
-      let results: ort.InferenceSession.ReturnType;
+      let results: Awaited<ReturnType<InferenceThread['run']>>['outputs'];
       try {
-        results = await session.run({ [session.inputNames[0]!]: tensor });
+        results = (await thread.run(preprocessor.allocate(), preprocessor.dims)).outputs;
       } catch (cause) {
         const detail = cause instanceof Error ? cause.message : String(cause);
         throw new ModelLoadError(
@@ -144,31 +147,44 @@ export class ObjectDetector {
           { cause },
         );
       }
-      outputs = session.outputNames.map((name) => {
+      outputs = thread.outputNames.map((name) => {
         const value = results[name];
         return { name, type: value?.type ?? 'unknown', dims: (value?.dims ?? []).map(Number) };
       });
-      const decoder = bind(adapter.bind.bind(adapter), outputs, context, path);
-      return new ObjectDetector(spec, labels, session, decoder, preprocessor, tensor);
+      bind(adapter.bind.bind(adapter), outputs, context, path);
+      thread.bind(spec.type, outputs, context);
+      return new ObjectDetector(spec, labels, thread, preprocessor);
     } catch (error) {
-      await session.release().catch(() => undefined);
+      await thread.release().catch(() => undefined);
       throw error;
     }
   }
 
   /** Runs the model on the frame (whole, or around motion) and returns boxes in frame pixels. */
   detect(frame: DetectFrame, options: DetectOptions = {}): Promise<DetectResult> {
-    const run = this.queue.then(() => this.detectNow(frame, options));
-    this.queue = run.catch(() => undefined);
-    return run;
+    const call = this.detectNow(frame, options);
+    this.inFlight.add(call);
+    const forget = (): void => void this.inFlight.delete(call);
+    call.then(forget, forget);
+    return call;
   }
 
-  /** Waits for running detections, then frees the session. */
+  /** Waits for running detections, then frees the session and ends its thread. */
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    await this.queue;
-    await this.session.release();
+    await Promise.allSettled([...this.inFlight]);
+    await this.thread.release();
+  }
+
+  private takeInput(): Promise<Float32Array | Uint8Array> | Float32Array | Uint8Array {
+    return this.freeInputs.pop() ?? new Promise((resolve) => this.inputWaiters.push(resolve));
+  }
+
+  private giveBack(input: Float32Array | Uint8Array): void {
+    const waiter = this.inputWaiters.shift();
+    if (waiter) waiter(input);
+    else this.freeInputs.push(input);
   }
 
   private async detectNow(frame: DetectFrame, options: DetectOptions): Promise<DetectResult> {
@@ -182,39 +198,69 @@ export class ObjectDetector {
             minSize: Math.max(this.spec.width, this.spec.height),
           });
     const stages: DetectStages = { preprocessMs: 0, runMs: 0, postprocessMs: 0 };
-    this.candidates = [];
-    this.labelFilter = options.labels;
+    const collector = new CandidateCollector(this.labels, options.labels);
     for (const region of regions) {
+      let input = await this.takeInput();
+      let candidates: Float32Array;
       const t0 = performance.now();
-      this.region = region;
-      this.scale = this.preprocessor.letterbox(frame, region);
-      const t1 = performance.now();
-      const results = await this.session.run({ [this.inputName]: this.tensor });
+      try {
+        collector.region = region;
+        collector.scale = this.preprocessor.letterbox(frame, region, input);
+        stages.preprocessMs += performance.now() - t0;
+        const ran = await this.thread.detect(input, this.preprocessor.dims, this.spec.scoreThreshold);
+        input = ran.input;
+        candidates = ran.candidates;
+        stages.runMs += ran.modelMs;
+      } finally {
+        // A failed run loses its buffer to the thread; a fresh one keeps the pool whole.
+        this.giveBack(input.length > 0 ? input : this.preprocessor.allocate());
+      }
       const t2 = performance.now();
-      this.decoder.decode(results, this.spec.scoreThreshold, this.sink);
-      stages.preprocessMs += t1 - t0;
-      stages.runMs += t2 - t1;
+      collector.addAll(candidates);
       stages.postprocessMs += performance.now() - t2;
     }
     const t3 = performance.now();
+    const candidates = collector.candidates;
     const kept =
-      regions.length === 1 && this.candidates.length <= 1
-        ? this.candidates
-        : nonMaxSuppression(this.candidates, this.spec.nmsIou);
+      regions.length === 1 && candidates.length <= 1
+        ? candidates
+        : nonMaxSuppression(candidates, this.spec.nmsIou);
     const detections: Detection[] = kept.map((c) => ({
       label: this.labels[c.label_id]!,
       label_id: c.label_id,
       score: c.score,
       box: c.box,
     }));
-    this.candidates = [];
     const finished = performance.now();
     stages.postprocessMs += finished - t3;
     return { detections, inferenceMs: finished - started, regionCount: regions.length, stages };
   }
+}
+
+/**
+ * The candidates of one `detect` call, mapped from model pixels of the region being decoded to frame pixels.
+ * Two overlapping calls never share one.
+ */
+class CandidateCollector {
+  readonly candidates: Candidate[] = [];
+  /** The region being decoded and its letterbox scale, set before each model run's outputs are decoded. */
+  region: Region = fullFrameRegion(1, 1);
+  scale = 1;
+
+  constructor(
+    private readonly labels: readonly string[],
+    private readonly labelFilter: ReadonlySet<string> | undefined,
+  ) {}
+
+  /** Adds candidates as the inference thread packs them (`CANDIDATE_STRIDE` values each). */
+  addAll(packed: Float32Array): void {
+    for (let i = 0; i + CANDIDATE_STRIDE <= packed.length; i += CANDIDATE_STRIDE) {
+      this.sink(packed[i]!, packed[i + 1]!, packed[i + 2]!, packed[i + 3]!, packed[i + 4]!, packed[i + 5]!);
+    }
+  }
 
   /** Maps a decoded box from model pixels to frame pixels (clamped to its region) and keeps it. */
-  private readonly sink: CandidateSink = (classId, score, x1, y1, x2, y2) => {
+  readonly sink: CandidateSink = (classId, score, x1, y1, x2, y2) => {
     if (this.labelFilter && !this.labelFilter.has(this.labels[classId]!)) return;
     const { x, y, width, height } = this.region;
     const s = this.scale;
@@ -245,7 +291,10 @@ function checkFrame(frame: DetectFrame): void {
   }
 }
 
-function checkInput(spec: ModelSpec, session: ort.InferenceSession): void {
+/** What the load checks read of a session: its names and value metadata. */
+type SessionMetadata = Pick<InferenceSession, 'inputMetadata' | 'outputMetadata'>;
+
+function checkInput(spec: ModelSpec, session: SessionMetadata): void {
   const inputs = session.inputMetadata;
   const input = inputs[0];
   if (inputs.length !== 1 || !input) {
@@ -284,7 +333,7 @@ function checkInput(spec: ModelSpec, session: ort.InferenceSession): void {
 }
 
 /** Output shapes from the metadata when every dim is known, else undefined. */
-function staticOutputs(session: ort.InferenceSession): OutputInfo[] | undefined {
+function staticOutputs(session: SessionMetadata): OutputInfo[] | undefined {
   const outputs: OutputInfo[] = [];
   for (const meta of session.outputMetadata) {
     if (!meta.isTensor || !meta.shape.every((d) => typeof d === 'number' && d >= 0)) return undefined;

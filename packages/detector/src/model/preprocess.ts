@@ -16,7 +16,8 @@ export interface YuvFrame {
 /**
  * Writes a region of a yuv420p frame into a model input tensor in one pass: letterboxed (aspect kept, image at
  * the top-left, padding 114), converted with integer BT.601 limited-range arithmetic, in the model's layout,
- * channel order and value range. The tensor buffer is allocated once and rewritten on every call.
+ * channel order and value range. It writes into `data` (allocated once) or into any array from
+ * {@link Preprocessor.allocate}, so a caller can fill one tensor while the model reads another.
  *
  * Sampling is nearest-neighbour. The detector shrinks frames (768 -> 416 is a factor of 1.85) and the
  * networks are trained with random resizing, blur and JPEG noise, so the aliasing of nearest sampling changes
@@ -38,8 +39,7 @@ export class Preprocessor {
 
   constructor(readonly format: InputFormat) {
     const { width, height, layout, pixelFormat, dtype, scale } = format;
-    const size = width * height * 3;
-    this.data = dtype === 'uint8' ? new Uint8Array(size) : new Float32Array(size);
+    this.data = this.allocate();
     this.dims = layout === 'nchw' ? [1, 3, height, width] : [1, height, width, 3];
     this.lumaX = new Int32Array(width);
     this.chromaX = new Int32Array(width);
@@ -54,11 +54,20 @@ export class Preprocessor {
     this.tables = conversionTables(factor, dtype);
   }
 
+  /** A new, zeroed input tensor array of this format's size and element type. */
+  allocate(): Float32Array | Uint8Array {
+    const { width, height, dtype } = this.format;
+    const size = width * height * 3;
+    return dtype === 'uint8' ? new Uint8Array(size) : new Float32Array(size);
+  }
+
   /**
-   * Letterboxes `region` of `frame` into the tensor and returns the scale from frame pixels to model pixels
-   * (model x = (frame x - region.x) * scale).
+   * Letterboxes `region` of `frame` into `data` (by default the preprocessor's own array) and returns the
+   * scale from frame pixels to model pixels (model x = (frame x - region.x) * scale).
    */
-  letterbox(frame: YuvFrame, region: Region): number {
+  letterbox(frame: YuvFrame, region: Region, data: Float32Array | Uint8Array = this.data): number {
+    if (data.length !== this.format.width * this.format.height * 3)
+      throw new RangeError('the target is not an input tensor of this format');
     const { width: W, height: H } = this.format;
     const scale = Math.min(W / region.width, H / region.height);
     const contentW = Math.min(W, Math.round(region.width * scale));
@@ -73,7 +82,6 @@ export class Preprocessor {
       chromaX[ox] = sx >> 1;
     }
     const payload = frame.payload;
-    const data = this.data;
     const chromaW = frameW >> 1;
     const uPlane = frameW * frame.height;
     const vPlane = uPlane + chromaW * (frame.height >> 1);
@@ -99,14 +107,13 @@ export class Preprocessor {
         data[out + oB] = clampScaled[(c + blueU[u]!) >> 8]!;
       }
     }
-    this.fillPadding(contentW, contentH);
+    this.fillPadding(data, contentW, contentH);
     return scale;
   }
 
   /** Fills everything right of and below the content; every channel pads with the same value. */
-  private fillPadding(contentW: number, contentH: number): void {
+  private fillPadding(data: Float32Array | Uint8Array, contentW: number, contentH: number): void {
     const { width: W, height: H, layout } = this.format;
-    const data = this.data;
     const pad = this.pad;
     if (layout === 'nhwc') {
       if (contentW < W) {

@@ -44,7 +44,10 @@ export interface DetectorWorkerOptions {
   metrics: DetectorWorkerMetrics;
   /** Where malformed frame messages are counted (`shiriki_bus_invalid_messages_total`). */
   busMetrics?: BusMetrics;
-  /** Frames in flight at once; each slot pulls one frame and pulls again only once it is done. */
+  /**
+   * Frames in flight at once; each slot pulls one frame and pulls again only once it is done. Two keep the
+   * model busy: one slot's frame is in the model while the other pulls, pre-processes and publishes.
+   */
   concurrency?: number;
   /** Frames older than this (capture time to pick-up) are acked without inference and counted as stale. */
   maxFrameAgeMs?: number;
@@ -75,7 +78,7 @@ export interface DetectorWorkerOptions {
 }
 
 export const DETECTOR_WORKER_DEFAULTS = {
-  concurrency: 1,
+  concurrency: 2,
   maxFrameAgeMs: 2000,
   snapshotThreshold: 0.5,
   snapshotIntervalMs: 1000,
