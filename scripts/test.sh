@@ -60,12 +60,15 @@ run_phase e2e 1 "${e2e[@]}"
 
 passed=0
 failed=0
+cancelled=0
 skipped=0
 for report in "$reports"/*.tap; do
   [[ -f $report ]] || continue
   passed=$((passed + $(awk '/^# pass /{print $3}' "$report" | tail -n1)))
   failed=$((failed + $(awk '/^# fail /{print $3}' "$report" | tail -n1)))
+  cancelled=$((cancelled + $(awk '/^# cancelled /{print $3}' "$report" | tail -n1)))
   skipped=$((skipped + $(awk '/^# (skipped|todo) /{s += $3} END {print s + 0}' "$report")))
 done
-echo "$passed passed, $failed failed, $skipped skipped"
+# A cancelled test (its file ended before the test settled) is a failure too.
+echo "$passed passed, $((failed + cancelled)) failed ($cancelled of them cancelled), $skipped skipped"
 exit $status

@@ -3,6 +3,7 @@ import { test } from 'node:test';
 import { assetPath } from '@shiriki/testing';
 import { InferenceThread, InferenceThreadError } from '../src/model/inference-thread-client.js';
 import { sessionOptionsFor } from '../src/model/session.js';
+import type { ModelType } from '../src/model/spec.js';
 
 const MODEL = assetPath('models/yolox_nano.onnx');
 const DIMS = [1, 3, 416, 416] as const;
@@ -33,6 +34,23 @@ test('runs move the input to the thread and back, and a failed run leaves the th
     await thread.release();
   }
   await assert.rejects(thread.run(new Float32Array(3 * 416 * 416), DIMS), failure('released'));
+});
+
+test('a thread that dies settles `failed` and fails every later run', async () => {
+  const thread = await InferenceThread.start(MODEL, options);
+  const pending = thread.run(new Float32Array(3 * 416 * 416), DIMS);
+  // An adapter type the thread does not know makes its bind throw, which ends the thread.
+  thread.bind('no-such-type' as ModelType, [], { inputWidth: 416, inputHeight: 416, classCount: 80 });
+  // The thread holds the process open only while runs are pending; a service's sockets do that in real life.
+  const keepAlive = setInterval(() => undefined, 1000);
+  const failed = await thread.failed.finally(() => clearInterval(keepAlive));
+  assert.equal(failed.reason, 'thread_exited');
+  await assert.rejects(
+    pending.then(() => thread.run(new Float32Array(3 * 416 * 416), DIMS)),
+    failure('thread_exited'),
+  );
+  await assert.rejects(thread.run(new Float32Array(3 * 416 * 416), DIMS), failure('thread_exited'));
+  await thread.release();
 });
 
 test('a file onnxruntime cannot load fails start with load_failed', async () => {

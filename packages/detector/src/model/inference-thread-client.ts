@@ -48,6 +48,12 @@ export class InferenceThread {
   private failure: InferenceThreadError | undefined;
   private released: Promise<void> | undefined;
   private onReleased: (() => void) | undefined;
+  private reportFailure!: (error: InferenceThreadError) => void;
+  /**
+   * Settles when the thread dies without having been released (a crash, or an exit of its own). Every
+   * later run fails, so a service should treat it as fatal and restart.
+   */
+  readonly failed = new Promise<InferenceThreadError>((resolve) => (this.reportFailure = resolve));
 
   private constructor(
     private readonly worker: Worker,
@@ -198,6 +204,7 @@ export class InferenceThread {
   }
 
   private fail(error: InferenceThreadError): void {
+    if (!this.failure && !this.released) this.reportFailure(error);
     this.failure ??= error;
     for (const run of this.pending.values()) run.reject(error);
     this.pending.clear();

@@ -169,6 +169,11 @@ export class ObjectDetector {
     return call;
   }
 
+  /** Settles if the inference thread dies before {@link close}; every later `detect` fails. */
+  get failed(): Promise<Error> {
+    return this.thread.failed;
+  }
+
   /** Waits for running detections, then frees the session and ends its thread. */
   async close(): Promise<void> {
     if (this.closed) return;
