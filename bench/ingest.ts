@@ -12,15 +12,22 @@
  * cameras, the marginal ratio (slope from 1 to 4 cameras) and the share of motion detection.
  * The bare ffmpeg runs the argv ingest's decoder builds (`buildDecoderArgs`, same defaults such as
  * `-threads 1`), writing to /dev/null instead of the pipe, so the two sides always decode alike.
+ * Bare limits, same run, same streams, same argv with `pipe:1` (bench/ingest-floor.ts, each its own process,
+ * at 1 and 4 cameras): floor A reads ffmpeg's stdout and cuts frames into a preallocated buffer, nothing else
+ * (once through a pipe as `'data'` chunks, once through `openStdoutSocket`, as the decoder reads); floor B
+ * also publishes every frame to the same NATS server; floor C also detects motion on every frame.
  * Run: node --conditions=shiriki-source --import tsx bench/ingest.ts [seconds=20] [maxCameras=64] [sweepFrom=1]
- * (`sweepFrom` starts the capacity sweep (c) at that many cameras, to keep a run short.)
+ * (`sweepFrom` starts the capacity sweep (c) at that many cameras, to keep a run short; `maxCameras=0`
+ * skips it.)
  */
+import { createInterface } from 'node:readline';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 // The root package does not depend on workspace packages, so the bench loads package entries by path.
 import { buildDecoderArgs } from '../packages/media/src/index.js';
+import type { FloorConfig } from './ingest-floor.js';
 import { resolveFfmpegPath, spawnChild, type ManagedChild } from '../packages/process/src/index.js';
 import {
   assetPath,
@@ -46,7 +53,7 @@ const WIDTH = 640;
 const HEIGHT = 360;
 const FPS = 5;
 // Long enough for every camera's first keyframe and for V8 to finish optimising the hot paths.
-const WARMUP_MS = 15_000;
+const WARMUP_MS = Number(process.env.BENCH_WARMUP_MS ?? 15_000);
 
 const ffmpeg = resolveFfmpegPath();
 const dir = makeTempDir('bench-ingest');
@@ -114,6 +121,7 @@ interface Metrics {
   /** Cameras that have delivered a frame. */
   streaming: number;
   framesIn: number;
+  framesPublished: number;
   framesDropped: number;
   motionSum: number;
   motionCount: number;
@@ -128,6 +136,7 @@ async function metrics(url: string): Promise<Metrics> {
   return {
     streaming,
     framesIn: sum('shiriki_ingest_frames_in_total'),
+    framesPublished: sum('shiriki_ingest_frames_published_total'),
     framesDropped: sum('shiriki_ingest_frames_dropped_total'),
     motionSum: sum('shiriki_ingest_motion_detection_seconds_sum'),
     motionCount: sum('shiriki_ingest_motion_detection_seconds_count'),
@@ -162,11 +171,78 @@ async function bareFfmpegCpu(n: number, ms: number): Promise<number> {
   return cpu;
 }
 
+interface FloorRun {
+  cpu: number;
+  fpsIn: number;
+  published: number;
+}
+
+interface FloorCounts {
+  frames: number;
+  published: number;
+}
+
+/** One bare-limit floor process (bench/ingest-floor.ts) on `n` cameras, measured like the worker. */
+async function floorRun(
+  mode: FloorConfig['mode'],
+  reader: FloorConfig['reader'],
+  n: number,
+  ms: number,
+): Promise<FloorRun> {
+  const config: FloorConfig = {
+    mode,
+    reader,
+    ffmpeg,
+    natsUrl: nats.url,
+    cameras: Object.fromEntries(cameraNames(n).map((name) => [name, go2rtc.rtspUrl(name)])),
+    width: WIDTH,
+    height: HEIGHT,
+    fps: FPS,
+  };
+  const child = await spawnChild(
+    process.execPath,
+    [
+      '--conditions=shiriki-source',
+      '--import',
+      'tsx',
+      join(repoRoot, 'bench/ingest-floor.ts'),
+      JSON.stringify(config),
+    ],
+    { name: `floor ${mode}/${reader}`, cwd: repoRoot, stdio: ['pipe', 'pipe', 'inherit'] },
+  );
+  const replies = createInterface({ input: child.process.stdout! })[Symbol.asyncIterator]();
+  const next = async (): Promise<string> => {
+    const line = await replies.next();
+    if (line.done) throw new Error(`floor ${mode}/${reader} ended early (${n} cameras)`);
+    return line.value;
+  };
+  const counts = async (): Promise<FloorCounts> => {
+    child.process.stdin!.write('\n');
+    return JSON.parse(await next()) as FloorCounts;
+  };
+  try {
+    if ((await next()) !== 'ready') throw new Error(`floor ${mode}/${reader} did not start`);
+    await new Promise((resolve) => setTimeout(resolve, WARMUP_MS));
+    const before = await counts();
+    const cpu = await measureCpu([child.pid], ms);
+    const after = await counts();
+    return {
+      cpu,
+      fpsIn: (after.frames - before.frames) / (ms / 1000) / n,
+      published: after.published - before.published,
+    };
+  } finally {
+    await child.stop({ termGraceMs: 5000 });
+  }
+}
+
 interface Run {
   cameras: number;
   ingestCpu: number;
   go2rtcCpu: number;
   fpsIn: number;
+  /** Frames published during the window, over frames in. */
+  publishedShare: number;
   dropped: number;
   motionMs: number;
   /** Seconds spent in motion detection during the window (sum of the histogram). */
@@ -188,6 +264,7 @@ async function ingestRun(n: number, ms: number): Promise<Run> {
     ingestCpu,
     go2rtcCpu,
     fpsIn: (after.framesIn - before.framesIn) / (ms / 1000) / n,
+    publishedShare: (after.framesPublished - before.framesPublished) / (after.framesIn - before.framesIn),
     dropped: after.framesDropped - before.framesDropped,
     motionMs: motionCount > 0 ? ((after.motionSum - before.motionSum) / motionCount) * 1000 : Number.NaN,
     motionSeconds: after.motionSum - before.motionSum,
@@ -217,8 +294,26 @@ try {
   const marginalMotion = slope((r) => r.ingest.motionSeconds);
   const marginalBare = slope((r) => r.bare);
 
+  // The floors at the two ends of the slope; each row is marginal CPU per camera against bare ffmpeg's.
+  const FLOOR_CAMERAS = [first.ingest.cameras, last.ingest.cameras] as const;
+  const FLOORS = [
+    { label: 'floor A: read + cut frames (pipe `data` chunks)', mode: 'read', reader: 'pipe' },
+    { label: 'floor A: read + cut frames (socket, reads into the frame)', mode: 'read', reader: 'socket' },
+    { label: 'floor B: A (socket) + publish every frame', mode: 'publish', reader: 'socket' },
+    { label: 'floor C: B + motion detection on every frame', mode: 'motion', reader: 'socket' },
+  ] as const;
+  const floors: { label: string; runs: FloorRun[]; marginal: number }[] = [];
+  for (const floor of FLOORS) {
+    const runs: FloorRun[] = [];
+    for (const n of FLOOR_CAMERAS) runs.push(await floorRun(floor.mode, floor.reader, n, measureMs));
+    const marginal = (runs[1]!.cpu - runs[0]!.cpu) / (FLOOR_CAMERAS[1] - FLOOR_CAMERAS[0]);
+    floors.push({ label: floor.label, runs, marginal });
+    console.log(`  ${floor.label}: ${runs.map((r) => r.cpu.toFixed(2)).join(' / ')} s`);
+  }
+
   const sweepSeconds = Math.min(seconds, 15);
   const sweep: Run[] = [];
+  // maxCameras=0 (below sweepFrom) skips the sweep.
   for (let n = sweepFrom; n <= maxCameras; n = n < 2 ? n + 1 : n < 8 ? n + 2 : Math.round(n * 1.5)) {
     let run: Run;
     try {
@@ -231,6 +326,7 @@ try {
         ingestCpu: 0,
         go2rtcCpu: 0,
         fpsIn: 0,
+        publishedShare: 0,
         dropped: 0,
         motionMs: NaN,
         motionSeconds: 0,
@@ -284,6 +380,56 @@ try {
       `costs ${pct(marginalIngest / seconds)} of a core against ${pct(marginalBare / seconds)} for bare ffmpeg.`,
   );
   say('');
+  const framesPerCamera = FPS * seconds;
+  const perFrameMs = (cpu: number): string => ((cpu / framesPerCamera) * 1000).toFixed(2);
+  const floorB = floors[2]!;
+  const floorC = floors[3]!;
+  say(`## (a2) Bare limits: what any node design that reads the pipe and publishes frames costs`);
+  say('');
+  say(
+    `Same run, same go2rtc streams, same decoder argv (\`buildDecoderArgs\`, \`pipe:1\`), each floor its own ` +
+      `node process (bench/ingest-floor.ts) measured like the worker, ${FLOOR_CAMERAS.join(' and ')} cameras, ` +
+      `${seconds} s each. Floor B publishes every frame (ingest published ` +
+      `${pct(last.ingest.publishedShare)} of its frames in the ${last.ingest.cameras}-camera run) and reuses ` +
+      'one message buffer per camera, which nats.js has copied before the next read while connected.',
+  );
+  say('');
+  say(
+    `| process | CPU s at ${FLOOR_CAMERAS[0]} camera | CPU s at ${FLOOR_CAMERAS[1]} cameras | fps per camera | ` +
+      'marginal CPU s per camera | ms CPU per frame | ratio to bare ffmpeg |',
+  );
+  say('| --- | --- | --- | --- | --- | --- | --- |');
+  const row = (label: string, at1: number, at4: number, fps: string, marginal: number): void =>
+    say(
+      `| ${label} | ${at1.toFixed(2)} | ${at4.toFixed(2)} | ${fps} | ${marginal.toFixed(3)} | ` +
+        `${perFrameMs(marginal)} | ${(marginal / marginalBare).toFixed(2)} |`,
+    );
+  row('bare ffmpeg to /dev/null', first.bare, last.bare, '—', marginalBare);
+  for (const floor of floors) {
+    const [a, b] = floor.runs as [FloorRun, FloorRun];
+    row(floor.label, a.cpu, b.cpu, b.fpsIn.toFixed(2), floor.marginal);
+  }
+  row(
+    'ingest worker',
+    first.ingest.ingestCpu,
+    last.ingest.ingestCpu,
+    last.ingest.fpsIn.toFixed(2),
+    marginalIngest,
+  );
+  say('');
+  say(
+    `Marginal ratios: ingest/bare ${(marginalIngest / marginalBare).toFixed(2)}, ` +
+      `floor A (pipe)/bare ${(floors[0]!.marginal / marginalBare).toFixed(2)}, ` +
+      `floor A (socket)/bare ${(floors[1]!.marginal / marginalBare).toFixed(2)}, ` +
+      `floor B/bare ${(floorB.marginal / marginalBare).toFixed(2)}, ` +
+      `floor C/bare ${(floorC.marginal / marginalBare).toFixed(2)}, ` +
+      `ingest/floor B ${(marginalIngest / floorB.marginal).toFixed(2)}, ` +
+      `ingest/floor C ${(marginalIngest / floorC.marginal).toFixed(2)}. ` +
+      `Node's share per frame at the margin: floor B ${perFrameMs(floorB.marginal - marginalBare)} ms, ` +
+      `floor C ${perFrameMs(floorC.marginal - marginalBare)} ms, ingest ${perFrameMs(marginalIngest - marginalBare)} ms; ` +
+      `ratio 1.15 allows ${perFrameMs(0.15 * marginalBare)} ms.`,
+  );
+  say('');
   say(`## (b) Motion detection per ${WIDTH}x${HEIGHT} frame`);
   say('');
   say(
@@ -292,24 +438,27 @@ try {
   say('');
   say(`## (c) Cameras per ingest process at 5 fps (${sweepSeconds} s per step)`);
   say('');
-  say('| cameras | fps_in per camera | dropped | ingest CPU (of one core) | go2rtc CPU | mean motion ms |');
-  say('| --- | --- | --- | --- | --- | --- |');
-  for (const r of sweep) {
+  if (sweep.length === 0) say('Skipped in this run (`maxCameras` below `sweepFrom`).');
+  else {
+    say('| cameras | fps_in per camera | dropped | ingest CPU (of one core) | go2rtc CPU | mean motion ms |');
+    say('| --- | --- | --- | --- | --- | --- |');
+    for (const r of sweep) {
+      say(
+        `| ${r.cameras} | ${r.fpsIn.toFixed(2)} | ${r.dropped} | ${pct(r.ingestCpu / sweepSeconds)} | ${pct(r.go2rtcCpu / sweepSeconds)} | ${r.motionMs.toFixed(3)} |`,
+      );
+    }
+    say('');
     say(
-      `| ${r.cameras} | ${r.fpsIn.toFixed(2)} | ${r.dropped} | ${pct(r.ingestCpu / sweepSeconds)} | ${pct(r.go2rtcCpu / sweepSeconds)} | ${r.motionMs.toFixed(3)} |`,
+      `Max sustained: **${maxSustained} cameras** (no dropped frame, fps_in >= 95% of ${FPS})` +
+        (sweep.length > 0 && sustained.length === sweep.length
+          ? `; the sweep stopped at ${maxCameras} cameras.`
+          : '.'),
+    );
+    say(
+      'go2rtc shares the machine: its CPU is listed, and other engineers\u2019 tests may have run at the same time, ' +
+        'so treat the numbers as a lower bound of what an idle machine sustains.',
     );
   }
-  say('');
-  say(
-    `Max sustained: **${maxSustained} cameras** (no dropped frame, fps_in >= 95% of ${FPS})` +
-      (sweep.length > 0 && sustained.length === sweep.length
-        ? `; the sweep stopped at ${maxCameras} cameras.`
-        : '.'),
-  );
-  say(
-    'go2rtc shares the machine: its CPU is listed, and other engineers\u2019 tests may have run at the same time, ' +
-      'so treat the numbers as a lower bound of what an idle machine sustains.',
-  );
   say('');
   say(
     'Notes: `frames_dropped` counts frames skipped while an asynchronous frame handler is busy; the ingest ' +

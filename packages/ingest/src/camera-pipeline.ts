@@ -86,7 +86,7 @@ export class CameraPipeline {
   private readonly framesSubject: string;
   private readonly lumaSize: number;
   private readonly metrics: CameraMetrics;
-  /** The message buffers ffmpeg's frames are decoded into, so a published frame is copied only once. */
+  /** The message buffers ffmpeg's frames are read into, so a published frame is never copied. */
   private readonly messages: FrameMessages;
   private state: CameraState = 'starting';
   private stateSince = Date.now();

@@ -12,9 +12,9 @@ export interface FrameMessagesOptions {
 export const FRAME_MESSAGES_DEFAULTS = { reservedBoxes: 64 } as const;
 
 /**
- * Message buffers for one camera's frames, so a published frame's pixels are copied once, from ffmpeg's
- * pipe straight into the message: `payload()` hands the decoder the pixel slot of a buffer with room for a
- * header in front, and `message()` writes the header right before the pixels.
+ * Message buffers for one camera's frames, so a published frame's pixels are never copied: the decoder
+ * reads ffmpeg's output straight into the pixel slot `payload()` hands it, a buffer with room for a header
+ * in front, and `message()` writes the header right before the pixels.
  *
  * Every published message needs a buffer of its own: nats.js `publish` only queues a reference to the
  * payload and copies it into its outbound buffer in a later microtask (or after a reconnect), so a reused

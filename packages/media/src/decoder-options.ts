@@ -71,7 +71,7 @@ export interface DecoderStats {
   frames: number;
   /** Frames skipped because the handler was busy or the decoder was paused. */
   framesDropped: number;
-  /** Delivered frames copied once (spanning stdout chunks, or into `allocateFrame` buffers); the rest were views. */
+  /** Delivered frames whose first bytes were copied (a busy handler freed up as they arrived); the rest were read in place. */
   framesCopied: number;
   /** Bytes read from ffmpeg's stdout. */
   bytes: number;
@@ -88,8 +88,8 @@ export interface FfmpegDecoderOptions {
   onFrame?: FrameHandler;
   /**
    * Supplies the buffer (exactly `frameSize` bytes) each accepted frame is assembled in, e.g. the payload
-   * slot of the message it will be published in; see `FrameSplitterOptions.allocate`. Default: frames are
-   * views or a reused scratch buffer, valid only until the handler is done.
+   * slot of the message it will be published in; see `FrameSplitterOptions.allocate`. Default: frames are read
+   * into one reused scratch buffer, valid only until the handler is done.
    */
   allocateFrame?: () => Uint8Array;
   /** Default `resolveFfmpegPath()` from `@shiriki/process`. */

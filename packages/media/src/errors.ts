@@ -35,3 +35,11 @@ export class StreamStalledError extends Error {
     super(`no frame for ${stalledForMs} ms`, options);
   }
 }
+
+/** The unix socket for ffmpeg's stdout could not be set up. */
+export class StdoutSocketError extends Error {
+  override readonly name = 'StdoutSocketError';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(`stdout socket: ${message}`, options);
+  }
+}

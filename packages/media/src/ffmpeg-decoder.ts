@@ -1,4 +1,5 @@
 import { EventEmitter } from 'node:events';
+import type { Socket } from 'node:net';
 import { resolveFfmpegPath, spawnChild, type ChildExit, type ManagedChild } from '@shiriki/process';
 import { redactUrlCredentials } from '@shiriki/telemetry';
 import { Backoff } from './backoff.js';
@@ -16,6 +17,7 @@ import { FfmpegExitedError, StreamStalledError } from './errors.js';
 import { FrameSplitter } from './frame-splitter.js';
 import { LogLimiter } from './log-limiter.js';
 import { LineSplitter, parseStderrReason } from './stderr.js';
+import { openStdoutSocket, type StdoutSocket } from './stdout-socket.js';
 
 type Settings = Required<Omit<FfmpegDecoderOptions, 'decode' | 'onFrame' | 'allocateFrame' | 'ffmpegPath'>>;
 
@@ -42,6 +44,8 @@ interface Run {
  * when it exits or stalls, logs its stderr rate-limited and redacted, and sheds frames a busy consumer
  * cannot take. ffmpeg's stdout is never paused: pausing would let the socket to go2rtc fill up and the
  * picture fall behind real time, so frames are dropped at the splitter without being copied.
+ * ffmpeg's stdout is a unix socket read in place (`openStdoutSocket`): every read lands in the frame's own
+ * buffer, so reading allocates nothing and copies nothing.
  */
 export class FfmpegDecoder extends EventEmitter<DecoderEvents> {
   /** While true, frames are dropped (and counted) instead of handed to the frame handler. */
@@ -148,15 +152,40 @@ export class FfmpegDecoder extends EventEmitter<DecoderEvents> {
       { decoder: name, command: [ffmpegPath, ...this.#args].map(redact).join(' ') },
       'starting ffmpeg',
     );
+    // Frames reach the splitter only once the run below exists: nothing is read before ffmpeg runs, and the
+    // reader is destroyed before anything else is awaited when the decoder was stopped meanwhile.
+    const splitter = new FrameSplitter({
+      frameSize: this.#frameSize,
+      accept: () => this.#active && !this.paused && !this.#handlerBusy,
+      onFrame: (data) => this.#onFrameData(run, data),
+      onSkip: () => this.#onFrameSkipped(run),
+      allocate: this.#allocateFrame,
+    });
+    let stdout: StdoutSocket | undefined;
     let child: ManagedChild;
     try {
-      child = await spawnChild(ffmpegPath, this.#args, { name: `ffmpeg[${name}]` });
+      stdout = await openStdoutSocket({
+        buffer: () => splitter.readBuffer(),
+        callback: (nread) => {
+          this.#stats.bytes += nread;
+          splitter.wrote(nread);
+        },
+      });
+      child = await spawnChild(ffmpegPath, this.#args, {
+        name: `ffmpeg[${name}]`,
+        stdio: ['pipe', stdout.childEnd, 'pipe'],
+      });
     } catch (error) {
+      stdout?.reader.destroy();
       const cause = error instanceof Error ? error : new Error(String(error));
       if (this.#active) this.#scheduleRestart(ffmpegPath, 'could not start ffmpeg', cause);
       return;
+    } finally {
+      // ffmpeg holds its own copy now; without closing ours, ffmpeg's exit would never end the reader.
+      stdout?.releaseChildEnd();
     }
     if (!this.#active) {
+      stdout.reader.destroy();
       await child.stop(this.#stopOptions());
       return;
     }
@@ -171,31 +200,29 @@ export class FfmpegDecoder extends EventEmitter<DecoderEvents> {
       lastReason: undefined,
       failure: undefined,
       finished: Promise.resolve(),
-      splitter: new FrameSplitter({
-        frameSize: this.#frameSize,
-        accept: () => this.#active && !this.paused && !this.#handlerBusy,
-        onFrame: (data) => this.#onFrameData(run, data),
-        onSkip: () => this.#onFrameSkipped(run),
-        allocate: this.#allocateFrame,
-      }),
+      splitter,
       stderr: new LineSplitter((line) => this.#onStderrLine(run, line)),
     };
     this.#run = run;
-    run.finished = this.#watch(run, ffmpegPath);
+    run.finished = this.#watch(run, stdout.reader, ffmpegPath);
     this.#armStallTimer(run);
   }
 
-  async #watch(run: Run, ffmpegPath: string): Promise<void> {
+  async #watch(run: Run, stdout: Socket, ffmpegPath: string): Promise<void> {
     const { process } = run.child;
-    process.stdout?.on('data', (chunk: Buffer) => {
-      this.#stats.bytes += chunk.length;
-      run.splitter.push(chunk);
-    });
+    stdout.on('error', (error) =>
+      this.#settings.logger.warn(
+        { decoder: this.#settings.name, pid: run.child.pid, error: error.message },
+        'reading ffmpeg stdout failed',
+      ),
+    );
     process.stderr?.setEncoding('utf8');
     process.stderr?.on('data', (text: string) => run.stderr.push(text));
-    // 'close' comes after 'exit' once stdout and stderr are drained, so no trailing frame or line is lost.
+    // The child's 'close' comes after 'exit' once stderr is drained, the reader's once every byte ffmpeg
+    // wrote is read: waiting for all three, no trailing frame or line is lost.
     const closed = new Promise<void>((resolve) => process.once('close', () => resolve()));
-    const [exit] = await Promise.all([run.child.exited, closed]);
+    const read = new Promise<void>((resolve) => stdout.once('close', () => resolve()));
+    const [exit] = await Promise.all([run.child.exited, closed, read]);
     this.#onExit(run, exit, ffmpegPath);
   }
 

@@ -53,7 +53,13 @@ test('any chunking reproduces exactly the input frames', () => {
 test('frames inside one chunk are views, frames across chunks are copies', () => {
   const { stream } = makeStream(10);
   const aligned = split(stream, () => 2 * FRAME_SIZE).splitter.counts;
-  assert.deepEqual(aligned, { bytesIn: stream.length, framesViewed: 10, framesCopied: 0, framesSkipped: 0 });
+  assert.deepEqual(aligned, {
+    bytesIn: stream.length,
+    framesViewed: 10,
+    framesCopied: 0,
+    framesInPlace: 0,
+    framesSkipped: 0,
+  });
 
   const bytewise = split(stream, () => 1).splitter.counts;
   assert.equal(bytewise.framesCopied, 10);
@@ -152,6 +158,7 @@ test('with allocate, every accepted frame is assembled in the buffer it returned
       bytesIn: stream.length,
       framesViewed: 0,
       framesCopied: expected.length,
+      framesInPlace: 0,
       framesSkipped: 0,
     });
   }
@@ -195,4 +202,135 @@ test('allocate must return exactly one frame of bytes', () => {
     onFrame: () => undefined,
   });
   assert.throws(() => splitter.push(Uint8Array.of(1, 2, 3, 4)), RangeError);
+});
+
+/**
+ * Feeds `stream` through in-place reads as a socket would: each read fills at most `sizes()` bytes of what
+ * `readBuffer()` offers, then `wrote` reports them.
+ */
+function readInPlace(splitter: FrameSplitter, stream: Uint8Array, sizes: () => number): void {
+  for (let offset = 0; offset < stream.length;) {
+    const target = splitter.readBuffer();
+    assert.ok(target.byteLength > 0, 'a read buffer is never empty');
+    const size = Math.min(target.byteLength, Math.max(1, sizes()), stream.length - offset);
+    target.set(stream.subarray(offset, offset + size));
+    splitter.wrote(size);
+    offset += size;
+  }
+}
+
+test('in-place reads land in the allocated buffer itself and reproduce the frames at any read size', () => {
+  const { stream, frames: expected } = makeStream(12);
+  const random = seededRandom(11);
+  for (const sizes of [
+    () => 1,
+    () => 3 * FRAME_SIZE,
+    () => 333,
+    () => Math.floor(random() * 2 * FRAME_SIZE),
+  ]) {
+    const handed: Uint8Array[] = [];
+    const frames: Uint8Array[] = [];
+    const splitter = new FrameSplitter({
+      frameSize: FRAME_SIZE,
+      allocate: () => {
+        const slot = new Uint8Array(FRAME_SIZE + 64).fill(0xee).subarray(64);
+        handed.push(slot);
+        return slot;
+      },
+      onFrame: (frame) => frames.push(frame),
+    });
+    readInPlace(splitter, stream, sizes);
+    assert.equal(frames.length, expected.length);
+    frames.forEach((frame, i) => {
+      assert.equal(frame, handed[i], `frame ${i} is the allocated buffer itself`);
+      assert.deepEqual(frame, expected[i], `frame ${i}`);
+      assert.deepEqual([...new Uint8Array(frame.buffer, 0, 64)], new Array<number>(64).fill(0xee));
+    });
+    assert.deepEqual(splitter.counts, {
+      bytesIn: stream.length,
+      framesViewed: 0,
+      framesCopied: 0,
+      framesInPlace: expected.length,
+      framesSkipped: 0,
+    });
+    assert.equal(splitter.pendingBytes, 0);
+  }
+});
+
+test('in-place reads without allocate reuse one scratch buffer', () => {
+  const { stream, frames: expected } = makeStream(4);
+  const seen: Uint8Array[] = [];
+  const splitter = new FrameSplitter({ frameSize: FRAME_SIZE, onFrame: (frame) => seen.push(frame) });
+  const copies: Uint8Array[] = [];
+  splitter.readBuffer();
+  readInPlace(splitter, stream.subarray(0, FRAME_SIZE), () => 400);
+  copies.push(seen[0]!.slice());
+  readInPlace(splitter, stream.subarray(FRAME_SIZE), () => 700);
+  assert.equal(seen.length, 4);
+  assert.ok(seen.every((frame) => frame === seen[0]));
+  assert.deepEqual(copies[0], expected[0]);
+  assert.deepEqual(seen[3], expected[3]);
+});
+
+test('in place, a frame refused when it begins is skipped whole and alignment holds', () => {
+  const { stream, frames: expected } = makeStream(6);
+  const kept: Uint8Array[] = [];
+  let frameIndex = 0;
+  let skipped = 0;
+  let allocations = 0;
+  const splitter = new FrameSplitter({
+    frameSize: FRAME_SIZE,
+    accept: () => frameIndex % 2 === 0, // keep frames 0, 2, 4
+    allocate: () => {
+      allocations++;
+      return new Uint8Array(FRAME_SIZE);
+    },
+    onFrame: (frame) => {
+      frameIndex++;
+      kept.push(frame);
+    },
+    onSkip: () => {
+      frameIndex++;
+      skipped++;
+    },
+  });
+  readInPlace(splitter, stream, () => 700);
+  assert.deepEqual(kept, [expected[0], expected[2], expected[4]]);
+  assert.equal(skipped, 3);
+  assert.equal(allocations, 3, 'skipped frames allocate nothing');
+  assert.equal(splitter.counts.framesSkipped, 3);
+  assert.equal(splitter.counts.framesInPlace, 3);
+});
+
+test("in place, a consumer that becomes free before a frame's first bytes arrive still gets that frame", () => {
+  const { stream, frames: expected } = makeStream(3);
+  const kept: Uint8Array[] = [];
+  let busy = false;
+  const splitter = new FrameSplitter({
+    frameSize: FRAME_SIZE,
+    accept: () => !busy,
+    onFrame: (frame) => {
+      kept.push(frame.slice());
+      busy = true; // an async handler: busy when the next read buffer is asked for right after this frame
+    },
+  });
+  for (let offset = 0; offset < stream.length;) {
+    const target = splitter.readBuffer();
+    busy = false; // its promise settles before the next read completes
+    const size = Math.min(target.byteLength, 600);
+    target.set(stream.subarray(offset, offset + size));
+    splitter.wrote(size);
+    offset += size;
+  }
+  assert.deepEqual(kept, expected);
+  assert.equal(splitter.counts.framesSkipped, 0);
+  assert.equal(splitter.counts.framesCopied, 2, 'the first bytes of frames 1 and 2 were copied once');
+  assert.equal(splitter.counts.framesInPlace, 1);
+});
+
+test('in place, a read larger than what was offered is rejected', () => {
+  const splitter = new FrameSplitter({ frameSize: 4, onFrame: () => undefined });
+  splitter.readBuffer();
+  splitter.wrote(3);
+  assert.throws(() => splitter.wrote(2), RangeError);
 });

@@ -1,5 +1,8 @@
 import { DecoderOptionsError } from './errors.js';
 
+/** Bytes of a skipped frame read at a time in place; skipped frames are rare, so a small buffer will do. */
+const SKIP_READ_BYTES = 64 * 1024;
+
 export interface FrameSplitterOptions {
   /** Bytes per frame, e.g. `frameSizeOf(w, h)`. */
   frameSize: number;
@@ -15,8 +18,8 @@ export interface FrameSplitterOptions {
   /**
    * Supplies the buffer each accepted frame is assembled in, asked once when the frame begins; it must be
    * exactly `frameSize` bytes (a view into a larger buffer is fine, e.g. the payload slot of a message).
-   * With it, every accepted frame is copied once, into that buffer, and handed out as exactly the object
-   * returned; the splitter never writes to it again, so the consumer owns it and may hand the same buffer
+   * With it, every accepted frame is copied once into that buffer (or read straight into it in place), and
+   * handed out as exactly the object returned; the splitter never writes to it again, so the consumer owns it and may hand the same buffer
    * back for the next frame once it is done with it. Default: frames inside one chunk are views into the
    * chunk, frames spanning chunks are assembled in one reused scratch buffer (see `FrameSplitter`).
    */
@@ -30,6 +33,8 @@ export interface FrameSplitterCounts {
   framesViewed: number;
   /** Frames assembled in the scratch buffer or an `allocate`d buffer (one copy). */
   framesCopied: number;
+  /** Frames read straight into their buffer through `readBuffer` and `wrote` (no copy). */
+  framesInPlace: number;
   framesSkipped: number;
 }
 
@@ -51,6 +56,11 @@ export interface FrameSplitterCounts {
  * reconnect), so each published message needs a buffer of its own. Assembling the frame straight into that
  * message's payload slot saves the copy through the scratch buffer (345,600 bytes per 640x360 frame), and
  * a frame that is not published leaves its buffer to the consumer to hand back for the next one.
+ *
+ * Reads that land in place (`readBuffer` and `wrote`, for `openStdoutSocket`) skip even that copy: each
+ * read fills the rest of the current frame's buffer, so no chunk exists and a frame is never split across
+ * one. The same rules hold: `accept` decides when a frame begins, skipped frames are read into a small
+ * reused buffer, and the ownership rule above applies to the scratch or `allocate`d buffer alike.
  */
 export class FrameSplitter {
   readonly frameSize: number;
@@ -65,7 +75,18 @@ export class FrameSplitter {
   #filled = 0;
   /** Whether the current (partial) frame is being kept or skipped. */
   #keeping = false;
-  readonly #counts: FrameSplitterCounts = { bytesIn: 0, framesViewed: 0, framesCopied: 0, framesSkipped: 0 };
+  /** In-place reads: the pending read holds a frame's first bytes, taken before `accept` said yes. */
+  #probing = false;
+  /** In-place reads: the current frame's first bytes were copied out of the skip buffer. */
+  #headCopied = false;
+  #skipBuffer: Uint8Array | undefined;
+  readonly #counts: FrameSplitterCounts = {
+    bytesIn: 0,
+    framesViewed: 0,
+    framesCopied: 0,
+    framesInPlace: 0,
+    framesSkipped: 0,
+  };
 
   constructor(options: FrameSplitterOptions) {
     if (!Number.isInteger(options.frameSize) || options.frameSize <= 0) {
@@ -91,6 +112,45 @@ export class FrameSplitter {
   reset(): void {
     this.#filled = 0;
     this.#target = undefined;
+    this.#probing = false;
+    this.#headCopied = false;
+  }
+
+  /**
+   * Where the next in-place read lands: the rest of the current frame's buffer, or of the skip buffer for a
+   * skipped frame; never empty, and the same until `wrote` is called. When a frame begins while `accept`
+   * says no, its first bytes go to the skip buffer and `accept` is asked again once they have arrived, so
+   * an asynchronous consumer whose promise settled meanwhile still gets the frame, as with `push` (those
+   * first bytes are then copied; the frame counts as copied).
+   */
+  readBuffer(): Uint8Array {
+    if (this.#filled === 0 && this.#target === undefined && !this.#probing) {
+      this.#keeping = this.#accept();
+      if (this.#keeping) this.#target = this.#frameBuffer();
+      else this.#probing = true;
+    }
+    if (this.#keeping) return this.#target!.subarray(this.#filled);
+    const skip = (this.#skipBuffer ??= new Uint8Array(Math.min(this.frameSize, SKIP_READ_BYTES)));
+    return skip.subarray(0, Math.min(skip.byteLength, this.frameSize - this.#filled));
+  }
+
+  /** `nread` bytes have landed at the start of the last `readBuffer()`; hands out the frame they complete. */
+  wrote(nread: number): void {
+    if (!Number.isInteger(nread) || nread <= 0 || this.#filled + nread > this.frameSize) {
+      throw new RangeError(`read of ${nread} bytes with ${this.frameSize - this.#filled} left in the frame`);
+    }
+    this.#counts.bytesIn += nread;
+    if (this.#probing) this.#decideAfterProbe(nread);
+    this.#filled += nread;
+    if (this.#filled < this.frameSize) return;
+    this.#filled = 0;
+    const frame = this.#target;
+    this.#target = undefined;
+    if (!this.#keeping) return this.#skipped();
+    if (this.#headCopied) this.#counts.framesCopied++;
+    else this.#counts.framesInPlace++;
+    this.#headCopied = false;
+    this.#onFrame(frame!);
   }
 
   push(chunk: Uint8Array): void {
@@ -134,6 +194,19 @@ export class FrameSplitter {
   #skipped(): void {
     this.#counts.framesSkipped++;
     this.#onSkip();
+  }
+
+  #decideAfterProbe(nread: number): void {
+    this.#probing = false;
+    this.#keeping = this.#accept();
+    if (!this.#keeping) return;
+    this.#target = this.#frameBuffer();
+    this.#target.set(this.#skipBuffer!.subarray(0, nread));
+    this.#headCopied = true;
+  }
+
+  #frameBuffer(): Uint8Array {
+    return this.#allocate ? this.#allocated() : this.#scratchBuffer();
   }
 
   #allocated(): Uint8Array {

@@ -7,6 +7,8 @@ export type { BackoffOptions } from './backoff.js';
 export { LineSplitter, parseStderrReason } from './stderr.js';
 export { LogLimiter } from './log-limiter.js';
 export type { LogLimiterOptions } from './log-limiter.js';
+export { openStdoutSocket, STDOUT_SOCKET_DEFAULTS } from './stdout-socket.js';
+export type { SocketReadTarget, StdoutSocket } from './stdout-socket.js';
 export { FfmpegDecoder } from './ffmpeg-decoder.js';
 export { DECODER_DEFAULTS } from './decoder-options.js';
 export type {
@@ -20,4 +22,4 @@ export type {
   FfmpegDecoderOptions,
   FrameHandler,
 } from './decoder-options.js';
-export { DecoderOptionsError, FfmpegExitedError, StreamStalledError } from './errors.js';
+export { DecoderOptionsError, FfmpegExitedError, StdoutSocketError, StreamStalledError } from './errors.js';

@@ -74,6 +74,43 @@ test('a file decodes in real time into whole frames identical to a direct ffmpeg
   assert.equal(decoder.stats.framesDropped, 0);
 });
 
+test('a slow consumer still gets every frame, whole, before the exit is reported', async () => {
+  // No -re and a slow handler: ffmpeg writes faster than the handler takes frames, so its last frames are
+  // still in the socket when it exits.
+  const seconds = 4;
+  const frameSize = frameSizeOf(WIDTH, HEIGHT);
+  let frames = 0;
+  let exitFrames = -1;
+  let framesAtExit = -1;
+  const decoder = new FfmpegDecoder({
+    decode: {
+      inputUrl: PERSON_WALK,
+      width: WIDTH,
+      height: HEIGHT,
+      fps: FPS,
+      inputArgs: ['-t', String(seconds)],
+    },
+    logger: captureLogger(),
+    onFrame: (frame) => {
+      assert.equal(frame.data.length, frameSize);
+      frames++;
+      const busyUntil = Date.now() + 40;
+      while (Date.now() < busyUntil); // a busy synchronous handler
+    },
+  });
+  decoder.on('exit', (exit) => {
+    exitFrames = exit.frames;
+    framesAtExit = frames;
+  });
+  await decoder.start();
+  await until(() => exitFrames >= 0, 'ffmpeg to reach the end of the file');
+  await decoder.stop();
+  assert.equal(framesAtExit, seconds * FPS, 'every frame was handled before the exit was reported');
+  assert.equal(exitFrames, seconds * FPS);
+  assert.equal(decoder.stats.bytes, seconds * FPS * frameSize);
+  assert.equal(decoder.stats.framesDropped, 0);
+});
+
 test('stop() while streaming quits ffmpeg with q, leaves no child and delivers no later frame', async () => {
   const childrenBefore = liveChildCount();
   let framesAfterStop = 0;
