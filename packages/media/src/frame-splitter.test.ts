@@ -121,6 +121,25 @@ test('an invalid frame size is rejected', () => {
   });
 });
 
+/**
+ * A splitter whose `allocate` hands out payload slots at an offset of a larger message buffer, as the ingest
+ * pipeline allocates them, and records each slot and each frame.
+ */
+function slotSplitter(): { splitter: FrameSplitter; handed: Uint8Array[]; frames: Uint8Array[] } {
+  const handed: Uint8Array[] = [];
+  const frames: Uint8Array[] = [];
+  const splitter = new FrameSplitter({
+    frameSize: FRAME_SIZE,
+    allocate: () => {
+      const slot = new Uint8Array(FRAME_SIZE + 64).fill(0xee).subarray(64);
+      handed.push(slot);
+      return slot;
+    },
+    onFrame: (frame) => frames.push(frame),
+  });
+  return { splitter, handed, frames };
+}
+
 test('with allocate, every accepted frame is assembled in the buffer it returned, at any chunking', () => {
   const { stream, frames: expected } = makeStream(12);
   const random = seededRandom(7);
@@ -130,18 +149,7 @@ test('with allocate, every accepted frame is assembled in the buffer it returned
     () => 777,
     () => Math.floor(random() * 3 * FRAME_SIZE),
   ]) {
-    const handed: Uint8Array[] = [];
-    const frames: Uint8Array[] = [];
-    const splitter = new FrameSplitter({
-      frameSize: FRAME_SIZE,
-      // Payload slots at an offset of a larger message buffer, as the ingest pipeline allocates them.
-      allocate: () => {
-        const slot = new Uint8Array(FRAME_SIZE + 64).fill(0xee).subarray(64);
-        handed.push(slot);
-        return slot;
-      },
-      onFrame: (frame) => frames.push(frame),
-    });
+    const { splitter, handed, frames } = slotSplitter();
     for (let offset = 0; offset < stream.length;) {
       const size = Math.max(1, sizes());
       splitter.push(Uint8Array.from(stream.subarray(offset, offset + size)));
@@ -228,17 +236,7 @@ test('in-place reads land in the allocated buffer itself and reproduce the frame
     () => 333,
     () => Math.floor(random() * 2 * FRAME_SIZE),
   ]) {
-    const handed: Uint8Array[] = [];
-    const frames: Uint8Array[] = [];
-    const splitter = new FrameSplitter({
-      frameSize: FRAME_SIZE,
-      allocate: () => {
-        const slot = new Uint8Array(FRAME_SIZE + 64).fill(0xee).subarray(64);
-        handed.push(slot);
-        return slot;
-      },
-      onFrame: (frame) => frames.push(frame),
-    });
+    const { splitter, handed, frames } = slotSplitter();
     readInPlace(splitter, stream, sizes);
     assert.equal(frames.length, expected.length);
     frames.forEach((frame, i) => {
