@@ -140,6 +140,17 @@ function slotSplitter(): { splitter: FrameSplitter; handed: Uint8Array[]; frames
   return { splitter, handed, frames };
 }
 
+/** Each frame is the slot handed out for it, holds the expected bytes, and the room in front is untouched. */
+function assertSlotsHold(frames: Uint8Array[], handed: Uint8Array[], expected: Uint8Array[]): void {
+  assert.equal(frames.length, expected.length);
+  frames.forEach((frame, i) => {
+    assert.equal(frame, handed[i], `frame ${i} is the allocated buffer itself`);
+    assert.deepEqual(frame, expected[i], `frame ${i}`);
+    // The bytes in front of the slot (the message header's room) are never written.
+    assert.deepEqual([...new Uint8Array(frame.buffer, 0, 64)], new Array<number>(64).fill(0xee));
+  });
+}
+
 test('with allocate, every accepted frame is assembled in the buffer it returned, at any chunking', () => {
   const { stream, frames: expected } = makeStream(12);
   const random = seededRandom(7);
@@ -155,13 +166,7 @@ test('with allocate, every accepted frame is assembled in the buffer it returned
       splitter.push(Uint8Array.from(stream.subarray(offset, offset + size)));
       offset += size;
     }
-    assert.equal(frames.length, expected.length);
-    frames.forEach((frame, i) => {
-      assert.equal(frame, handed[i], `frame ${i} is the allocated buffer itself`);
-      assert.deepEqual(frame, expected[i], `frame ${i}`);
-      // The bytes in front of the slot (the message header's room) are never written.
-      assert.deepEqual([...new Uint8Array(frame.buffer, 0, 64)], new Array<number>(64).fill(0xee));
-    });
+    assertSlotsHold(frames, handed, expected);
     assert.deepEqual(splitter.counts, {
       bytesIn: stream.length,
       framesViewed: 0,
@@ -238,12 +243,7 @@ test('in-place reads land in the allocated buffer itself and reproduce the frame
   ]) {
     const { splitter, handed, frames } = slotSplitter();
     readInPlace(splitter, stream, sizes);
-    assert.equal(frames.length, expected.length);
-    frames.forEach((frame, i) => {
-      assert.equal(frame, handed[i], `frame ${i} is the allocated buffer itself`);
-      assert.deepEqual(frame, expected[i], `frame ${i}`);
-      assert.deepEqual([...new Uint8Array(frame.buffer, 0, 64)], new Array<number>(64).fill(0xee));
-    });
+    assertSlotsHold(frames, handed, expected);
     assert.deepEqual(splitter.counts, {
       bytesIn: stream.length,
       framesViewed: 0,
