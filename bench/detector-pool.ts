@@ -136,11 +136,13 @@ async function bareChild(configPath: string, framePath: string): Promise<void> {
   const spec = modelSpecFromConfig(await loadConfig(configPath));
   const session = await ort.InferenceSession.create(spec.path, sessionOptionsFor(spec));
   const preprocessor = new Preprocessor(spec);
+  const data = preprocessor.allocate() as Float32Array;
   preprocessor.letterbox(
     { width: WIDTH, height: HEIGHT, payload: new Uint8Array(readFileSync(framePath)) },
     { x: 0, y: 0, width: WIDTH, height: HEIGHT },
+    data,
   );
-  const tensor = new ort.Tensor('float32', preprocessor.data as Float32Array, [...preprocessor.dims]);
+  const tensor = new ort.Tensor('float32', data, [...preprocessor.dims]);
   const feeds = { [session.inputNames[0]!]: tensor };
   for (let i = 0; i < BARE_WARMUP_RUNS; i++) await session.run(feeds);
   process.stdout.write('ready\n');

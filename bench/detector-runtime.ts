@@ -75,8 +75,9 @@ async function measure(frames: DetectFrame[], threads: number): Promise<Result> 
   const session = await ort.InferenceSession.create(s.path, sessionOptionsFor(s));
   // The bare loop's tensor holds a real letterboxed frame, filled once.
   const prefilled = new Preprocessor(s);
-  prefilled.letterbox(frames[0]!, { x: 0, y: 0, width: WIDTH, height: HEIGHT });
-  const tensor = new ort.Tensor('float32', prefilled.data as Float32Array, [1, 3, s.height, s.width]);
+  const data = prefilled.allocate() as Float32Array;
+  prefilled.letterbox(frames[0]!, { x: 0, y: 0, width: WIDTH, height: HEIGHT }, data);
+  const tensor = new ort.Tensor('float32', data, [1, 3, s.height, s.width]);
   const feeds = { [session.inputNames[0]!]: tensor };
   let frameIndex = 0;
   const stages = { preprocessMs: 0, runMs: 0, postprocessMs: 0, calls: 0, detections: 0 };

@@ -2,9 +2,6 @@ import type { InferenceSession } from 'onnxruntime-node';
 import type { AdapterContext, OutputInfo } from './adapters/types.js';
 import type { ModelType } from './spec.js';
 
-/** Element types a model input may have (`ModelSpec.dtype`). */
-export type InputDtype = 'float32' | 'uint8';
-
 /** What the inference thread is started with (`workerData`). */
 export interface InferenceThreadData {
   modelPath: string;

@@ -96,9 +96,12 @@ export class ObjectDetector {
     readonly labels: readonly string[],
     private readonly thread: InferenceThread,
     private readonly preprocessor: Preprocessor,
+    /** The tensor of the warm-up run, reused as the first of the pool. */
+    warmUpInput: Float32Array | Uint8Array,
   ) {
     this.modelName = basename(spec.path, extname(spec.path));
-    for (let i = 0; i < INPUT_TENSORS; i++) this.freeInputs.push(preprocessor.allocate());
+    this.freeInputs.push(warmUpInput);
+    while (this.freeInputs.length < INPUT_TENSORS) this.freeInputs.push(preprocessor.allocate());
   }
 
   /** Loads and checks the model; every failure is a `ModelLoadError` naming the file and the problem. */
@@ -135,9 +138,9 @@ export class ObjectDetector {
       let outputs = staticOutputs(thread);
       // Validate what the metadata tells; one run on a zero tensor resolves dynamic dims (and warms up).
       if (outputs) bind(adapter.bind.bind(adapter), outputs, context, path);
-      let results: Awaited<ReturnType<InferenceThread['run']>>['outputs'];
+      let warmUp: Awaited<ReturnType<InferenceThread['run']>>;
       try {
-        results = (await thread.run(preprocessor.allocate(), preprocessor.dims)).outputs;
+        warmUp = await thread.run(preprocessor.allocate(), preprocessor.dims);
       } catch (cause) {
         const detail = cause instanceof Error ? cause.message : String(cause);
         throw new ModelLoadError(
@@ -148,12 +151,12 @@ export class ObjectDetector {
         );
       }
       outputs = thread.outputNames.map((name) => {
-        const value = results[name];
+        const value = warmUp.outputs[name];
         return { name, type: value?.type ?? 'unknown', dims: (value?.dims ?? []).map(Number) };
       });
       bind(adapter.bind.bind(adapter), outputs, context, path);
       thread.bind(spec.type, outputs, context);
-      return new ObjectDetector(spec, labels, thread, preprocessor);
+      return new ObjectDetector(spec, labels, thread, preprocessor, warmUp.input);
     } catch (error) {
       await thread.release().catch(() => undefined);
       throw error;

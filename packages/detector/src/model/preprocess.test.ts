@@ -32,34 +32,43 @@ const base: InputFormat = {
   scale: '0-255',
 };
 
-function pixel(p: Preprocessor, x: number, y: number): [number, number, number] {
+/** A preprocessor and the one input tensor the test letterboxes into. */
+function preprocessor(format: InputFormat): { p: Preprocessor; data: Float32Array | Uint8Array } {
+  const p = new Preprocessor(format);
+  return { p, data: p.allocate() };
+}
+
+function pixel(
+  { p, data }: { p: Preprocessor; data: Float32Array | Uint8Array },
+  x: number,
+  y: number,
+): [number, number, number] {
   const { width: W, height: H, layout } = p.format;
-  const at = (c: number) =>
-    layout === 'nchw' ? p.data[c * W * H + y * W + x]! : p.data[(y * W + x) * 3 + c]!;
+  const at = (c: number) => (layout === 'nchw' ? data[c * W * H + y * W + x]! : data[(y * W + x) * 3 + c]!);
   return [at(0), at(1), at(2)];
 }
 
 test('colours convert to BGR 0-255 and the letterbox pads with 114 below the content', () => {
-  const p = new Preprocessor(base);
-  const scale = p.letterbox(redBlueFrame(64, 32), fullFrameRegion(64, 32));
+  const t = preprocessor(base);
+  const scale = t.p.letterbox(redBlueFrame(64, 32), fullFrameRegion(64, 32), t.data);
   assert.equal(scale, 0.5);
   // Content is 32x16 at the top-left: red left, blue right.
   for (const y of [0, 7, 15]) {
-    for (const x of [0, 15]) assert.deepEqual(pixel(p, x, y), [0, 0, 255], `red at ${x},${y}`);
-    for (const x of [16, 31]) assert.deepEqual(pixel(p, x, y), [255, 0, 0], `blue at ${x},${y}`);
+    for (const x of [0, 15]) assert.deepEqual(pixel(t, x, y), [0, 0, 255], `red at ${x},${y}`);
+    for (const x of [16, 31]) assert.deepEqual(pixel(t, x, y), [255, 0, 0], `blue at ${x},${y}`);
   }
   for (const y of [16, 31]) {
-    for (const x of [0, 20, 31]) assert.deepEqual(pixel(p, x, y), [PAD_VALUE, PAD_VALUE, PAD_VALUE]);
+    for (const x of [0, 20, 31]) assert.deepEqual(pixel(t, x, y), [PAD_VALUE, PAD_VALUE, PAD_VALUE]);
   }
 });
 
 test('a tall frame pads to the right; RGB order and 0-1 scale', () => {
-  const p = new Preprocessor({ ...base, pixelFormat: 'rgb', scale: '0-1' });
-  p.letterbox(redBlueFrame(16, 32), fullFrameRegion(16, 32));
-  assert.deepEqual(pixel(p, 0, 0), [1, 0, 0]);
-  assert.deepEqual(pixel(p, 15, 31), [0, 0, 1]);
-  assert.deepEqual(pixel(p, 16, 0), Array(3).fill(Math.fround(PAD_VALUE / 255)));
-  assert.deepEqual(pixel(p, 31, 31), Array(3).fill(Math.fround(PAD_VALUE / 255)));
+  const t = preprocessor({ ...base, pixelFormat: 'rgb', scale: '0-1' });
+  t.p.letterbox(redBlueFrame(16, 32), fullFrameRegion(16, 32), t.data);
+  assert.deepEqual(pixel(t, 0, 0), [1, 0, 0]);
+  assert.deepEqual(pixel(t, 15, 31), [0, 0, 1]);
+  assert.deepEqual(pixel(t, 16, 0), Array(3).fill(Math.fround(PAD_VALUE / 255)));
+  assert.deepEqual(pixel(t, 31, 31), Array(3).fill(Math.fround(PAD_VALUE / 255)));
 });
 
 test('NHWC and NCHW hold the same values, for float and uint8', () => {
@@ -67,12 +76,12 @@ test('NHWC and NCHW hold the same values, for float and uint8', () => {
   // Mid-grey ramp in luma so every pixel differs.
   for (let i = 0; i < 64 * 32; i++) frame.payload[i] = 16 + ((i * 7) % 220);
   for (const dtype of ['float32', 'uint8'] as const) {
-    const nchw = new Preprocessor({ ...base, dtype });
-    const nhwc = new Preprocessor({ ...base, dtype, layout: 'nhwc' });
-    nchw.letterbox(frame, fullFrameRegion(64, 32));
-    nhwc.letterbox(frame, fullFrameRegion(64, 32));
-    assert.deepEqual(nhwc.dims, [1, 32, 32, 3]);
-    assert.deepEqual(nchw.dims, [1, 3, 32, 32]);
+    const nchw = preprocessor({ ...base, dtype });
+    const nhwc = preprocessor({ ...base, dtype, layout: 'nhwc' });
+    nchw.p.letterbox(frame, fullFrameRegion(64, 32), nchw.data);
+    nhwc.p.letterbox(frame, fullFrameRegion(64, 32), nhwc.data);
+    assert.deepEqual(nhwc.p.dims, [1, 32, 32, 3]);
+    assert.deepEqual(nchw.p.dims, [1, 3, 32, 32]);
     assert.ok(dtype === 'uint8' ? nchw.data instanceof Uint8Array : nchw.data instanceof Float32Array);
     for (let y = 0; y < 32; y++) {
       for (let x = 0; x < 32; x++) assert.deepEqual(pixel(nhwc, x, y), pixel(nchw, x, y));
@@ -81,13 +90,13 @@ test('NHWC and NCHW hold the same values, for float and uint8', () => {
 });
 
 test('a region is cropped before scaling, and stale content from a larger region is overwritten by padding', () => {
-  const p = new Preprocessor(base);
+  const t = preprocessor(base);
   const frame = redBlueFrame(64, 32);
-  p.letterbox(frame, fullFrameRegion(64, 32));
+  t.p.letterbox(frame, fullFrameRegion(64, 32), t.data);
   // Right half only (blue), 32x16 -> scale 1: the content fills the top half.
-  const scale = p.letterbox(frame, { x: 32, y: 0, width: 32, height: 16 });
+  const scale = t.p.letterbox(frame, { x: 32, y: 0, width: 32, height: 16 }, t.data);
   assert.equal(scale, 1);
-  assert.deepEqual(pixel(p, 0, 0), [255, 0, 0]);
-  assert.deepEqual(pixel(p, 31, 15), [255, 0, 0]);
-  assert.deepEqual(pixel(p, 0, 16), [PAD_VALUE, PAD_VALUE, PAD_VALUE]);
+  assert.deepEqual(pixel(t, 0, 0), [255, 0, 0]);
+  assert.deepEqual(pixel(t, 31, 15), [255, 0, 0]);
+  assert.deepEqual(pixel(t, 0, 16), [PAD_VALUE, PAD_VALUE, PAD_VALUE]);
 });

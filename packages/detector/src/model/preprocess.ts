@@ -16,8 +16,8 @@ export interface YuvFrame {
 /**
  * Writes a region of a yuv420p frame into a model input tensor in one pass: letterboxed (aspect kept, image at
  * the top-left, padding 114), converted with integer BT.601 limited-range arithmetic, in the model's layout,
- * channel order and value range. It writes into `data` (allocated once) or into any array from
- * {@link Preprocessor.allocate}, so a caller can fill one tensor while the model reads another.
+ * channel order and value range. It writes into any array from {@link Preprocessor.allocate}, so a caller can
+ * fill one tensor while the model reads another.
  *
  * Sampling is nearest-neighbour. The detector shrinks frames (768 -> 416 is a factor of 1.85) and the
  * networks are trained with random resizing, blur and JPEG noise, so the aliasing of nearest sampling changes
@@ -25,7 +25,6 @@ export interface YuvFrame {
  * sampling of Y, U and V would cost about four times the memory reads in the detector's only JS hot loop.
  */
 export class Preprocessor {
-  readonly data: Float32Array | Uint8Array;
   readonly dims: readonly number[];
   private readonly lumaX: Int32Array;
   private readonly chromaX: Int32Array;
@@ -39,7 +38,6 @@ export class Preprocessor {
 
   constructor(readonly format: InputFormat) {
     const { width, height, layout, pixelFormat, dtype, scale } = format;
-    this.data = this.allocate();
     this.dims = layout === 'nchw' ? [1, 3, height, width] : [1, height, width, 3];
     this.lumaX = new Int32Array(width);
     this.chromaX = new Int32Array(width);
@@ -62,10 +60,10 @@ export class Preprocessor {
   }
 
   /**
-   * Letterboxes `region` of `frame` into `data` (by default the preprocessor's own array) and returns the
-   * scale from frame pixels to model pixels (model x = (frame x - region.x) * scale).
+   * Letterboxes `region` of `frame` into `data` (an array from {@link allocate}) and returns the scale from
+   * frame pixels to model pixels (model x = (frame x - region.x) * scale).
    */
-  letterbox(frame: YuvFrame, region: Region, data: Float32Array | Uint8Array = this.data): number {
+  letterbox(frame: YuvFrame, region: Region, data: Float32Array | Uint8Array): number {
     if (data.length !== this.format.width * this.format.height * 3)
       throw new RangeError('the target is not an input tensor of this format');
     const { width: W, height: H } = this.format;
