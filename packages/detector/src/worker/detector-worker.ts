@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Consumer, ConsumerMessages, JsMsg } from '@nats-io/jetstream';
+import type { Consumer, JsMsg } from '@nats-io/jetstream';
 import type { Subscription } from '@nats-io/nats-core';
 import {
   DetectionsSchema,
@@ -69,7 +69,11 @@ export interface DetectorWorkerOptions {
   stream?: DefaultStreamOptions;
   /** Create or update the frames stream and consumer at start. Default true. */
   ensureResources?: boolean;
-  /** How long one pull request waits for a frame before it is renewed. Default 5000 ms. */
+  /**
+   * How long one pull request waits for a frame before it is renewed. Drain waits for the pulls in flight
+   * (a pull request cannot be withdrawn from the server), so this also bounds how long an idle worker takes to
+   * drain. Default 2000 ms.
+   */
   pullExpiresMs?: number;
   /** How often the backlog gauge and busy ratio are refreshed. Default 5000 ms. */
   sampleIntervalMs?: number;
@@ -85,7 +89,7 @@ export const DETECTOR_WORKER_DEFAULTS = {
   regionMode: 'motion_regions',
   snapshotQuality: 80,
   ensureResources: true,
-  pullExpiresMs: 5000,
+  pullExpiresMs: 2000,
   sampleIntervalMs: 5000,
 } as const;
 
@@ -114,7 +118,6 @@ export interface DetectorWorkerStats {
 export class DetectorWorker {
   private _state: DetectorWorkerState = 'idle';
   private consumer: Consumer | undefined;
-  private readonly fetches = new Set<ConsumerMessages>();
   private readonly slotLoops: Promise<void>[] = [];
   private readonly stopSignal = new AbortController();
   private advisories: Subscription | undefined;
@@ -254,7 +257,8 @@ export class DetectorWorker {
     }
     this._state = 'draining';
     this.stopSignal.abort();
-    for (const fetch of this.fetches) fetch.stop();
+    // Pulls in flight are not stopped: the server may already have sent their frame, and a stopped fetch
+    // would drop it unseen and leave it pending until the ack wait. Each slot finishes its pull instead.
     await Promise.all(this.slotLoops);
     if (this.sampleTimer) clearInterval(this.sampleTimer);
     this.advisories?.unsubscribe();
@@ -300,11 +304,8 @@ export class DetectorWorker {
         continue;
       }
       if (!msg) continue;
-      if (this._state !== 'running') {
-        // Pulled while drain began: hand it straight back instead of holding it.
-        msg.nak();
-        break;
-      }
+      // A frame pulled while drain began is work in flight: it is finished like any other, not handed back
+      // (a nak would spend one of its deliveries on every slot still pulling).
       this.busy.begin(slot);
       try {
         await this.handle(msg, snapshots);
@@ -314,19 +315,13 @@ export class DetectorWorker {
     }
   }
 
-  /** One pull request for one frame; resolves undefined when it expires empty or drain stops it. */
+  /** One pull request for one frame; resolves undefined when it expires empty. */
   private async pullOne(): Promise<JsMsg | undefined> {
     const consumer = this.consumer;
     if (!consumer) return undefined;
     const fetch = await consumer.fetch({ max_messages: 1, expires: this.o.pullExpiresMs });
-    this.fetches.add(fetch);
-    try {
-      if (this._state !== 'running') fetch.stop();
-      for await (const msg of fetch) return msg;
-      return undefined;
-    } finally {
-      this.fetches.delete(fetch);
-    }
+    for await (const msg of fetch) return msg;
+    return undefined;
   }
 
   private async handle(msg: JsMsg, snapshots: SnapshotEncoder): Promise<void> {
