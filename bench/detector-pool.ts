@@ -25,23 +25,16 @@
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-// The root package does not depend on workspace packages, so the bench loads package entries by path.
-import {
-  connectBus,
-  createSubjects,
-  decodeJson,
-  DetectionsSchema,
-  encodeFrame,
-} from '../packages/bus/src/index.js';
-import { loadConfig } from '../packages/config/src/index.js';
-import { modelSpecFromConfig, Preprocessor, sessionOptionsFor } from '../packages/detector/src/index.js';
-import type * as Ort from '../packages/detector/node_modules/onnxruntime-node/dist/index.js';
-import { spawnChild, type ManagedChild } from '../packages/process/src/index.js';
+import { connectBus, createSubjects, decodeJson, DetectionsSchema, encodeFrame } from '@shiriki/bus';
+import { loadConfig } from '@shiriki/config';
+import { modelSpecFromConfig } from '@shiriki/detector';
+import { Preprocessor, sessionOptionsFor } from '@shiriki/detector/internal';
+import ort from 'onnxruntime-node';
+import { spawnChild, type ManagedChild } from '@shiriki/process';
 import {
   assetPath,
   assetsDir,
@@ -53,7 +46,7 @@ import {
   spawnService,
   startNatsServer,
   writeServiceConfig,
-} from '../packages/testing/src/index.js';
+} from '@shiriki/testing';
 import { quietLogger } from './quiet-logger.js';
 
 const WIDTH = 640;
@@ -124,15 +117,12 @@ function cpuWindow(inferencePids: readonly number[], natsPid: number | undefined
 // ---------------------------------------------------------------------------------------------------------
 // The bare baseline: one child process runs `session.run` in a loop.
 
-const ortRequire = createRequire(join(repoRoot, 'packages', 'detector', 'package.json'));
-
 /**
  * Child mode: loads the model exactly as the service would from `configPath`, fills the tensor once from the
  * yuv420p frame in `framePath`, warms up, prints `ready`, then waits for a line with the window in ms, runs
  * `session.run` back to back for that long and prints `{ runs, ms }` as JSON.
  */
 async function bareChild(configPath: string, framePath: string): Promise<void> {
-  const ort = ortRequire('onnxruntime-node') as typeof Ort;
   const spec = modelSpecFromConfig(await loadConfig(configPath));
   const session = await ort.InferenceSession.create(spec.path, sessionOptionsFor(spec));
   const preprocessor = new Preprocessor(spec);

@@ -11,28 +11,20 @@
  * Run: node --conditions=shiriki-source --import tsx bench/detector-runtime.ts [slice=25] [repetitions=7]
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-// The root package does not depend on workspace packages, so the bench loads them by path.
-import {
-  ObjectDetector,
-  Preprocessor,
-  sessionOptionsFor,
-  type DetectFrame,
-} from '../packages/detector/src/index.js';
-import { yoloxNanoSpec } from '../packages/detector/test/yolox-spec.js';
-import type * as Ort from '../packages/detector/node_modules/onnxruntime-node/dist/index.js';
-import { assetPath, decodeClipFrames } from '../packages/testing/src/index.js';
+import { ObjectDetector, modelSpecFromConfig, type DetectFrame } from '@shiriki/detector';
+import { Preprocessor, sessionOptionsFor } from '@shiriki/detector/internal';
+import { parseConfig } from '@shiriki/config';
+import ort from 'onnxruntime-node';
+import { assetPath, assetsDir, decodeClipFrames } from '@shiriki/testing';
 
 const WIDTH = 768;
 const HEIGHT = 432;
 const repoRoot = fileURLToPath(new URL('..', import.meta.url));
 const slice = Number(process.argv[2] ?? 25);
 const repetitions = Number(process.argv[3] ?? 7);
-const detectorRequire = createRequire(join(repoRoot, 'packages', 'detector', 'package.json'));
-const ort = detectorRequire('onnxruntime-node') as typeof Ort;
 
 function decodeFrames(): DetectFrame[] {
   // One frame per second from t = 5 s to 64 s: people and empty room alike.
@@ -70,7 +62,15 @@ interface Result {
 }
 
 async function measure(frames: DetectFrame[], threads: number): Promise<Result> {
-  const s = yoloxNanoSpec({ intraOpThreads: threads });
+  const config = parseConfig(
+    JSON.stringify({
+      assets_dir: assetsDir(),
+      cameras: { bench: { source: 'rtsp://127.0.0.1:8554/bench' } },
+      storage: { type: 'local' },
+      detector: { intra_op_threads: threads, inter_op_threads: 1 },
+    }),
+  );
+  const s = modelSpecFromConfig(config);
   const detector = await ObjectDetector.load(s);
   const session = await ort.InferenceSession.create(s.path, sessionOptionsFor(s));
   // The bare loop's tensor holds a real letterboxed frame, filled once.

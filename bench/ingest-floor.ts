@@ -25,10 +25,10 @@ import {
   frameHeaderSize,
   type Bus,
   type FrameHeader,
-} from '../packages/bus/src/index.js';
-import { buildDecoderArgs, frameSizeOf, openStdoutSocket } from '../packages/media/src/index.js';
-import { MotionDetector } from '../packages/motion/src/index.js';
-import { spawnChild, type ManagedChild } from '../packages/process/src/index.js';
+} from '@shiriki/bus';
+import { buildDecoderArgs, frameSizeOf, openStdoutSocket } from '@shiriki/media';
+import { MotionDetector } from '@shiriki/motion';
+import { spawnChild, type ManagedChild } from '@shiriki/process';
 import { quietLogger } from './quiet-logger.js';
 
 export interface FloorConfig {

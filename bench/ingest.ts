@@ -25,10 +25,9 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-// The root package does not depend on workspace packages, so the bench loads package entries by path.
-import { buildDecoderArgs } from '../packages/media/src/index.js';
+import { buildDecoderArgs } from '@shiriki/media';
 import type { FloorConfig } from './ingest-floor.js';
-import { resolveFfmpegPath, spawnChild, type ManagedChild } from '../packages/process/src/index.js';
+import { resolveFfmpegPath, spawnChild, type ManagedChild } from '@shiriki/process';
 import {
   assetPath,
   logEntry,
@@ -43,7 +42,7 @@ import {
   sumMetric,
   waitFor,
   writeServiceConfig,
-} from '../packages/testing/src/index.js';
+} from '@shiriki/testing';
 
 const repoRoot = fileURLToPath(new URL('..', import.meta.url));
 const seconds = Number(process.argv[2] ?? 20);

@@ -9,13 +9,11 @@
  * Run: node --conditions=shiriki-source --import tsx bench/motion.ts [frames=2000] [repetitions=7]
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-// The root package does not depend on workspace packages, so the bench loads the package entry by path.
-import { MotionDetector } from '../packages/motion/src/index.js';
+import { MotionDetector } from '@shiriki/motion';
+import { resolveFfmpegPath } from '@shiriki/process';
 
 const WIDTH = 640;
 const HEIGHT = 360;
@@ -129,7 +127,7 @@ function range(values: number[], digits = 4): string {
 
 function decodeGray(path: string): Uint8Array[] {
   const raw = execFileSync(
-    findFfmpeg(),
+    resolveFfmpegPath(),
     [
       '-v',
       'error',
@@ -152,13 +150,4 @@ function decodeGray(path: string): Uint8Array[] {
     result.push(new Uint8Array(raw.buffer, raw.byteOffset + offset, FRAME_BYTES));
   }
   return result;
-}
-
-/** `$SHIRIKI_FFMPEG`, else the binary of `@ffmpeg-installer/ffmpeg` from pnpm's hoisted store. */
-function findFfmpeg(): string {
-  if (process.env.SHIRIKI_FFMPEG) return process.env.SHIRIKI_FFMPEG;
-  const require = createRequire(join(repoRoot, 'node_modules', '.pnpm', 'node_modules', 'noop.js'));
-  const path = (require('@ffmpeg-installer/ffmpeg') as { path: string }).path;
-  if (!existsSync(path)) throw new Error(`ffmpeg not found at ${path}; set SHIRIKI_FFMPEG`);
-  return path;
 }

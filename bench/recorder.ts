@@ -20,9 +20,8 @@ import {
   createSubjects,
   decodeJson,
   encodeJson,
-  type BusLogger,
-} from '../packages/bus/src/index.js';
-import { resolveFfmpegPath, spawnChild } from '../packages/process/src/index.js';
+} from '@shiriki/bus';
+import { resolveFfmpegPath, spawnChild } from '@shiriki/process';
 import {
   assetPath,
   loopingFileSource,
@@ -31,13 +30,14 @@ import {
   startGo2rtc,
   startMinio,
   startNatsServer,
-} from '../packages/testing/src/index.js';
+} from '@shiriki/testing';
 import {
   objectEvent,
   recorderConfigObject,
   spawnRecorder,
   writeConfig,
-} from '../services/recorder/test/harness.js';
+} from '@shiriki/recorder-service/test-harness';
+import type { LogSink } from '@shiriki/telemetry';
 
 const seconds = Number(process.argv[2] ?? 60);
 const CAMERA = 'person-walk';
@@ -120,7 +120,7 @@ try {
       dir,
     }),
   );
-  const quiet: BusLogger = {
+  const quiet: LogSink = {
     info: () => undefined,
     warn: () => undefined,
     error: () => undefined,

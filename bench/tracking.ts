@@ -17,15 +17,8 @@ import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
-// The root package does not depend on workspace packages, so the bench loads package entries by path.
-import {
-  ObjectEventSchema,
-  connectBus,
-  createSubjects,
-  decodeJson,
-  type Detections,
-} from '../packages/bus/src/index.js';
-import { parseConfig } from '../packages/config/src/index.js';
+import { ObjectEventSchema, connectBus, createSubjects, decodeJson, type Detections } from '@shiriki/bus';
+import { parseConfig } from '@shiriki/config';
 import {
   assetsDir,
   collect,
@@ -37,8 +30,8 @@ import {
   startNatsServer,
   writeServiceConfig,
   type ServiceProcess,
-} from '../packages/testing/src/index.js';
-import { CameraTracker, trackerOptionsFromCamera } from '../packages/tracking/src/index.js';
+} from '@shiriki/testing';
+import { CameraTracker, trackerOptionsFromCamera } from '@shiriki/tracking';
 import { quietLogger } from './quiet-logger.js';
 
 const repoRoot = fileURLToPath(new URL('..', import.meta.url));

@@ -10,8 +10,8 @@ import {
 import { jetstream, jetstreamManager, type JetStreamClient, type JetStreamManager } from '@nats-io/jetstream';
 import { Kvm } from '@nats-io/kv';
 import { BusConnectError } from './errors.js';
-import type { BusLogger } from './logger.js';
 import { redactServerUrl } from './redact.js';
+import type { LogSink } from '@shiriki/telemetry';
 
 /** The `nats` section of the YAML config, camelCased. */
 export interface BusConnectionOptions {
@@ -31,7 +31,7 @@ export interface BusConnectionOptions {
 }
 
 export interface ConnectBusContext {
-  logger: BusLogger;
+  logger: LogSink;
   /** Service name, used as the client name unless the options set one. */
   name: string;
   /** Pause between reconnect attempts to the same server. */
@@ -127,11 +127,11 @@ async function buildAuthenticators(
   return authenticators;
 }
 
-async function logStatus(nc: NatsConnection, logger: BusLogger): Promise<void> {
+async function logStatus(nc: NatsConnection, logger: LogSink): Promise<void> {
   for await (const status of nc.status()) logStatusEvent(status, logger);
 }
 
-function logStatusEvent(status: Status, logger: BusLogger): void {
+function logStatusEvent(status: Status, logger: LogSink): void {
   switch (status.type) {
     case 'disconnect':
       logger.warn({ server: redactServerUrl(status.server) }, 'disconnected from NATS');

@@ -6,6 +6,7 @@ import {
   type PixelFormat,
 } from './pixel-format.js';
 import { isValidCameraName } from './subjects.js';
+import type { Box } from '@shiriki/geometry';
 
 /**
  * Wire format of a frame message (version 1), all integers little-endian:
@@ -32,9 +33,6 @@ import { isValidCameraName } from './subjects.js';
 export const FRAME_MAGIC = 'SHFR';
 export const FRAME_VERSION = 1;
 
-/** One motion rectangle in frame pixels; `x2` and `y2` are exclusive and at most width/height. */
-export type MotionBox = readonly [x1: number, y1: number, x2: number, y2: number];
-
 export interface FrameHeader {
   camera: string;
   /** Id of the ingest worker that produced the frame. */
@@ -51,7 +49,7 @@ export interface FrameHeader {
   hasMotion: boolean;
   /** A periodic frame detectors run on even without motion, so stationary objects stay tracked. */
   trackingRefresh: boolean;
-  motionBoxes: readonly MotionBox[];
+  motionBoxes: readonly Box[];
 }
 
 export interface Frame extends FrameHeader {
@@ -208,7 +206,7 @@ function decodeUnchecked(bytes: Uint8Array): Frame {
   const boxCount = view.getUint16(at, true);
   at += 2;
   need(at + 8 * boxCount, 'motion boxes');
-  const motionBoxes: MotionBox[] = [];
+  const motionBoxes: Box[] = [];
   for (let index = 0; index < boxCount; index++, at += 8) {
     const box = [
       view.getUint16(at, true),
@@ -289,7 +287,7 @@ function producerByteLength(producer: string): number {
   return length;
 }
 
-function boxProblem(box: MotionBox, width: number, height: number): string | undefined {
+function boxProblem(box: Box, width: number, height: number): string | undefined {
   const [x1, y1, x2, y2] = box;
   if (!box.every((value) => Number.isInteger(value) && value >= 0))
     return 'coordinates must be integers >= 0';

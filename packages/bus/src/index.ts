@@ -23,7 +23,7 @@ export {
   frameHeaderSize,
   frameMessageSize,
 } from './frame-codec.js';
-export type { Frame, FrameHeader, MotionBox } from './frame-codec.js';
+export type { Frame, FrameHeader } from './frame-codec.js';
 export { PIXEL_FORMAT_CODES, pixelFormatFromCode, pixelFormatSize } from './pixel-format.js';
 export type { PixelFormat } from './pixel-format.js';
 export { decodeJson, encodeJson } from './json-codec.js';
@@ -75,8 +75,6 @@ export type {
   InvalidMessageLabels,
   LabeledCounter,
 } from './metrics.js';
-export { rateLimited } from './logger.js';
-export type { BusLogger } from './logger.js';
 export { DEFAULT_STREAM_OPTIONS, defaultStreams } from './streams.js';
 export type { DefaultStreamOptions, StreamSpec } from './streams.js';
 export { KV_DEFAULTS, ensureConsumer, ensureKv, ensureStream } from './jetstream.js';

@@ -143,7 +143,7 @@ test('decode errors carry a reason and the paths of the failing fields', () => {
 test('boxes must not be inverted', () => {
   const inverted = { ...detections, detections: [{ ...detections.detections[0]!, box: [50, 0, 10, 10] }] };
   assert.throws(
-    () => encodeJson(DetectionsSchema, inverted as Detections),
+    () => encodeJson(DetectionsSchema, inverted as unknown as Detections),
     (error: unknown) => error instanceof EncodeError && error.issues[0]?.path === 'detections.0.box',
   );
 });

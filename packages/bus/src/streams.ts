@@ -1,6 +1,7 @@
 import { nanos } from '@nats-io/nats-core';
 import { DiscardPolicy, RetentionPolicy, StorageType, type StreamConfig } from '@nats-io/jetstream';
 import type { Subjects } from './subjects.js';
+import { withoutUndefined } from '@shiriki/options';
 
 /** A stream config as `ensureStream` takes it: a name plus whichever fields shiriki cares about. */
 export type StreamSpec = Partial<StreamConfig> & { name: string };
@@ -78,8 +79,4 @@ export function defaultStreams(
       num_replicas: o.replicas,
     },
   };
-}
-
-function withoutUndefined<T extends object>(value: T): Partial<T> {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
 }

@@ -3,14 +3,14 @@ import type { z } from 'zod';
 import { DecodeError, FrameDecodeError } from './errors.js';
 import { decodeFrame, type Frame } from './frame-codec.js';
 import { decodeJson } from './json-codec.js';
-import { rateLimited, type BusLogger } from './logger.js';
 import { createBusMetrics, type BusMetrics } from './metrics.js';
 import { inferSubjectKind } from './subjects.js';
+import { type LogSink, rateLimited } from '@shiriki/telemetry';
 
 export type MessageHandler<T> = (value: T, msg: Msg) => void | Promise<void>;
 
 export interface SafeSubscribeOptions {
-  logger: BusLogger;
+  logger: LogSink;
   /** Where invalid messages and handler errors are counted; in-memory counters when omitted. */
   metrics?: BusMetrics;
   /** Queue group: each message goes to one member of the group. */

@@ -1,6 +1,5 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { rateLimited } from './logger.js';
 import { redactServerUrl } from './redact.js';
 import { readSnapshotHeaders, snapshotHeaders, type SnapshotMeta } from './snapshot-headers.js';
 import { headers } from '@nats-io/nats-core';
@@ -11,24 +10,6 @@ test('redactServerUrl hides credentials in every URL form', () => {
   assert.equal(redactServerUrl('user:pw@host:4222'), '***@host:4222');
   assert.equal(redactServerUrl('nats://host:4222'), 'nats://host:4222');
   assert.equal(redactServerUrl('127.0.0.1:4222'), '127.0.0.1:4222');
-});
-
-test('rateLimited logs once per interval and reports what it swallowed', () => {
-  const lines: object[] = [];
-  let now = 0;
-  const warn = rateLimited(
-    (obj) => lines.push(obj),
-    1_000,
-    () => now,
-  );
-  warn({ n: 1 });
-  warn({ n: 2 });
-  warn({ n: 3 });
-  now = 1_000;
-  warn({ n: 4 });
-  now = 5_000;
-  warn({ n: 5 });
-  assert.deepEqual(lines, [{ n: 1 }, { n: 4, suppressed: 2 }, { n: 5 }]);
 });
 
 test('snapshot metadata survives NATS headers, labels with spaces included', () => {

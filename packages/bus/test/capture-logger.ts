@@ -1,13 +1,12 @@
-import type { BusLogger } from '../src/index.js';
-
+import type { LogSink } from '@shiriki/telemetry';
 export interface LogEntry {
   level: 'debug' | 'info' | 'warn' | 'error';
   obj: object;
   msg: string | undefined;
 }
 
-/** A BusLogger that keeps every entry for assertions. */
-export function captureLogger(): { logger: BusLogger; entries: LogEntry[] } {
+/** A LogSink that keeps every entry for assertions. */
+export function captureLogger(): { logger: LogSink; entries: LogEntry[] } {
   const entries: LogEntry[] = [];
   const at =
     (level: LogEntry['level']) =>

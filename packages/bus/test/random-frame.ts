@@ -1,5 +1,6 @@
 import { randomBytes, randomInt } from 'node:crypto';
-import { pixelFormatSize, type Frame, type MotionBox, type PixelFormat } from '../src/index.js';
+import { pixelFormatSize, type Frame, type PixelFormat } from '../src/index.js';
+import type { Box } from '@shiriki/geometry';
 
 const FORMATS: readonly PixelFormat[] = ['yuv420p', 'gray8', 'rgb24', 'bgr24'];
 
@@ -18,7 +19,7 @@ export function randomFrame(options: RandomFrameOptions = {}): Frame {
   const height = options.height ?? 2 * randomInt(1, 30);
   const size = pixelFormatSize(pixelFormat, width, height);
   if (size === undefined) throw new Error(`bad test dimensions ${width}x${height}`);
-  const boxes: MotionBox[] = Array.from({ length: randomInt(0, 6) }, () => randomBox(width, height));
+  const boxes: Box[] = Array.from({ length: randomInt(0, 6) }, () => randomBox(width, height));
   return {
     camera: options.camera ?? `cam_${randomInt(1000)}`,
     producer: `ingest-${randomInt(100)}/é`,
@@ -35,7 +36,7 @@ export function randomFrame(options: RandomFrameOptions = {}): Frame {
   };
 }
 
-function randomBox(width: number, height: number): MotionBox {
+function randomBox(width: number, height: number): Box {
   const x1 = randomInt(0, width);
   const y1 = randomInt(0, height);
   return [x1, y1, randomInt(x1 + 1, width + 1), randomInt(y1 + 1, height + 1)];

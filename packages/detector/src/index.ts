@@ -6,11 +6,9 @@ export type { ModelSpec, ModelType } from './model/spec.js';
 export { ModelLoadError, OutputShapeError } from './model/errors.js';
 export type { ModelLoadFailure } from './model/errors.js';
 export { readLabels } from './model/labels.js';
-export { Preprocessor, PAD_VALUE } from './model/preprocess.js';
-export type { InputFormat, YuvFrame } from './model/preprocess.js';
 export { motionRegions, fullFrameRegion, REGION_DEFAULTS } from './model/regions.js';
-export type { Region, MotionBox, RegionOptions } from './model/regions.js';
-export { nonMaxSuppression, iou } from './model/nms.js';
+export type { Region, RegionOptions } from './model/regions.js';
+export { nonMaxSuppression } from './model/nms.js';
 export type { ScoredBox } from './model/nms.js';
 export { OUTPUT_ADAPTERS } from './model/adapters/index.js';
 export type {
@@ -20,7 +18,6 @@ export type {
   AdapterContext,
   CandidateSink,
 } from './model/adapters/types.js';
-export { sessionOptionsFor } from './model/session.js';
 // End of model runtime exports.
 
 // Detector worker: pulls frames from the shared consumer, infers, publishes detections and snapshots.
@@ -45,10 +42,8 @@ export {
 export type { FramesConsumerOptions } from './worker/consumer-spec.js';
 export { createDetectorWorkerMetrics } from './worker/metrics.js';
 export type { DetectorWorkerMetrics } from './worker/metrics.js';
-export { BusyMeter } from './worker/busy-meter.js';
 export { SnapshotEncoder, SNAPSHOT_ENCODER_DEFAULTS } from './worker/snapshot-encoder.js';
 export type { SnapshotEncoderOptions } from './worker/snapshot-encoder.js';
 export { SnapshotPolicy, SNAPSHOT_POLICY_DEFAULTS } from './worker/snapshot-policy.js';
 export type { SnapshotDecision, SnapshotFrame, SnapshotPolicyOptions } from './worker/snapshot-policy.js';
-export { yuv420pToRgb } from './worker/yuv-to-rgb.js';
 export { detectorWorkerSettingsFromConfig } from './worker/from-config.js';

@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { after, before, test } from 'node:test';
 import { assetPath, decodeClipFrames } from '@shiriki/testing';
-import { iou, ObjectDetector, type DetectFrame } from '../src/index.js';
+import { iou } from '@shiriki/geometry';
+import { ObjectDetector, type DetectFrame } from '../src/index.js';
 import { yoloxNanoSpec } from './yolox-spec.js';
 
 const WIDTH = 768;

@@ -9,7 +9,6 @@ import {
   type Bus,
   type Detections,
   type MemoryBusMetrics,
-  type MotionBox,
   type Subjects,
 } from '@shiriki/bus';
 import { createLogger, Registry, type Logger } from '@shiriki/telemetry';
@@ -21,6 +20,7 @@ import {
   type DetectorWorkerOptions,
 } from '../src/index.js';
 import { yoloxNanoSpec } from './yolox-spec.js';
+import type { Box } from '@shiriki/geometry';
 
 export { sleep } from '@shiriki/testing';
 
@@ -81,7 +81,7 @@ export function frameMessage(
   camera: string,
   sequence: number,
   payload: Uint8Array,
-  options: { captureTime?: number; motionBoxes?: MotionBox[] } = {},
+  options: { captureTime?: number; motionBoxes?: Box[] } = {},
 ): Uint8Array {
   const motionBoxes = options.motionBoxes ?? [[0, 0, WIDTH, HEIGHT]];
   return encodeFrame({

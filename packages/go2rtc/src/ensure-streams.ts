@@ -2,6 +2,7 @@ import type { Go2rtcClient } from './client.js';
 import type { Go2rtcConfigOptions } from './config.js';
 import { matchSource } from './source-match.js';
 import type { Go2rtcStream } from './types.js';
+import type { LogSink } from '@shiriki/telemetry';
 
 export interface EnsureStreamsResult {
   /** Streams go2rtc did not have. */
@@ -20,12 +21,6 @@ export interface EnsureStreamsResult {
   failed: Array<{ stream: string; error: string }>;
 }
 
-/** Structured logger (pino-style: fields first); `@shiriki/telemetry`'s logger fits. */
-export interface EnsureStreamsLogger {
-  info(fields: Record<string, unknown>, message: string): void;
-  warn(fields: Record<string, unknown>, message: string): void;
-}
-
 type StreamClient = Pick<Go2rtcClient, 'listStreams' | 'upsertStream'>;
 
 /**
@@ -36,7 +31,7 @@ type StreamClient = Pick<Go2rtcClient, 'listStreams' | 'upsertStream'>;
 export async function ensureStreams(
   client: StreamClient,
   cameras: Go2rtcConfigOptions['cameras'],
-  logger?: EnsureStreamsLogger,
+  logger?: LogSink,
 ): Promise<EnsureStreamsResult> {
   const existing = await client.listStreams();
   const result: EnsureStreamsResult = { added: [], updated: [], unchanged: [], unverified: [], failed: [] };

@@ -11,7 +11,7 @@ export type {
   Go2rtcStreamHealth,
 } from './types.js';
 export { ensureStreams } from './ensure-streams.js';
-export type { EnsureStreamsResult, EnsureStreamsLogger } from './ensure-streams.js';
+export type { EnsureStreamsResult } from './ensure-streams.js';
 export { matchSource } from './source-match.js';
 export type { SourceMatch } from './source-match.js';
 export { rtspUrl } from './rtsp-url.js';

@@ -7,6 +7,7 @@ import type {
   Go2rtcStreamHealth,
   Go2rtcTrack,
 } from './types.js';
+import { withoutUndefined } from '@shiriki/options';
 
 type RawTrack = NonNullable<RawConnection['receivers']>[number];
 
@@ -31,7 +32,7 @@ function toConsumer(raw: RawConnection): Go2rtcConsumer {
 }
 
 function connectionInfo(raw: RawConnection): Omit<Go2rtcConsumer, 'senders'> {
-  return omitUndefined({
+  return withoutUndefined({
     id: raw.id,
     formatName: raw.format_name,
     protocol: raw.protocol,
@@ -47,7 +48,7 @@ function connectionInfo(raw: RawConnection): Omit<Go2rtcConsumer, 'senders'> {
 
 function toTrack(raw: RawTrack): Go2rtcTrack {
   const codec: Go2rtcCodec | undefined = raw.codec
-    ? omitUndefined({
+    ? withoutUndefined({
         name: raw.codec.codec_name,
         kind: raw.codec.codec_type,
         profile: raw.codec.profile,
@@ -57,7 +58,7 @@ function toTrack(raw: RawTrack): Go2rtcTrack {
       })
     : undefined;
   // go2rtc omits zero counters (`omitempty`), so a missing counter means zero.
-  return omitUndefined({
+  return withoutUndefined({
     id: raw.id,
     codec,
     bytes: raw.bytes ?? 0,
@@ -74,16 +75,11 @@ export function summariseHealth(stream: Go2rtcStream): Go2rtcStreamHealth {
     for (const track of producer.receivers) if (track.codec?.name) codecs.add(track.codec.name);
     if (producer.bytesReceived !== undefined) bytesReceived = (bytesReceived ?? 0) + producer.bytesReceived;
   }
-  return omitUndefined({
+  return withoutUndefined({
     online: connected.length > 0,
     producers: stream.producers.length,
     consumers: stream.consumers.length,
     codecs: [...codecs].sort(),
     bytesReceived,
   });
-}
-
-/** Drops keys whose value is undefined, so results compare and print cleanly. */
-function omitUndefined<T extends object>(value: T): T {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
 }

@@ -1,9 +1,10 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Go2rtcClient, ensureStreams, rtspUrl, type EnsureStreamsLogger } from '../src/index.js';
+import { Go2rtcClient, ensureStreams, rtspUrl } from '../src/index.js';
 import { resolveFfmpegPath } from '@shiriki/process';
 import { loopingFileSource, startGo2rtc, waitFor, type Go2rtcServer } from '@shiriki/testing';
 import { PERSON_WALK, startRtspReader } from './media.js';
+import type { LogSink } from '@shiriki/telemetry';
 
 // go2rtc loads `front` from its config file and expands the placeholder; the API shows the value as `***`.
 const FRONT_SOURCE = 'rtsp://admin:${SHIRIKI_TEST_FRONT_PASSWORD}@127.0.0.1:9/front';
@@ -16,9 +17,16 @@ describe('ensureStreams against go2rtc', () => {
   let client: Go2rtcClient;
   let walk: string;
   const messages: string[] = [];
-  const logger: EnsureStreamsLogger = {
-    info: (fields, message) => messages.push(`info ${String(fields.stream)} ${message}`),
-    warn: (fields, message) => messages.push(`warn ${String(fields.stream)} ${message}`),
+  const record =
+    (level: string) =>
+    (fields: object, message?: string): void => {
+      messages.push(`${level} ${String((fields as { stream?: unknown }).stream)} ${message}`);
+    };
+  const logger: LogSink = {
+    debug: () => undefined,
+    info: record('info'),
+    warn: record('warn'),
+    error: record('error'),
   };
 
   before(async () => {

@@ -9,21 +9,8 @@ import {
   type MotionAlert,
   type Subjects,
 } from '@shiriki/bus';
-import {
-  FfmpegDecoder,
-  frameSizeOf,
-  type DecodedFrame,
-  type DecoderLogger,
-  type DecoderStateChange,
-} from '@shiriki/media';
-import {
-  MotionDetector,
-  MotionTracker,
-  boxArea,
-  type MotionBox,
-  type MotionOptions,
-  type MotionTransition,
-} from '@shiriki/motion';
+import { FfmpegDecoder, frameSizeOf, type DecodedFrame, type DecoderStateChange } from '@shiriki/media';
+import { MotionDetector, MotionTracker, type MotionOptions, type MotionTransition } from '@shiriki/motion';
 import { cameraStateOf, RateMeter, type CameraState } from './camera-status.js';
 import { FrameMessages } from './frame-messages.js';
 import { bindCameraMetrics, type CameraMetrics, type IngestMetrics } from './metrics.js';
@@ -33,6 +20,8 @@ import {
   type PublishReason,
   type TrackedObjectNews,
 } from './publish-policy.js';
+import { boxArea, type Box } from '@shiriki/geometry';
+import type { LogSink } from '@shiriki/telemetry';
 
 /** Everything one camera's pipeline needs to know about the camera; built from the config. */
 export interface CameraSettings {
@@ -61,7 +50,7 @@ export interface CameraPipelineOptions {
   epoch: number;
   nc: NatsConnection;
   subjects: Subjects;
-  logger: DecoderLogger;
+  logger: LogSink;
   metrics: IngestMetrics;
   /** While a motion episode lasts, an `update` alert is published this often. Default 5000 ms. */
   motionUpdateIntervalMs?: number;
@@ -181,7 +170,7 @@ export class CameraPipeline {
     metrics.framesIn.inc();
     this.syncDecoderCounters();
 
-    let boxes: MotionBox[] = [];
+    let boxes: Box[] = [];
     if (this.motion) {
       const started = performance.now();
       const result = this.motion.detect(frame.data.subarray(0, this.lumaSize));
@@ -201,7 +190,7 @@ export class CameraPipeline {
 
   private frameHeader(
     frame: Pick<DecodedFrame, 'sequence' | 'receivedAt'>,
-    boxes: readonly MotionBox[],
+    boxes: readonly Box[],
     reason: PublishReason,
   ): FrameHeader {
     const { width, height } = this.options.camera.detect;
@@ -220,7 +209,7 @@ export class CameraPipeline {
     };
   }
 
-  private publishFrame(frame: DecodedFrame, boxes: readonly MotionBox[], reason: PublishReason): void {
+  private publishFrame(frame: DecodedFrame, boxes: readonly Box[], reason: PublishReason): void {
     const header = this.frameHeader(frame, boxes, reason);
     this.options.nc.publish(this.framesSubject, this.messages.message(header, frame.data));
     this.published += 1;
@@ -229,7 +218,7 @@ export class CameraPipeline {
     metrics.decodeToPublishSeconds.observe((Date.now() - frame.receivedAt) / 1000);
   }
 
-  private publishMotion(transition: MotionTransition, boxes: readonly MotionBox[], sequence: number): void {
+  private publishMotion(transition: MotionTransition, boxes: readonly Box[], sequence: number): void {
     const camera = this.name;
     const area = this.areaFraction(boxes);
     const alert: MotionAlert =
@@ -265,7 +254,7 @@ export class CameraPipeline {
     this.options.metrics.motionActive.set({ camera }, transition.type === 'started' ? 1 : 0);
   }
 
-  private maybePublishMotionUpdate(at: number, boxes: readonly MotionBox[], sequence: number): void {
+  private maybePublishMotionUpdate(at: number, boxes: readonly Box[], sequence: number): void {
     const interval = this.options.motionUpdateIntervalMs ?? 5000;
     if (this.motionTracker.state !== 'active' || boxes.length === 0) return;
     if (at - this.lastMotionUpdateAt < interval) return;
@@ -298,7 +287,7 @@ export class CameraPipeline {
     metrics.motionAlerts.inc({ camera: this.name, state: alert.state });
   }
 
-  private areaFraction(boxes: readonly MotionBox[]): number {
+  private areaFraction(boxes: readonly Box[]): number {
     let area = 0;
     for (const box of boxes) area += boxArea(box);
     return Math.min(1, area / this.frameArea);

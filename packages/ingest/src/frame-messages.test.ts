@@ -1,13 +1,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { decodeFrame, type FrameHeader, type MotionBox } from '@shiriki/bus';
+import { decodeFrame, type FrameHeader } from '@shiriki/bus';
 import { FrameMessages } from './frame-messages.js';
+import type { Box } from '@shiriki/geometry';
 
 const WIDTH = 8;
 const HEIGHT = 4;
 const FRAME_SIZE = (WIDTH * HEIGHT * 3) / 2;
 
-const header = (sequence: number, motionBoxes: readonly MotionBox[] = []): FrameHeader => ({
+const header = (sequence: number, motionBoxes: readonly Box[] = []): FrameHeader => ({
   camera: 'front',
   producer: 'ingest-1',
   producerEpoch: 7,
@@ -31,7 +32,7 @@ test('a frame decoded into the slot is published in place: header in front, pixe
   const messages = new FrameMessages({ frameSize: FRAME_SIZE, sampleHeader: header(0), reservedBoxes: 4 });
   const slot = decodeInto(messages.payload(), 1);
   assert.equal(slot.byteLength, FRAME_SIZE);
-  const boxes: MotionBox[] = [
+  const boxes: Box[] = [
     [0, 0, 4, 2],
     [4, 2, 8, 4],
   ];
@@ -56,7 +57,7 @@ test('the slot of an unpublished frame is reused for the next one', () => {
 test('more boxes than the header room, or pixels from elsewhere, fall back to a copy', () => {
   const messages = new FrameMessages({ frameSize: FRAME_SIZE, sampleHeader: header(0), reservedBoxes: 1 });
   const slot = decodeInto(messages.payload(), 3);
-  const boxes: MotionBox[] = [
+  const boxes: Box[] = [
     [0, 0, 2, 2],
     [2, 2, 4, 4],
     [4, 0, 6, 2],

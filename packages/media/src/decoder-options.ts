@@ -1,4 +1,5 @@
 import type { DecoderArgsOptions } from './decoder-args.js';
+import type { LogSink } from '@shiriki/telemetry';
 
 /**
  * `starting`: ffmpeg runs, no frame yet. `streaming`: frames arrive. `stalled`: no frame for `stallTimeoutMs`,
@@ -26,14 +27,6 @@ export interface DecodedFrame {
  * queued: a live stream must not fall behind, and the newest frame is worth more than an old one.
  */
 export type FrameHandler = (frame: DecodedFrame) => void | PromiseLike<void>;
-
-/** The subset of a pino-style logger the decoder uses. */
-export interface DecoderLogger {
-  debug(fields: object, message: string): void;
-  info(fields: object, message: string): void;
-  warn(fields: object, message: string): void;
-  error(fields: object, message: string): void;
-}
 
 export interface DecoderStateChange {
   state: DecoderState;
@@ -82,7 +75,7 @@ export interface DecoderStats {
 export interface FfmpegDecoderOptions {
   /** What to decode and how: input URL, output size, fps, pixel format, extra ffmpeg arguments. */
   decode: DecoderArgsOptions;
-  logger: DecoderLogger;
+  logger: LogSink;
   /** Shown in logs, e.g. the camera name. */
   name?: string;
   onFrame?: FrameHandler;

@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events';
 import type { Socket } from 'node:net';
 import { resolveFfmpegPath, spawnChild, type ChildExit, type ManagedChild } from '@shiriki/process';
-import { redactUrlCredentials } from '@shiriki/telemetry';
+import { redactUrlCredentials, LogLimiter } from '@shiriki/telemetry';
 import { Backoff } from './backoff.js';
 import { buildDecoderArgs, frameSizeOf } from './decoder-args.js';
 import {
@@ -15,9 +15,9 @@ import {
 } from './decoder-options.js';
 import { FfmpegExitedError, StreamStalledError } from './errors.js';
 import { FrameSplitter } from './frame-splitter.js';
-import { LogLimiter } from './log-limiter.js';
 import { LineSplitter, parseStderrReason } from './stderr.js';
 import { openStdoutSocket, type StdoutSocket } from './stdout-socket.js';
+import { withoutUndefined } from '@shiriki/options';
 
 type Settings = Required<Omit<FfmpegDecoderOptions, 'decode' | 'onFrame' | 'allocateFrame' | 'ffmpegPath'>>;
 
@@ -393,8 +393,4 @@ function describeExit(exit: ChildExit): string {
 
 function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
   return typeof (value as PromiseLike<unknown> | undefined)?.then === 'function';
-}
-
-function withoutUndefined<T extends object>(options: T): Partial<T> {
-  return Object.fromEntries(Object.entries(options).filter(([, value]) => value !== undefined)) as Partial<T>;
 }

@@ -5,8 +5,6 @@ export type { FrameSplitterOptions, FrameSplitterCounts } from './frame-splitter
 export { Backoff, backoffDelayMs } from './backoff.js';
 export type { BackoffOptions } from './backoff.js';
 export { LineSplitter, parseStderrReason } from './stderr.js';
-export { LogLimiter } from './log-limiter.js';
-export type { LogLimiterOptions } from './log-limiter.js';
 export { openStdoutSocket, STDOUT_SOCKET_DEFAULTS } from './stdout-socket.js';
 export type { SocketReadTarget, StdoutSocket } from './stdout-socket.js';
 export { FfmpegDecoder } from './ffmpeg-decoder.js';
@@ -15,7 +13,6 @@ export type {
   DecodedFrame,
   DecoderEvents,
   DecoderExit,
-  DecoderLogger,
   DecoderState,
   DecoderStateChange,
   DecoderStats,

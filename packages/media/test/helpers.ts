@@ -1,6 +1,7 @@
 import { spawnChild, resolveFfmpegPath } from '@shiriki/process';
 import { assetPath } from '@shiriki/testing';
-import type { DecoderLogger, DecoderStateChange, FfmpegDecoder } from '@shiriki/media';
+import type { DecoderStateChange, FfmpegDecoder } from '@shiriki/media';
+import type { LogSink } from '@shiriki/telemetry';
 
 /** A clip from the shared assets: 139 s, 768x432, 10 fps, h264. */
 export const PERSON_WALK = assetPath('media/person-walk.mp4');
@@ -12,7 +13,7 @@ export interface LogEntry {
 }
 
 /** A logger that keeps every entry, so tests can check what would have been written. */
-export function captureLogger(): DecoderLogger & { entries: LogEntry[]; text(): string } {
+export function captureLogger(): LogSink & { entries: LogEntry[]; text(): string } {
   const entries: LogEntry[] = [];
   const at =
     (level: LogEntry['level']) =>

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { seededRandom } from '@shiriki/testing';
 import { MotionDetector, type MotionResult } from './detector.js';
 import { FrameSizeError, InvalidMotionOptionError } from './errors.js';
-import type { MotionBox } from './boxes.js';
+import type { Box } from '@shiriki/geometry';
 
 const WIDTH = 640;
 const HEIGHT = 360;
@@ -57,7 +57,7 @@ function calibrate(detector: MotionDetector, scene: Scene, frames = 40): void {
   assert.equal(detector.calibrating, false);
 }
 
-function assertBoxNear(box: MotionBox | undefined, expected: MotionBox, tolerance: number): void {
+function assertBoxNear(box: Box | undefined, expected: Box, tolerance: number): void {
   assert.ok(box, 'expected a motion box');
   for (let i = 0; i < 4; i++) {
     assert.ok(

@@ -1,6 +1,6 @@
 import { RunningBackground } from './background.js';
 import { StretchBlur } from './blur.js';
-import { mergeOverlappingBoxes, type MotionBox } from './boxes.js';
+import { mergeOverlappingBoxes } from './boxes.js';
 import { ContrastStretcher } from './contrast.js';
 import { Dilator } from './dilate.js';
 import { AreaDownscaler } from './downscale.js';
@@ -8,6 +8,7 @@ import { FrameSizeError } from './errors.js';
 import { rasteriseMask } from './mask.js';
 import { resolveMotionOptions, type MotionOptions } from './options.js';
 import { RegionFinder, type Region } from './regions.js';
+import type { Box } from '@shiriki/geometry';
 
 /** Below this share of unchanged pixels the exposure step is not measured: too much of the scene moved. */
 const MIN_QUIET_FRACTION = 0.25;
@@ -15,7 +16,7 @@ const MIN_QUIET_FRACTION = 0.25;
 /** What {@link MotionDetector.detect} found in one frame. */
 export interface MotionResult {
   /** Regions of motion in full-frame pixels, overlapping ones merged; empty while calibrating. */
-  boxes: MotionBox[];
+  boxes: Box[];
   /** Fraction (0..1) of the unmasked analysis image that differs from the background, after dilation. */
   changedFraction: number;
   /** The background is still settling (start, reset or lighting switch), so no motion is reported. */
@@ -201,7 +202,7 @@ export class MotionDetector {
     this.framesSinceReset = 1;
   }
 
-  private toFrameBox(region: Region): MotionBox {
+  private toFrameBox(region: Region): Box {
     const [x1, x2] = this.downscaler.sourceColumns(region.x1, region.x2);
     const [y1, y2] = this.downscaler.sourceRows(region.y1, region.y2);
     return [x1, y1, x2, y2];

@@ -10,6 +10,5 @@ export type {
   MotionStarted,
   MotionEnded,
 } from './tracker.js';
-export { boxArea, boxesOverlap, mergeOverlappingBoxes, unionBox } from './boxes.js';
-export type { MotionBox } from './boxes.js';
+export { mergeOverlappingBoxes } from './boxes.js';
 export { InvalidMotionOptionError, FrameSizeError } from './errors.js';

@@ -1,12 +1,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { blur3x3, StretchBlur } from './blur.js';
-import { mergeOverlappingBoxes, type MotionBox } from './boxes.js';
+import { mergeOverlappingBoxes } from './boxes.js';
 import { ContrastStretcher } from './contrast.js';
 import { Dilator } from './dilate.js';
 import { AreaDownscaler } from './downscale.js';
 import { rasteriseMask, UNMASKED } from './mask.js';
 import { RegionFinder } from './regions.js';
+import type { Box } from '@shiriki/geometry';
 
 function randomBytes(length: number, seed: number): Uint8Array {
   const bytes = new Uint8Array(length);
@@ -181,7 +182,7 @@ test('regions are 8-connected, measured like contourArea, boxed by their core pi
 });
 
 test('overlapping boxes merge transitively, separate ones stay', () => {
-  const boxes: MotionBox[] = [
+  const boxes: Box[] = [
     [0, 0, 10, 10],
     [20, 0, 30, 10],
     [9, 9, 21, 12],

@@ -1,4 +1,5 @@
 import { InvalidMotionOptionError } from './errors.js';
+import { withoutUndefined } from '@shiriki/options';
 
 /** A point in normalised frame coordinates: 0..1 from the left and top edges. */
 export type NormalisedPoint = readonly [x: number, y: number];
@@ -80,7 +81,7 @@ export const MOTION_DEFAULTS: Readonly<MotionOptions> = Object.freeze({
 
 /** Fills in defaults and rejects values the detector cannot work with. */
 export function resolveMotionOptions(input: Partial<MotionOptions> = {}): MotionOptions {
-  const options: MotionOptions = { ...MOTION_DEFAULTS, ...stripUndefined(input) };
+  const options: MotionOptions = { ...MOTION_DEFAULTS, ...withoutUndefined(input) };
   requireInteger('frameHeight', options.frameHeight, 1, 4096);
   requireInteger('threshold', options.threshold, 1, 255);
   requireNumber('contourArea', options.contourArea, 0, Number.MAX_SAFE_INTEGER);
@@ -104,10 +105,6 @@ export function resolveMotionOptions(input: Partial<MotionOptions> = {}): Motion
     }
   });
   return options;
-}
-
-function stripUndefined(input: Partial<MotionOptions>): Partial<MotionOptions> {
-  return Object.fromEntries(Object.entries(input).filter(([, value]) => value !== undefined));
 }
 
 function requireNumber(option: string, value: number, min: number, max: number): void {

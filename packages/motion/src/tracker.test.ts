@@ -1,10 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { MotionBox } from './boxes.js';
 import { MotionTracker } from './tracker.js';
+import type { Box } from '@shiriki/geometry';
 
-const still = { boxes: [] as MotionBox[] };
-const moving = (...boxes: MotionBox[]) => ({ boxes });
+const still = { boxes: [] as Box[] };
+const moving = (...boxes: Box[]) => ({ boxes });
 
 test('an episode starts after startFrames consecutive frames with motion', () => {
   const tracker = new MotionTracker({ startFrames: 3, offDelayMs: 1000 });

@@ -1,4 +1,4 @@
-import { boxArea, unionBox, type MotionBox } from './boxes.js';
+import { boxArea, unionBox, type Box } from '@shiriki/geometry';
 import type { MotionResult } from './detector.js';
 
 /** Tuning of {@link MotionTracker}; defaults in {@link MOTION_TRACKER_DEFAULTS}. */
@@ -20,7 +20,7 @@ export interface MotionStarted {
   /** Timestamp of the first frame of the run that started the episode. */
   startedAtMs: number;
   /** Union of the boxes seen so far in the episode, full-frame pixels. */
-  box: MotionBox;
+  box: Box;
 }
 
 /** A motion episode ended: no motion for `offDelayMs`, or the tracker was flushed. */
@@ -32,7 +32,7 @@ export interface MotionEnded {
   /** Timestamp at which the end was decided. */
   endedAtMs: number;
   /** Union of every motion box of the episode, full-frame pixels. */
-  box: MotionBox;
+  box: Box;
   /** Largest total box area of one frame in the episode, full-frame square pixels. */
   peakArea: number;
   /** Frames of the episode that had motion. */
@@ -54,7 +54,7 @@ export class MotionTracker {
   private startedAtMs = 0;
   private lastMotionAtMs = 0;
   private streak = 0;
-  private box: MotionBox = [0, 0, 0, 0];
+  private box: Box = [0, 0, 0, 0];
   private peakArea = 0;
   private motionFrames = 0;
 
@@ -92,7 +92,7 @@ export class MotionTracker {
     return null;
   }
 
-  private onMotion(boxes: readonly MotionBox[], timestampMs: number): MotionTransition | null {
+  private onMotion(boxes: readonly Box[], timestampMs: number): MotionTransition | null {
     let frameBox = boxes[0]!;
     let frameArea = 0;
     for (const box of boxes) {

@@ -2,12 +2,7 @@ import type { KV, KvWatchEntry } from '@nats-io/kv';
 import type { NatsConnection, QueuedIterator } from '@nats-io/nats-core';
 import { planAssignment } from './assignment.js';
 import { WORKER_KEYS, cameraKey, openLeaseBucket, workerKey } from './lease-bucket.js';
-
-export interface OwnershipLogger {
-  info(obj: object, msg?: string): void;
-  warn(obj: object, msg?: string): void;
-  debug(obj: object, msg?: string): void;
-}
+import type { LogSink } from '@shiriki/telemetry';
 
 /** A lease this worker holds. `epoch` is the KV revision that created it: it grows with every new owner. */
 export interface Lease {
@@ -28,7 +23,7 @@ export interface CameraOwnershipOptions {
   ttlMs: number;
   /** How often leases are renewed and the plan recomputed; at most a third of `ttlMs`. */
   heartbeatMs: number;
-  logger: OwnershipLogger;
+  logger: LogSink;
   /** Called when this worker becomes the owner; start publishing for the camera. */
   onAcquire: (lease: Lease) => Promise<void> | void;
   /** Called before a lease is given up (or after it was lost); stop publishing before it returns. */

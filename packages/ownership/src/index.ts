@@ -1,11 +1,5 @@
 export { CameraOwnership } from './camera-ownership.js';
-export type {
-  CameraOwnershipOptions,
-  Lease,
-  OwnershipLogger,
-  OwnershipState,
-  ReleaseReason,
-} from './camera-ownership.js';
+export type { CameraOwnershipOptions, Lease, OwnershipState, ReleaseReason } from './camera-ownership.js';
 export { openLeaseBucket } from './lease-bucket.js';
 export type { LeaseBucketOptions } from './lease-bucket.js';
 export { planAssignment } from './assignment.js';

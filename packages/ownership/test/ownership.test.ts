@@ -9,7 +9,12 @@ import { CameraOwnership, openLeaseBucket, type Lease, type ReleaseReason } from
 const CAMERAS = ['cam-1', 'cam-2', 'cam-3', 'cam-4'];
 const TTL_MS = 3000;
 const HEARTBEAT_MS = 1000;
-const quiet = { info: () => undefined, warn: () => undefined, debug: () => undefined };
+const quiet = {
+  info: () => undefined,
+  warn: () => undefined,
+  debug: () => undefined,
+  error: () => undefined,
+};
 
 let nats: NatsServer;
 let nc: NatsConnection;

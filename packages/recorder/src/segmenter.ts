@@ -1,8 +1,8 @@
 import { readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { Backoff, LineSplitter, LogLimiter, parseStderrReason } from '@shiriki/media';
+import { Backoff, LineSplitter, parseStderrReason } from '@shiriki/media';
 import { resolveFfmpegPath, spawnChild, type ManagedChild } from '@shiriki/process';
-import { redactUrlCredentials, type Logger } from '@shiriki/telemetry';
+import { redactUrlCredentials, type Logger, LogLimiter } from '@shiriki/telemetry';
 import { nextSegmentPath } from './live-segment.js';
 import { IN_PROGRESS_PREFIX, WallClockAnchor, parseSegmentListLine, type Segment } from './segment-file.js';
 import type { SegmentRing } from './segment-ring.js';

@@ -1,5 +1,8 @@
 export { createLogger } from './logger.js';
 export type { Logger, LevelWithSilent, LoggerOptions } from './logger.js';
+export type { LogSink } from './log-sink.js';
+export { LogLimiter, rateLimited } from './log-limiter.js';
+export type { LogLimiterOptions } from './log-limiter.js';
 export { redactUrlCredentials, redactSecrets, isSecretKey, SECRET_KEYS, REDACTED } from './redact.js';
 export { createMetrics } from './metrics.js';
 export type { MetricsOptions } from './metrics.js';

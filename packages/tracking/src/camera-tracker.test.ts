@@ -2,7 +2,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { ObjectEvent } from '@shiriki/bus';
 import { CameraTracker } from './camera-tracker.js';
-import { iou, type Box } from './geometry.js';
+import { iou, type Box } from '@shiriki/geometry';
 import { DEFAULT_OBJECT_FILTER } from './options.js';
 import { T0, FRAME_MS, box, frame, testOptions, validated, type Det } from './test-support.js';
 

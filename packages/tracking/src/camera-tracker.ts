@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Detection, Detections, ObjectEvent } from '@shiriki/bus';
 import type { ObjectFilterConfig } from '@shiriki/config';
 import { CameraMismatchError, TrackerStateError } from './errors.js';
-import { bottomCentre, iou, type Box } from './geometry.js';
+import { bottomCentre, iou, type Box } from '@shiriki/geometry';
 import { HungarianSolver } from './hungarian.js';
 import { kalmanInit, kalmanPredict, kalmanPredictedBox, kalmanUpdate } from './kalman.js';
 import { median, rejectDetection, type FilterRejection } from './filters.js';

@@ -1,5 +1,5 @@
 import type { ObjectFilterConfig } from '@shiriki/config';
-import { boxArea, bottomCentre, pointInPolygon, type Box } from './geometry.js';
+import { boxArea, bottomCentre, pointInPolygon, type Box } from '@shiriki/geometry';
 
 /** Why a detection was dropped before tracking. */
 export type FilterRejection = 'min_score' | 'min_area' | 'max_area' | 'min_ratio' | 'max_ratio' | 'mask';

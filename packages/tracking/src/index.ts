@@ -16,8 +16,6 @@ export { rejectDetection, median } from './filters.js';
 export type { DetectionFilter, FilterRejection } from './filters.js';
 export { compileZones, observeZones, emptyPresence } from './zones.js';
 export type { CompiledZone, ZonePresence } from './zones.js';
-export { iou, boxArea, bottomCentre, pointInPolygon, isOnEdge } from './geometry.js';
-export type { Box, NormalisedPoint } from './geometry.js';
 export {
   kalmanInit,
   kalmanPredict,

@@ -1,4 +1,4 @@
-import type { Box } from './geometry.js';
+import type { Box } from '@shiriki/geometry';
 
 /**
  * Constant-velocity Kalman filter on the box centre and size (cx, cy, w, h), in pixels and seconds.

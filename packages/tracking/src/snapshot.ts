@@ -1,4 +1,4 @@
-import { boxArea, isOnEdge, type Box } from './geometry.js';
+import { boxArea, isOnEdge, type Box } from '@shiriki/geometry';
 
 /** One frame's view of an object, as a snapshot candidate. */
 export interface SnapshotCandidate {

@@ -1,5 +1,5 @@
 import type { Detections } from '@shiriki/bus';
-import type { Box } from './geometry.js';
+import type { Box } from '@shiriki/geometry';
 import { KALMAN_STATE_LENGTH } from './kalman.js';
 import type { TrackPhase, TrackedObject } from './tracked-object.js';
 import { emptyPresence, type CompiledZone, type ZonePresence } from './zones.js';

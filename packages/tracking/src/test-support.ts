@@ -1,6 +1,6 @@
 import { ObjectEventSchema, type Detections, type ObjectEvent } from '@shiriki/bus';
 import { DEFAULT_OBJECT_FILTER, TRACKER_DEFAULTS, type TrackerOptions } from './options.js';
-import type { Box } from './geometry.js';
+import type { Box } from '@shiriki/geometry';
 
 /** Test fixtures shared by the unit tests of this package (not part of the public API). */
 export const T0 = 1_700_000_000_000;

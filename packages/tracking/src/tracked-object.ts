@@ -1,4 +1,4 @@
-import type { Box } from './geometry.js';
+import type { Box } from '@shiriki/geometry';
 import type { SnapshotCandidate } from './snapshot.js';
 import type { ZonePresence } from './zones.js';
 

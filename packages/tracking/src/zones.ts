@@ -1,5 +1,5 @@
 import type { ZoneConfig } from '@shiriki/config';
-import { pointInPolygon, type NormalisedPoint } from './geometry.js';
+import { pointInPolygon, type NormalisedPoint } from '@shiriki/geometry';
 
 /** A camera zone ready for point tests. */
 export interface CompiledZone {

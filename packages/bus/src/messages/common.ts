@@ -17,7 +17,9 @@ export const PixelBoxSchema = z
     z.number().nonnegative(),
     z.number().nonnegative(),
   ])
+  .readonly()
   .refine(([x1, y1, x2, y2]) => x2 >= x1 && y2 >= y1, 'box must satisfy x1 <= x2 and y1 <= y2');
+/** The message form of a geometry `Box`. */
 export type PixelBox = z.infer<typeof PixelBoxSchema>;
 
 /** Non-negative integer that fits a JS number exactly (sequences, counters). */

@@ -11,9 +11,10 @@ import { InferenceThread } from './inference-thread-client.js';
 import { readLabels } from './labels.js';
 import { nonMaxSuppression } from './nms.js';
 import { Preprocessor } from './preprocess.js';
-import { fullFrameRegion, motionRegions, type MotionBox, type Region } from './regions.js';
+import { fullFrameRegion, motionRegions, type Region } from './regions.js';
 import { sessionOptionsFor } from './session.js';
 import type { ModelSpec } from './spec.js';
+import type { Box } from '@shiriki/geometry';
 
 /** A frame to detect on; the fields of a decoded bus frame. */
 export interface DetectFrame {
@@ -22,7 +23,7 @@ export interface DetectFrame {
   readonly pixelFormat: 'yuv420p';
   readonly payload: Uint8Array;
   /** Motion boxes `[x1, y1, x2, y2]` (x2, y2 exclusive); none means a tracking refresh: the whole frame. */
-  readonly motionBoxes: readonly MotionBox[];
+  readonly motionBoxes: readonly Box[];
 }
 
 export interface DetectOptions {

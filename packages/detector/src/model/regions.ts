@@ -1,3 +1,5 @@
+import type { Box } from '@shiriki/geometry';
+
 /** A rectangle of the frame in integer pixels. */
 export interface Region {
   readonly x: number;
@@ -5,9 +7,6 @@ export interface Region {
   readonly width: number;
   readonly height: number;
 }
-
-/** `[x1, y1, x2, y2]`, x2 and y2 exclusive, frame pixels (as in binary frames). */
-export type MotionBox = readonly [number, number, number, number];
 
 export interface RegionOptions {
   /** Smallest region side, normally the model input size: smaller crops would only be upscaled. */
@@ -33,7 +32,7 @@ export function fullFrameRegion(width: number, height: number): Region {
 export function motionRegions(
   frameWidth: number,
   frameHeight: number,
-  boxes: readonly MotionBox[],
+  boxes: readonly Box[],
   options: RegionOptions,
 ): Region[] {
   const margin = options.margin ?? REGION_DEFAULTS.margin;

@@ -1,6 +1,7 @@
 import { AckPolicy, DeliverPolicy } from '@nats-io/jetstream';
 import { nanos } from '@nats-io/nats-core';
 import type { ConsumerSpec } from '@shiriki/bus';
+import { withoutUndefined } from '@shiriki/options';
 
 export interface FramesConsumerOptions {
   /** Durable name every detector worker pulls from, so each frame is inferred once. Default `detectors`. */
@@ -22,7 +23,7 @@ export const FRAMES_CONSUMER_DEFAULTS = {
 
 /** The one shared durable pull consumer on the frames stream. */
 export function framesConsumerSpec(options: FramesConsumerOptions = {}): ConsumerSpec {
-  const o = { ...FRAMES_CONSUMER_DEFAULTS, ...stripUndefined(options) };
+  const o = { ...FRAMES_CONSUMER_DEFAULTS, ...withoutUndefined(options) };
   return {
     durable_name: o.durableName,
     description: 'Detector workers: every frame is inferred by one of them',
@@ -37,8 +38,4 @@ export function framesConsumerSpec(options: FramesConsumerOptions = {}): Consume
 /** `$JS.EVENT.ADVISORY.CONSUMER.MAX_DELIVERIES.<stream>.<consumer>`: a frame was given up. */
 export function maxDeliveriesAdvisorySubject(stream: string, durableName: string): string {
   return `$JS.EVENT.ADVISORY.CONSUMER.MAX_DELIVERIES.${stream}.${durableName}`;
-}
-
-function stripUndefined<T extends object>(value: T): Partial<T> {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
 }

@@ -10,7 +10,6 @@ import {
   encodeJson,
   ensureConsumer,
   ensureStream,
-  rateLimited,
   snapshotHeaders,
   type Bus,
   type BusMetrics,
@@ -31,7 +30,8 @@ import type { FrameDetector, RegionMode } from './frame-detector.js';
 import type { DetectorWorkerMetrics } from './metrics.js';
 import { SnapshotEncoder } from './snapshot-encoder.js';
 import { SnapshotPolicy } from './snapshot-policy.js';
-import { withoutUndefined } from './without-undefined.js';
+import { withoutUndefined } from '@shiriki/options';
+import { rateLimited } from '@shiriki/telemetry';
 
 export interface DetectorWorkerOptions {
   /** Unique id of this worker, reported as `worker` in every `Detections` message. */

@@ -1,4 +1,5 @@
-import type { Detection, MotionBox } from '@shiriki/bus';
+import type { Detection } from '@shiriki/bus';
+import type { Box } from '@shiriki/geometry';
 
 /** Where the model looks: crops around motion boxes, or the whole frame in one pass. */
 export type RegionMode = 'motion_regions' | 'full_frame';
@@ -9,7 +10,7 @@ export interface DetectorFrame {
   height: number;
   pixelFormat: 'yuv420p';
   payload: Uint8Array;
-  motionBoxes: readonly MotionBox[];
+  motionBoxes: readonly Box[];
 }
 
 export interface FrameDetectOptions {

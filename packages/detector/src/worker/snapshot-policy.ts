@@ -1,7 +1,6 @@
 import type { Detection } from '@shiriki/bus';
-import { boxArea, isOnEdge } from '@shiriki/tracking';
-import { iou } from '../model/nms.js';
-import { withoutUndefined } from './without-undefined.js';
+import { boxArea, iou, isOnEdge } from '@shiriki/geometry';
+import { withoutUndefined } from '@shiriki/options';
 
 export interface SnapshotPolicyOptions {
   /** Lowest detection score that makes a frame worth a snapshot at all. */

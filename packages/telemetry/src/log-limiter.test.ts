@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { LogLimiter } from './log-limiter.js';
+import { LogLimiter, rateLimited } from './log-limiter.js';
 
 test('lines over the limit are counted and reported when the window ends', () => {
   let now = 0;
@@ -27,4 +27,22 @@ test('takeSuppressed() reports a count once', () => {
   limiter.admit();
   assert.equal(limiter.takeSuppressed(), 2);
   assert.equal(limiter.takeSuppressed(), 0);
+});
+
+test('rateLimited logs once per interval and reports what it swallowed', () => {
+  const lines: object[] = [];
+  let now = 0;
+  const warn = rateLimited(
+    (obj) => lines.push(obj),
+    1_000,
+    () => now,
+  );
+  warn({ n: 1 });
+  warn({ n: 2 });
+  warn({ n: 3 });
+  now = 1_000;
+  warn({ n: 4 });
+  now = 5_000;
+  warn({ n: 5 });
+  assert.deepEqual(lines, [{ n: 1 }, { n: 4, suppressed: 2 }, { n: 5 }]);
 });

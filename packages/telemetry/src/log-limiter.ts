@@ -47,3 +47,19 @@ export class LogLimiter {
     return suppressed;
   }
 }
+
+/**
+ * Logs at most once per `intervalMs` and reports how many calls it swallowed in between, so a flood of
+ * bad messages costs one log line per interval.
+ */
+export function rateLimited(
+  log: (obj: object, msg?: string) => void,
+  intervalMs: number,
+  now: () => number = Date.now,
+): (obj: object, msg?: string) => void {
+  const limiter = new LogLimiter({ maxLines: 1, windowMs: intervalMs, now });
+  return (obj, msg) => {
+    const { log: admitted, suppressed } = limiter.admit();
+    if (admitted) log(suppressed > 0 ? { ...obj, suppressed } : obj, msg);
+  };
+}

@@ -1,0 +1,2 @@
+export { withoutUndefined } from './without-undefined.js';
+export type { WithoutUndefined } from './without-undefined.js';
