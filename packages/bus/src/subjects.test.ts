@@ -14,7 +14,8 @@ test('builds every subject of the scheme under the default prefix', () => {
   assert.equal(s.alerts('front', 'person'), 'shiriki.alerts.front.person');
   assert.equal(s.snapshots('front'), 'shiriki.snapshots.front');
   assert.equal(s.clips('front'), 'shiriki.clips.front');
-  assert.equal(s.status('detector', 'gpu-0'), 'shiriki.status.detector.gpu-0');
+  assert.equal(s.status('detector', 'gpu-0'), 'shiriki.status.service.detector.gpu-0');
+  assert.equal(s.cameraStatus('front'), 'shiriki.status.camera.front');
 });
 
 test('wildcards select one camera, one label across cameras or everything of a kind', () => {
@@ -25,6 +26,8 @@ test('wildcards select one camera, one label across cameras or everything of a k
   assert.equal(s.alertsForKind('motion'), 'shiriki.alerts.*.motion');
   assert.equal(s.alertsForCamera('front'), 'shiriki.alerts.front.>');
   assert.equal(s.statusAll, 'shiriki.status.>');
+  assert.equal(s.serviceStatusAll, 'shiriki.status.service.>');
+  assert.equal(s.cameraStatusAll, 'shiriki.status.camera.*');
 });
 
 test('stream and bucket names follow the prefix', () => {
@@ -68,6 +71,14 @@ test('parseSubject inverts the builders and rejects anything else', () => {
     service: 'ingest',
     instance: 'w1',
   });
+  assert.deepEqual(parseSubject(s.cameraStatus('front')), { kind: 'camera_status', camera: 'front' });
+  // A service may be called `camera` and an instance `service`: each still parses as what it is.
+  assert.deepEqual(parseSubject(s.status('camera', 'front')), {
+    kind: 'status',
+    service: 'camera',
+    instance: 'front',
+  });
+  assert.deepEqual(parseSubject(s.cameraStatus('service')), { kind: 'camera_status', camera: 'service' });
   assert.deepEqual(createSubjects('a.b').parse('a.b.clips.x'), { kind: 'clips', camera: 'x' });
   for (const bad of [
     'shiriki.frames',
@@ -77,6 +88,9 @@ test('parseSubject inverts the builders and rejects anything else', () => {
     'shiriki.alerts.*.person',
     'other.frames.front',
     'shiriki.unknown.front',
+    'shiriki.status.ingest.w1',
+    'shiriki.status.camera.front.extra',
+    'shiriki.status.service.ingest',
     'shirikix.frames.front',
   ]) {
     assert.equal(parseSubject(bad), undefined, bad);

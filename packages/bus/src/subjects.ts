@@ -13,7 +13,8 @@ import { InvalidSubjectTokenError } from './errors.js';
  * | `<p>.alerts.<camera>.<kind>`         | JSON Alert                   | alerting -> notifiers              |
  * | `<p>.snapshots.<camera>`             | JPEG, metadata in headers    | snapshotter -> UI, recorder        |
  * | `<p>.clips.<camera>`                 | JSON ClipReady               | recorder -> UI (SHIRIKI_CLIPS)      |
- * | `<p>.status.<service>.<instance>`    | JSON CameraStatus / heartbeat | every service -> monitoring       |
+ * | `<p>.status.camera.<camera>`         | JSON CameraStatus            | ingest -> monitoring               |
+ * | `<p>.status.service.<service>.<instance>` | JSON ServiceStatus (heartbeat) | every service -> monitoring |
  *
  * `<kind>` of an alert is `motion` or the token of an object label, so one wildcard picks either:
  * `<p>.alerts.*.person` (people on every camera), `<p>.alerts.front.>` (everything on one camera).
@@ -44,7 +45,10 @@ export type ParsedSubject =
   | { kind: 'frames' | 'motion' | 'detections' | 'snapshots' | 'clips'; camera: string }
   /** `label` is the label token; for alerts it is `motion` for motion alerts. */
   | { kind: 'events' | 'alerts'; camera: string; label: string }
-  | { kind: 'status'; service: string; instance: string };
+  /** A service heartbeat (`<p>.status.service.<service>.<instance>`). */
+  | { kind: 'status'; service: string; instance: string }
+  /** A camera's status (`<p>.status.camera.<camera>`). */
+  | { kind: 'camera_status'; camera: string };
 
 export interface StreamNames {
   frames: string;
@@ -71,6 +75,7 @@ export interface Subjects {
   alerts(camera: string, kind: string): string;
   snapshots(camera: string): string;
   clips(camera: string): string;
+  /** `<p>.status.service.<service>.<instance>`: the heartbeat of one service instance. */
   status(service: string, instance: string): string;
   /** `<p>.status.camera.<camera>`: the `CameraStatus` of one camera. */
   cameraStatus(camera: string): string;
@@ -91,7 +96,10 @@ export interface Subjects {
   alertsForKind(kind: string): string;
   readonly snapshotsAll: string;
   readonly clipsAll: string;
+  /** `<p>.status.>`: every heartbeat and camera status. */
   readonly statusAll: string;
+  /** `<p>.status.service.>`: every service heartbeat. */
+  readonly serviceStatusAll: string;
   /** `<p>.status.camera.*`: the status of every camera. */
   readonly cameraStatusAll: string;
   /** JetStream stream names, derived from the prefix so two deployments can share an account. */
@@ -118,7 +126,7 @@ export function createSubjects(prefix: string = DEFAULT_SUBJECT_PREFIX): Subject
     snapshots: (camera: string) => at('snapshots', cameraToken(camera)),
     clips: (camera: string) => at('clips', cameraToken(camera)),
     status: (service: string, instance: string) =>
-      at('status', checkToken('service', service), checkToken('instance', instance)),
+      at('status', 'service', checkToken('service', service), checkToken('instance', instance)),
     framesAll: at('frames', '>'),
     motionAll: at('motion', '>'),
     detectionsAll: at('detections', '>'),
@@ -131,6 +139,7 @@ export function createSubjects(prefix: string = DEFAULT_SUBJECT_PREFIX): Subject
     snapshotsAll: at('snapshots', '>'),
     clipsAll: at('clips', '>'),
     statusAll: at('status', '>'),
+    serviceStatusAll: at('status', 'service', '>'),
     cameraStatus: (camera: string) => at('status', 'camera', cameraToken(camera)),
     cameraStatusAll: at('status', 'camera', '*'),
     streams: Object.freeze({
@@ -155,7 +164,7 @@ export function parseSubject(
   if (!subject.startsWith(`${prefix}.`)) return undefined;
   const tokens = subject.slice(prefix.length + 1).split('.');
   if (!tokens.every((token) => TOKEN.test(token))) return undefined;
-  const [kind, first, second] = tokens;
+  const [kind, first, second, third] = tokens;
   if (first === undefined) return undefined;
   switch (kind) {
     case 'frames':
@@ -168,9 +177,17 @@ export function parseSubject(
     case 'alerts':
       return tokens.length === 3 && second !== undefined ? { kind, camera: first, label: second } : undefined;
     case 'status':
-      return tokens.length === 3 && second !== undefined
-        ? { kind, service: first, instance: second }
-        : undefined;
+      // Camera and service status differ in depth and in their second token, so neither can pass for the other.
+      if (first === 'camera')
+        return tokens.length === 3 && second !== undefined
+          ? { kind: 'camera_status', camera: second }
+          : undefined;
+      if (first === 'service') {
+        return tokens.length === 4 && second !== undefined && third !== undefined
+          ? { kind, service: second, instance: third }
+          : undefined;
+      }
+      return undefined;
     default:
       return undefined;
   }

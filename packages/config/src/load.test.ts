@@ -302,4 +302,17 @@ test('retention and spool set on a camera are rejected: they belong to the globa
 test('a heartbeat longer than a third of the lease TTL is rejected', () => {
   const issue = issueAt(`${MINIMAL}ingest: { lease_ttl_s: 10, heartbeat_s: 4 }\n`, 'ingest.heartbeat_s');
   assert.match(issue.message, /at most a third of lease_ttl_s/);
+  // Each worker role has its own lease timing, checked the same way.
+  for (const role of ['tracker', 'recorder']) {
+    const roleIssue = issueAt(
+      `${MINIMAL}${role}: { lease_ttl_s: 6, heartbeat_s: 3 }\n`,
+      `${role}.heartbeat_s`,
+    );
+    assert.match(roleIssue.message, /at most a third of lease_ttl_s/);
+  }
+  const config = parse(`${MINIMAL}tracker: { lease_ttl_s: 30, heartbeat_s: 5 }\n`);
+  assert.deepEqual(
+    [config.tracker.lease_ttl_s, config.recorder.lease_ttl_s, config.ingest.lease_ttl_s],
+    [30, 10, 10],
+  );
 });

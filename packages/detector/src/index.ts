@@ -1,6 +1,7 @@
 // Model runtime: loading, pre-processing, regions, output adapters, NMS.
 export { ObjectDetector, InvalidFrameError, DetectorClosedError } from './model/object-detector.js';
-export type { DetectFrame, DetectOptions, DetectResult, DetectStages } from './model/object-detector.js';
+export type { DetectOptions, DetectResult, DetectStages } from './model/object-detector.js';
+export type { DetectFrame } from './model/detect-frame.js';
 export { modelSpecFromConfig } from './model/spec.js';
 export type { ModelSpec, ModelType } from './model/spec.js';
 export { ModelLoadError, OutputShapeError } from './model/errors.js';
@@ -28,7 +29,6 @@ export type {
   DetectorWorkerStats,
 } from './worker/detector-worker.js';
 export type {
-  DetectorFrame,
   FrameDetectOptions,
   FrameDetectionResult,
   FrameDetector,

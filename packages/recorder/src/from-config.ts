@@ -5,7 +5,7 @@ import type { RecorderWorkerOptions } from './recorder-worker.js';
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 /**
- * The config-derived part of {@link RecorderWorkerOptions}. Recorder leases use the `ingest` lease timing;
+ * The config-derived part of {@link RecorderWorkerOptions}. Leases use the `recorder` section's timing;
  * the spool and retention come from the global `record` section (they belong to the host, not a camera).
  */
 export function recorderWorkerSettingsFromConfig(
@@ -23,7 +23,7 @@ export function recorderWorkerSettingsFromConfig(
       { prefix: 'events/', days: record.retention.clips_days },
       { prefix: 'recordings/', days: record.retention.continuous_days },
     ],
-    lease: { ttlMs: config.ingest.lease_ttl_s * 1000, heartbeatMs: config.ingest.heartbeat_s * 1000 },
+    lease: { ttlMs: config.recorder.lease_ttl_s * 1000, heartbeatMs: config.recorder.heartbeat_s * 1000 },
     eventsMaxAgeMs: config.events.stream_max_age_days * DAY_MS,
     replicas: config.events.stream_replicas,
   };

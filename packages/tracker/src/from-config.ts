@@ -5,8 +5,7 @@ import type { TrackerWorkerOptions } from './tracker-worker.js';
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 /**
- * The config-derived part of {@link TrackerWorkerOptions}. Tracker leases use the `ingest` lease timing:
- * both roles hand cameras over on the same schedule.
+ * The config-derived part of {@link TrackerWorkerOptions}. Leases use the `tracker` section's timing.
  */
 export function trackerWorkerSettingsFromConfig(
   config: ShirikiConfig,
@@ -19,7 +18,7 @@ export function trackerWorkerSettingsFromConfig(
       replicas: config.events.stream_replicas,
     },
     alerts: config.alerts,
-    lease: { ttlMs: config.ingest.lease_ttl_s * 1000, heartbeatMs: config.ingest.heartbeat_s * 1000 },
+    lease: { ttlMs: config.tracker.lease_ttl_s * 1000, heartbeatMs: config.tracker.heartbeat_s * 1000 },
     objectKeys: eventObjectKeys,
   };
 }

@@ -76,6 +76,7 @@ export function recorderConfigObject(o: RecorderTestConfig): Record<string, unkn
       },
     },
     ingest: { lease_ttl_s: 4, heartbeat_s: 1 },
+    recorder: { lease_ttl_s: 4, heartbeat_s: 1 },
     record: {
       segment_seconds: SEGMENT_S,
       pre_capture: PRE_S,

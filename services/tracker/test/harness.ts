@@ -188,6 +188,7 @@ export function testConfigObject(o: TestConfigOptions): Record<string, unknown> 
       : { type: 'local' },
     detect: { width: WIDTH, height: HEIGHT, fps: 10, max_disappeared_s: 1 },
     ingest: { lease_ttl_s: 4, heartbeat_s: 1 },
+    tracker: { lease_ttl_s: 4, heartbeat_s: 1 },
     alerts: { labels: ['person'], cooldown_s: 0 },
     telemetry: { log_level: 'info', metrics_port: 0 },
     cameras: Object.fromEntries(

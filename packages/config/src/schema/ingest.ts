@@ -1,20 +1,10 @@
 import { z } from 'zod';
 import { positiveInt } from './common.js';
+import { checkLeaseTiming, leaseTimingSchema } from './lease.js';
 
 export const ingestSchema = z
   .strictObject({
-    lease_ttl_s: z
-      .number()
-      .positive()
-      .default(10)
-      .describe(
-        'Seconds a camera lease lives without a heartbeat (ingest, tracker and recorder leases alike).',
-      ),
-    heartbeat_s: z
-      .number()
-      .positive()
-      .default(3)
-      .describe('Seconds between lease heartbeats; at most a third of lease_ttl_s.'),
+    ...leaseTimingSchema('ingest').shape,
     stall_timeout_s: z
       .number()
       .positive()
@@ -37,15 +27,7 @@ export const ingestSchema = z
   })
   .check((ctx) => {
     const i = ctx.value;
-    // Three heartbeats per TTL: one lost or late heartbeat must not cost a worker its cameras.
-    if (i.heartbeat_s * 3 > i.lease_ttl_s) {
-      ctx.issues.push({
-        code: 'custom',
-        path: ['heartbeat_s'],
-        message: `heartbeat_s (${i.heartbeat_s}) must be at most a third of lease_ttl_s (${i.lease_ttl_s})`,
-        input: i,
-      });
-    }
+    checkLeaseTiming(ctx);
     if (i.restart_backoff.initial_ms > i.restart_backoff.max_ms) {
       ctx.issues.push({
         code: 'custom',

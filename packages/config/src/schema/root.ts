@@ -8,6 +8,7 @@ import { detectorSchema } from './detector.js';
 import { eventsSchema } from './events.js';
 import { go2rtcSchema } from './go2rtc.js';
 import { ingestSchema } from './ingest.js';
+import { leaseTimingSchema } from './lease.js';
 import { modelSchema } from './model.js';
 import { motionSchema } from './motion.js';
 import { natsSchema } from './nats.js';
@@ -45,6 +46,8 @@ export const configSchema = z.strictObject({
   model: section(modelSchema, 'The object detection model.'),
   detector: section(detectorSchema, 'Detector workers.'),
   ingest: section(ingestSchema, 'Stream ingest workers.'),
+  tracker: section(leaseTimingSchema('tracker'), 'Tracker workers: their camera leases.'),
+  recorder: section(leaseTimingSchema('recorder'), 'Recorder workers: their camera leases.'),
   events: section(eventsSchema, 'The event stream.'),
   alerts: section(alertsSchema, 'Which events become alerts.'),
   storage: section(storageSchema, 'Object storage for clips, snapshots and recordings.'),

@@ -14,17 +14,8 @@ import { Preprocessor } from './preprocess.js';
 import { fullFrameRegion, motionRegions, type Region } from './regions.js';
 import { sessionOptionsFor } from './session.js';
 import type { ModelSpec } from './spec.js';
+import type { DetectFrame } from './detect-frame.js';
 import type { Box } from '@shiriki/geometry';
-
-/** A frame to detect on; the fields of a decoded bus frame. */
-export interface DetectFrame {
-  readonly width: number;
-  readonly height: number;
-  readonly pixelFormat: 'yuv420p';
-  readonly payload: Uint8Array;
-  /** Motion boxes `[x1, y1, x2, y2]` (x2, y2 exclusive); none means a tracking refresh: the whole frame. */
-  readonly motionBoxes: readonly Box[];
-}
 
 export interface DetectOptions {
   /** `motion_regions` (default): crops around motion; `full_frame`: one pass over the whole frame. */

@@ -1,17 +1,11 @@
 import type { Region } from './regions.js';
 import type { ModelSpec } from './spec.js';
+import type { DetectFrame } from './detect-frame.js';
 
 /** Value of letterbox padding, as in the YOLOX and Ultralytics reference pre-processing. */
 export const PAD_VALUE = 114;
 
 export type InputFormat = Pick<ModelSpec, 'width' | 'height' | 'layout' | 'pixelFormat' | 'dtype' | 'scale'>;
-
-/** A yuv420p frame: Y plane, then U and V planes at half resolution. */
-export interface YuvFrame {
-  readonly width: number;
-  readonly height: number;
-  readonly payload: Uint8Array;
-}
 
 /**
  * Writes a region of a yuv420p frame into a model input tensor in one pass: letterboxed (aspect kept, image at
@@ -63,7 +57,11 @@ export class Preprocessor {
    * Letterboxes `region` of `frame` into `data` (an array from {@link allocate}) and returns the scale from
    * frame pixels to model pixels (model x = (frame x - region.x) * scale).
    */
-  letterbox(frame: YuvFrame, region: Region, data: Float32Array | Uint8Array): number {
+  letterbox(
+    frame: Pick<DetectFrame, 'width' | 'height' | 'payload'>,
+    region: Region,
+    data: Float32Array | Uint8Array,
+  ): number {
     if (data.length !== this.format.width * this.format.height * 3)
       throw new RangeError('the target is not an input tensor of this format');
     const { width: W, height: H } = this.format;

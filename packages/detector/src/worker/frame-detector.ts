@@ -1,17 +1,8 @@
 import type { Detection } from '@shiriki/bus';
-import type { Box } from '@shiriki/geometry';
+import type { DetectFrame } from '../model/detect-frame.js';
 
 /** Where the model looks: crops around motion boxes, or the whole frame in one pass. */
 export type RegionMode = 'motion_regions' | 'full_frame';
-
-/** A decoded yuv420p frame as the model runtime takes it. */
-export interface DetectorFrame {
-  width: number;
-  height: number;
-  pixelFormat: 'yuv420p';
-  payload: Uint8Array;
-  motionBoxes: readonly Box[];
-}
 
 export interface FrameDetectOptions {
   regionMode?: RegionMode;
@@ -31,6 +22,6 @@ export interface FrameDetectionResult {
  */
 export interface FrameDetector {
   readonly modelName: string;
-  detect(frame: DetectorFrame, options?: FrameDetectOptions): Promise<FrameDetectionResult>;
+  detect(frame: DetectFrame, options?: FrameDetectOptions): Promise<FrameDetectionResult>;
   close(): Promise<void>;
 }
