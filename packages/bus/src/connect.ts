@@ -10,8 +10,7 @@ import {
 import { jetstream, jetstreamManager, type JetStreamClient, type JetStreamManager } from '@nats-io/jetstream';
 import { Kvm } from '@nats-io/kv';
 import { BusConnectError } from './errors.js';
-import { redactServerUrl } from './redact.js';
-import type { LogSink } from '@shiriki/telemetry';
+import { redactServerUrl, type LogSink } from '@shiriki/telemetry';
 
 /** The `nats` section of the YAML config, camelCased. */
 export interface BusConnectionOptions {

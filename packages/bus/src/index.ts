@@ -1,6 +1,5 @@
 export { connectBus, CONNECT_DEFAULTS } from './connect.js';
 export type { Bus, BusConnectionOptions, ConnectBusContext } from './connect.js';
-export { redactServerUrl } from './redact.js';
 export {
   DEFAULT_SUBJECT_PREFIX,
   MOTION_ALERT_KIND,

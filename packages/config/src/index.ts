@@ -2,7 +2,7 @@ export { loadConfig, parseConfig, resolveConfigPath, CONFIG_PATH_ENV, DEFAULT_CO
 export type { LoadConfigOptions, ParseConfigOptions } from './load.js';
 export { ConfigError, formatConfigError } from './errors.js';
 export type { ConfigIssue } from './errors.js';
-export { redactConfigForDisplay, redactSecretsInText, REDACTED } from './redact.js';
+export { redactConfigForDisplay } from './redact.js';
 export { renderConfigReference } from './docs.js';
 export { configSchema } from './schema/root.js';
 export { parseByteSize } from './schema/common.js';

@@ -1,21 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseConfig } from './load.js';
-import { REDACTED, redactConfigForDisplay, redactSecretsInText } from './redact.js';
-
-test('redactSecretsInText masks URL passwords and secret query parameters only', () => {
-  assert.equal(
-    redactSecretsInText('rtsp://admin:p4ss@10.0.0.2:554/live'),
-    'rtsp://admin:***@10.0.0.2:554/live',
-  );
-  assert.equal(redactSecretsInText('rtsp://admin:p@ss@cam/live'), 'rtsp://admin:***@cam/live');
-  assert.equal(
-    redactSecretsInText('http://cam/snap.cgi?user=admin&password=x&ch=1'),
-    'http://cam/snap.cgi?user=admin&password=***&ch=1',
-  );
-  assert.equal(redactSecretsInText('rtsp://10.0.0.2:554/live'), 'rtsp://10.0.0.2:554/live');
-  assert.equal(redactSecretsInText('rtsp://viewer@cam/live'), 'rtsp://viewer@cam/live');
-});
+import { REDACTED } from '@shiriki/telemetry';
+import { redactConfigForDisplay } from './redact.js';
 
 test('redactConfigForDisplay masks every secret and leaves the original untouched', () => {
   const config = parseConfig(

@@ -1,6 +1,6 @@
 import { LineCounter, isAlias, isMap, isScalar, isSeq, parseDocument, type Document } from 'yaml';
 import type { ConfigIssue } from './errors.js';
-import { redactSecretsInText } from './redact.js';
+import { redactText } from '@shiriki/telemetry';
 
 /** A parsed YAML file that can tell on which line a value sits. */
 export interface YamlSource {
@@ -20,7 +20,7 @@ export function parseYaml(text: string): YamlParseResult {
   if (first) {
     // Later syntax errors are nearly always echoes of the first one. The quoted token some messages end
     // with is dropped: it is file content and may be a secret; the line number points at it anyway.
-    const message = redactSecretsInText(first.message.replace(/:\s*".*$/s, ''));
+    const message = redactText(first.message.replace(/:\s*".*$/s, ''));
     return {
       ok: false,
       issues: [

@@ -1,5 +1,6 @@
 import { Go2rtcApiError, Go2rtcStreamExistsError, Go2rtcUnavailableError } from './errors.js';
-import { describeRequestUrl, redactCredentials } from './redact.js';
+import { redactText } from '@shiriki/telemetry';
+import { describeRequestUrl } from './redact.js';
 import { streamListSchema, streamSchema } from './schemas.js';
 import { summariseHealth, toStream } from './stream-info.js';
 import type { Go2rtcStream, Go2rtcStreamHealth } from './types.js';
@@ -211,6 +212,6 @@ function unavailable(method: string, url: URL, signal: AbortSignal, cause: unkno
 }
 
 function excerpt(text: string): string {
-  const trimmed = redactCredentials(text.trim());
+  const trimmed = redactText(text.trim());
   return trimmed.length > MAX_BODY_IN_ERROR ? `${trimmed.slice(0, MAX_BODY_IN_ERROR)}…` : trimmed;
 }

@@ -15,7 +15,6 @@ export type { EnsureStreamsResult } from './ensure-streams.js';
 export { matchSource } from './source-match.js';
 export type { SourceMatch } from './source-match.js';
 export { rtspUrl } from './rtsp-url.js';
-export { redactCredentials } from './redact.js';
 export {
   Go2rtcApiError,
   Go2rtcUnavailableError,

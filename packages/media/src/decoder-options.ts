@@ -102,7 +102,7 @@ export interface FfmpegDecoderOptions {
   /** stderr lines logged per `stderrWindowMs`; the rest are counted and summarised. */
   stderrMaxLines?: number;
   stderrWindowMs?: number;
-  /** Hides URL credentials in everything logged; default `redactUrlCredentials` from `@shiriki/telemetry`. */
+  /** Hides URL credentials in everything logged; default `redactText` from `@shiriki/telemetry`. */
   redact?: (text: string) => string;
   /** Uniform random in [0, 1) for the backoff jitter; default `Math.random`. */
   random?: () => number;

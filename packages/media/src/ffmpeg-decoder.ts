@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events';
 import type { Socket } from 'node:net';
 import { resolveFfmpegPath, spawnChild, type ChildExit, type ManagedChild } from '@shiriki/process';
-import { redactUrlCredentials, LogLimiter } from '@shiriki/telemetry';
+import { redactText, LogLimiter } from '@shiriki/telemetry';
 import { Backoff } from './backoff.js';
 import { buildDecoderArgs, frameSizeOf } from './decoder-args.js';
 import {
@@ -79,7 +79,7 @@ export class FfmpegDecoder extends EventEmitter<DecoderEvents> {
     super();
     this.#settings = {
       ...DECODER_DEFAULTS,
-      redact: redactUrlCredentials,
+      redact: redactText,
       random: Math.random,
       now: Date.now,
       ...withoutUndefined(options),

@@ -2,7 +2,7 @@ import { readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Backoff, LineSplitter, parseStderrReason } from '@shiriki/media';
 import { resolveFfmpegPath, spawnChild, type ManagedChild } from '@shiriki/process';
-import { redactUrlCredentials, type Logger, LogLimiter } from '@shiriki/telemetry';
+import { redactText, type Logger, LogLimiter } from '@shiriki/telemetry';
 import { nextSegmentPath } from './live-segment.js';
 import { IN_PROGRESS_PREFIX, WallClockAnchor, parseSegmentListLine, type Segment } from './segment-file.js';
 import type { SegmentRing } from './segment-ring.js';
@@ -137,7 +137,7 @@ export class Segmenter {
       ...(o.inputArgs ? { inputArgs: o.inputArgs } : {}),
     });
     o.logger.info(
-      { camera: o.camera, reason, command: [ffmpegPath, ...args].map(redactUrlCredentials).join(' ') },
+      { camera: o.camera, reason, command: [ffmpegPath, ...args].map(redactText).join(' ') },
       'starting segmenter',
     );
     let child: ManagedChild;
@@ -183,7 +183,7 @@ export class Segmenter {
       });
     });
     const stderr = new LineSplitter((raw) => {
-      const line = redactUrlCredentials(raw);
+      const line = redactText(raw);
       lastReason = parseStderrReason(line) ?? lastReason;
       const { log, suppressed } = this.#stderrLimiter.admit();
       if (suppressed > 0) o.logger.warn({ camera: o.camera, suppressed }, 'suppressed ffmpeg stderr lines');

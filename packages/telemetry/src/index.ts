@@ -3,7 +3,16 @@ export type { Logger, LevelWithSilent, LoggerOptions } from './logger.js';
 export type { LogSink } from './log-sink.js';
 export { LogLimiter, rateLimited } from './log-limiter.js';
 export type { LogLimiterOptions } from './log-limiter.js';
-export { redactUrlCredentials, redactSecrets, isSecretKey, SECRET_KEYS, REDACTED } from './redact.js';
+export {
+  REDACTED,
+  SECRET_NAMES,
+  URL_ONLY_SECRET_NAMES,
+  isSecretKey,
+  redactSecrets,
+  redactServerUrl,
+  redactText,
+  redactUrlCredentials,
+} from './redact.js';
 export { createMetrics } from './metrics.js';
 export type { MetricsOptions } from './metrics.js';
 export { Counter, Gauge, Histogram, Summary, Registry } from 'prom-client';

@@ -1,6 +1,6 @@
 import { hostname } from 'node:os';
 import { pino, stdTimeFunctions, type DestinationStream, type LevelWithSilent, type Logger } from 'pino';
-import { isSecretKey, REDACTED, redactSecrets, SECRET_KEYS } from './redact.js';
+import { isSecretKey, REDACTED, redactSecrets, SECRET_NAMES } from './redact.js';
 
 export type { Logger, LevelWithSilent };
 
@@ -42,7 +42,7 @@ function censorTopLevelValue(value: unknown, path: readonly (string | symbol)[])
   return redactSecrets(value);
 }
 
-const TOP_LEVEL_SECRET_PATHS = [...new Set(SECRET_KEYS.flatMap(spellings))];
+const TOP_LEVEL_SECRET_PATHS = [...new Set(SECRET_NAMES.flatMap(spellings))];
 
 /** `secret_key` -> secret_key, secretkey, SECRET_KEY, secret-key, secretKey, SecretKey. */
 function spellings(snakeCase: string): string[] {

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { isSecretKey, redactSecrets, redactUrlCredentials } from './redact.js';
+import { isSecretKey, redactSecrets, redactServerUrl, redactText, redactUrlCredentials } from './redact.js';
 
 test('redactUrlCredentials masks the password and keeps the user for every scheme', () => {
   for (const scheme of ['rtsp', 'rtsps', 'http', 'https', 'nats', 'rtmp']) {
@@ -109,4 +109,48 @@ test('redactSecrets converts objects with toJSON and survives cycles', () => {
   const cyclic: Record<string, unknown> = { source: new URL('rtsp://admin:hunter2@cam/1') };
   cyclic.self = cyclic;
   assert.deepEqual(redactSecrets(cyclic), { source: 'rtsp://admin:***@cam/1', self: '[Circular]' });
+});
+
+test('redactServerUrl hides credentials in every URL form', () => {
+  assert.equal(redactServerUrl('nats://user:pw@host:4222'), 'nats://***@host:4222');
+  assert.equal(redactServerUrl('tls://token@host:4222'), 'tls://***@host:4222');
+  assert.equal(redactServerUrl('user:pw@host:4222'), '***@host:4222');
+  assert.equal(redactServerUrl('nats://host:4222'), 'nats://host:4222');
+  assert.equal(redactServerUrl('127.0.0.1:4222'), '127.0.0.1:4222');
+});
+
+test('redactText masks secret query and fragment parameters, camera sources with several URLs, and headers', () => {
+  const cases: Array<[string, string]> = [
+    ['ffmpeg:rtsp://admin:pa$$@10.0.0.5/main#video=h264', 'ffmpeg:rtsp://admin:***@10.0.0.5/main#video=h264'],
+    [
+      'http://10.0.0.5/cgi?user=admin&password=hunter2&channel=1',
+      'http://10.0.0.5/cgi?user=admin&password=***&channel=1',
+    ],
+    ['onvif://10.0.0.5#pwd=x1', 'onvif://10.0.0.5#pwd=***'],
+    [
+      'tapo://10.0.0.5?token=abc&stream=1 and http://u:p@h2/b',
+      'tapo://10.0.0.5?token=***&stream=1 and http://u:***@h2/b',
+    ],
+    ['https://maps/api?key=AIza123&q=1', 'https://maps/api?key=***&q=1'],
+    ['http://cam/x?API_KEY=k1 http://cam/y?api-key=k2', 'http://cam/x?API_KEY=*** http://cam/y?api-key=***'],
+    ['dahua://cam#auth=admin:x', 'dahua://cam#auth=***'],
+    [
+      'GET /a HTTP/1.1\r\nAuthorization: Basic YWRtaW46eA==\r\nHost: cam',
+      'GET /a HTTP/1.1\r\nAuthorization: Basic ***\r\nHost: cam',
+    ],
+    ['authorization: Bearer eyJhbGciOi.x.y', 'authorization: Bearer ***'],
+    ['Cookie: session=abc; theme=dark', 'Cookie: ***'],
+    ['X-Api-Key: 12345', 'X-Api-Key: ***'],
+  ];
+  for (const [text, expected] of cases) {
+    assert.equal(redactText(text), expected, text);
+    assert.equal(redactText(expected), expected, `idempotent: ${expected}`);
+  }
+  for (const unchanged of [
+    'rtsp://10.0.0.5/main',
+    'http://cam/x?passenger=1&keyframe=2',
+    'key=events/a.mp4',
+    'no secrets here',
+  ])
+    assert.equal(redactText(unchanged), unchanged);
 });

@@ -17,13 +17,15 @@ const URL_USERINFO = /([a-z][a-z0-9+.-]*:\/\/)([^\s/?#@:]*):([^\s/?#]*)@/gi;
 const BARE_USERINFO = /(^|[\s'"`(<[{=,;])([^\s:/?#@'"`<>()[\]{}=,;]+):([^\s/?#]*)@/g;
 
 /**
- * Key names whose values are always secret, compared without case, `_` or `-` (`secretKey`,
- * `SECRET_KEY` and `secret-key` all match `secretkey`).
+ * The one list of secret names. A value is a secret when it sits under one of these names as an object or
+ * config field, a URL query or fragment parameter, or an HTTP header; names are compared without case, `_`
+ * or `-` (`secretKey`, `SECRET_KEY` and `secret-key` all match).
  */
-export const SECRET_KEYS: readonly string[] = [
+export const SECRET_NAMES: readonly string[] = [
   'password',
   'passwd',
   'pass',
+  'pwd',
   'secret',
   'secret_key',
   'secret_access_key',
@@ -31,13 +33,51 @@ export const SECRET_KEYS: readonly string[] = [
   'access_token',
   'refresh_token',
   'api_key',
+  'apikey',
+  'x_api_key',
   'nkey_seed',
   'authorization',
+  'proxy_authorization',
   'cookie',
+  'set_cookie',
 ];
 
-const secretKeys = new Set(SECRET_KEYS.map(normalizeKey));
+/**
+ * Names that are secret as URL parameters only (`?key=...` is an API key, `#auth=...` a camera login), while
+ * a field called `key` is an object-store key and must stay readable in logs.
+ */
+export const URL_ONLY_SECRET_NAMES: readonly string[] = ['key', 'auth'];
+
+const secretKeys = new Set(SECRET_NAMES.map(normalizeKey));
 const MAX_DEPTH = 16;
+
+const paramNames = [...SECRET_NAMES, ...URL_ONLY_SECRET_NAMES]
+  .flatMap((name) => [name, name.replace(/_/g, '-'), name.replace(/_/g, '')])
+  .filter((name, i, all) => all.indexOf(name) === i)
+  .sort((a, b) => b.length - a.length);
+/** `?password=x`, `&api_key=x`, `#pwd=x` (go2rtc fragments): the value up to the next separator. */
+const SECRET_PARAM = new RegExp(`([?&#;](?:${paramNames.join('|')})=)[^&#;\\s'"]*`, 'gi');
+/** `Authorization: Basic abc`, `Cookie: a=b; c=d`, `X-Api-Key: abc` as printed in an HTTP dump. */
+const SECRET_HEADER =
+  /\b((?:proxy-)?authorization|set-cookie|cookie|x-api-key)(\s*:\s*)(?:(basic|bearer|digest)\s+)?[^\r\n'"]+/gi;
+
+/**
+ * Masks every credential form in free text: URL passwords (see {@link redactUrlCredentials}), secret query
+ * and fragment parameters (`?password=***`, `#pwd=***`) and secret HTTP headers (`Authorization: Basic ***`).
+ * What every log line, error message and status text goes through.
+ */
+export function redactText(text: string): string {
+  let result = redactUrlCredentials(text);
+  if (result.includes('=')) result = result.replace(SECRET_PARAM, `$1${REDACTED}`);
+  if (result.includes(':')) {
+    result = result.replace(
+      SECRET_HEADER,
+      (_match, name: string, separator: string, scheme: string | undefined) =>
+        `${name}${separator}${scheme ? `${scheme} ` : ''}${REDACTED}`,
+    );
+  }
+  return result;
+}
 
 /**
  * Masks the password of every URL with userinfo in `text`: `rtsp://admin:hunter2@cam/1` becomes
@@ -55,7 +95,19 @@ export function redactUrlCredentials(text: string): string {
     );
 }
 
-/** Whether values under this key are always masked (see `SECRET_KEYS`). */
+/**
+ * `nats://user:secret@host:4222` -> `nats://***@host:4222`, also for bare `user:pass@host:port`. Unlike
+ * {@link redactUrlCredentials}, which keeps the user, this drops the whole userinfo: NATS takes a token as
+ * `nats://token@host`, so a "user" may be the secret.
+ */
+export function redactServerUrl(server: string): string {
+  return server.replace(
+    /^([a-z][a-z0-9+.-]*:\/\/)?[^@/]*@/i,
+    (_match, scheme: string | undefined) => `${scheme ?? ''}${REDACTED}@`,
+  );
+}
+
+/** Whether values under this field name are always masked (see {@link SECRET_NAMES}). */
 export function isSecretKey(key: string): boolean {
   return secretKeys.has(normalizeKey(key));
 }
@@ -73,7 +125,7 @@ export function redactSecrets(value: unknown): unknown {
 }
 
 function redactValue(value: unknown, ancestors: Set<object>, depth: number): unknown {
-  if (typeof value === 'string') return redactUrlCredentials(value);
+  if (typeof value === 'string') return redactText(value);
   if (typeof value !== 'object' || value === null) return value;
   if (ArrayBuffer.isView(value)) return value;
   if (value instanceof Error) return redactValue(serializeError(value), ancestors, depth);

@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import type { Registry } from 'prom-client';
 import type { Logger } from 'pino';
 import { TelemetryServerError } from './errors.js';
-import { redactUrlCredentials } from './redact.js';
+import { redactText } from './redact.js';
 
 /** `true`/`false`, or an answer with the reason shown in the `/readyz` (or `/healthz`) body. */
 export type ProbeResult = boolean | { ok: boolean; reason?: string };
@@ -98,7 +98,7 @@ async function serveProbe(probe: Probe, response: ServerResponse): Promise<void>
   } catch (error) {
     result = {
       ok: false,
-      reason: redactUrlCredentials(error instanceof Error ? error.message : String(error)),
+      reason: redactText(error instanceof Error ? error.message : String(error)),
     };
   }
   const body = result.ok
