@@ -117,11 +117,8 @@ export function encodeFrameHeaderInto(target: Uint8Array, header: FrameHeader, o
   return at + 4;
 }
 
-/**
- * Allocates one message for `header` and writes the header; fill `payload` (a view into `message`) with
- * the pixels, e.g. straight from the decoder's output, then publish `message`.
- */
-export function allocateFrame(header: FrameHeader): { message: Uint8Array; payload: Uint8Array } {
+/** One message for `header` with the header written; `payload` is a view into it, to be filled. */
+function allocateFrame(header: FrameHeader): { message: Uint8Array; payload: Uint8Array } {
   const message = new Uint8Array(frameMessageSize(header));
   const headerSize = encodeFrameHeaderInto(message, header);
   return { message, payload: message.subarray(headerSize) };

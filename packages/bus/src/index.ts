@@ -15,7 +15,6 @@ export type { BucketNames, ParsedSubject, StreamNames, SubjectKind, Subjects } f
 export {
   FRAME_MAGIC,
   FRAME_VERSION,
-  allocateFrame,
   decodeFrame,
   encodeFrame,
   encodeFrameHeaderInto,
@@ -59,7 +58,7 @@ export type {
   PixelBox,
   ServiceStatus,
 } from './messages/index.js';
-export { SUBSCRIBE_DEFAULTS, subscribeDecoded, subscribeFrames, subscribeJson } from './subscribe.js';
+export { SUBSCRIBE_DEFAULTS, subscribeDecoded, subscribeJson } from './subscribe.js';
 export type { MessageHandler, SafeSubscribeOptions, SafeSubscription } from './subscribe.js';
 export {
   HANDLER_ERRORS_METRIC,

@@ -1,7 +1,6 @@
 import type { Msg, NatsConnection, Subscription } from '@nats-io/nats-core';
 import type { z } from 'zod';
 import { DecodeError, FrameDecodeError } from './errors.js';
-import { decodeFrame, type Frame } from './frame-codec.js';
 import { decodeJson } from './json-codec.js';
 import { createBusMetrics, type BusMetrics } from './metrics.js';
 import { inferSubjectKind } from './subjects.js';
@@ -35,20 +34,7 @@ export interface SafeSubscription {
   unsubscribe(): void;
 }
 
-/**
- * Subscribes to binary frame messages. Each message is decoded with `decodeFrame` (the payload is a view
- * into the message) and handed to `handler`, one at a time in arrival order.
- */
-export function subscribeFrames(
-  nc: NatsConnection,
-  subject: string,
-  handler: MessageHandler<Frame>,
-  options: SafeSubscribeOptions,
-): SafeSubscription {
-  return subscribeDecoded(nc, subject, decodeFrame, handler, options);
-}
-
-/** Subscribes to JSON messages validated by `schema`; see {@link subscribeFrames}. */
+/** Subscribes to JSON messages validated by `schema`; see {@link subscribeDecoded}. */
 export function subscribeJson<S extends z.ZodType>(
   nc: NatsConnection,
   subject: string,

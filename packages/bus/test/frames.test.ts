@@ -12,7 +12,8 @@ import {
   encodeFrame,
   encodeJson,
   frameHeaderSize,
-  subscribeFrames,
+  decodeFrame,
+  subscribeDecoded,
   subscribeJson,
   type Bus,
   type Detections,
@@ -61,9 +62,10 @@ test('100 random 640x360 yuv420p frames cross a real nats-server byte for byte',
     randomFrame({ camera: 'front', pixelFormat: 'yuv420p', width: 640, height: 360, sequence }),
   );
   const received = collector<{ frame: Frame; bytes: Uint8Array }>(sent.length);
-  const sub = subscribeFrames(
+  const sub = subscribeDecoded(
     bus.nc,
     subjects.frames('front'),
+    decodeFrame,
     (frame, msg) => received.push({ frame, bytes: msg.data }),
     {
       logger: captureLogger().logger,
@@ -91,7 +93,7 @@ test('corrupted frame messages are dropped and counted by reason, valid ones get
   const { logger, entries } = captureLogger();
   const subject = subjects.frames('garage');
   const received = collector<Frame>(10);
-  const sub = subscribeFrames(bus.nc, subjects.framesAll, (frame) => received.push(frame), {
+  const sub = subscribeDecoded(bus.nc, subjects.framesAll, decodeFrame, (frame) => received.push(frame), {
     logger,
     metrics,
   });
@@ -162,12 +164,12 @@ test('a handler that throws or rejects does not stop later messages', async () =
 test('invalid messages are counted on a prom-client registry when one is given', async () => {
   const registry = new Registry();
   const subject = subjects.frames('yard');
-  const first = subscribeFrames(bus.nc, subject, () => undefined, {
+  const first = subscribeDecoded(bus.nc, subject, decodeFrame, () => undefined, {
     logger: captureLogger().logger,
     metrics: createBusMetrics(registry),
   });
   // A second subscriber on the same registry reuses the counters instead of failing to register them.
-  const second = subscribeFrames(bus.nc, subject, () => undefined, {
+  const second = subscribeDecoded(bus.nc, subject, decodeFrame, () => undefined, {
     logger: captureLogger().logger,
     metrics: createBusMetrics(registry),
   });

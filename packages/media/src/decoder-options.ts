@@ -9,7 +9,7 @@ export type DecoderState = 'starting' | 'streaming' | 'stalled' | 'backoff' | 's
 
 export interface DecodedFrame {
   /**
-   * One raw frame in the configured pixel format; valid until the handler returns or its promise settles,
+   * One raw frame in the configured pixel format; valid until the handler returns,
    * unless it is a buffer from `allocateFrame`, which the consumer owns.
    */
   data: Uint8Array;
@@ -22,11 +22,8 @@ export interface DecodedFrame {
   receivedAt: number;
 }
 
-/**
- * Consumes frames. While a returned promise is pending, new frames are dropped (and counted) instead of
- * queued: a live stream must not fall behind, and the newest frame is worth more than an old one.
- */
-export type FrameHandler = (frame: DecodedFrame) => void | PromiseLike<void>;
+/** Consumes one frame, synchronously; see the ownership rule in `DecodedFrame`. */
+export type FrameHandler = (frame: DecodedFrame) => void;
 
 export interface DecoderStateChange {
   state: DecoderState;
@@ -62,7 +59,7 @@ export interface DecoderStats {
   restarts: number;
   /** Frames handed to the frame handler. */
   frames: number;
-  /** Frames skipped because the handler was busy or the decoder was paused. */
+  /** Frames read while the decoder was stopping, and not handed out. */
   framesDropped: number;
   /** Delivered frames whose first bytes were copied (a busy handler freed up as they arrived); the rest were read in place. */
   framesCopied: number;

@@ -41,16 +41,12 @@ interface Run {
 
 /**
  * Keeps one ffmpeg decoding a stream into raw frames: restarts it with exponential backoff and full jitter
- * when it exits or stalls, logs its stderr rate-limited and redacted, and sheds frames a busy consumer
- * cannot take. ffmpeg's stdout is never paused: pausing would let the socket to go2rtc fill up and the
- * picture fall behind real time, so frames are dropped at the splitter without being copied.
+ * when it exits or stalls, and logs its stderr rate-limited and redacted. The frame handler runs
+ * synchronously on each frame, so nothing queues behind it: a slow handler slows reads, never memory.
  * ffmpeg's stdout is a unix socket read in place (`openStdoutSocket`): every read lands in the frame's own
  * buffer, so reading allocates nothing and copies nothing.
  */
 export class FfmpegDecoder extends EventEmitter<DecoderEvents> {
-  /** While true, frames are dropped (and counted) instead of handed to the frame handler. */
-  paused = false;
-
   readonly #settings: Settings;
   readonly #onFrame: FfmpegDecoderOptions['onFrame'];
   readonly #allocateFrame: FfmpegDecoderOptions['allocateFrame'];
@@ -67,7 +63,6 @@ export class FfmpegDecoder extends EventEmitter<DecoderEvents> {
   #stopping: Promise<void> | undefined;
   #backoffTimer: NodeJS.Timeout | undefined;
   #stallTimer: NodeJS.Timeout | undefined;
-  #handlerBusy = false;
   #sequence = 0;
   readonly #stats = { restarts: 0, frames: 0, framesDropped: 0, bytes: 0 };
   /** Copies made by the splitters of runs that have ended. */
@@ -156,7 +151,7 @@ export class FfmpegDecoder extends EventEmitter<DecoderEvents> {
     // reader is destroyed before anything else is awaited when the decoder was stopped meanwhile.
     const splitter = new FrameSplitter({
       frameSize: this.#frameSize,
-      accept: () => this.#active && !this.paused && !this.#handlerBusy,
+      accept: () => this.#active,
       onFrame: (data) => this.#onFrameData(run, data),
       onSkip: () => this.#onFrameSkipped(run),
       allocate: this.#allocateFrame,
@@ -257,17 +252,7 @@ export class FfmpegDecoder extends EventEmitter<DecoderEvents> {
     const handler = this.#onFrame;
     if (!handler) return;
     try {
-      const result = handler(frame);
-      if (isPromiseLike(result)) {
-        this.#handlerBusy = true;
-        result.then(
-          () => (this.#handlerBusy = false),
-          (error: unknown) => {
-            this.#handlerBusy = false;
-            this.#logHandlerError(error);
-          },
-        );
-      }
+      handler(frame);
     } catch (error) {
       this.#logHandlerError(error);
     }
@@ -389,8 +374,4 @@ export class FfmpegDecoder extends EventEmitter<DecoderEvents> {
 function describeExit(exit: ChildExit): string {
   if (exit.signal !== null) return `ffmpeg killed by ${exit.signal}`;
   return exit.code === 0 ? 'end of stream' : `ffmpeg exited with code ${String(exit.code)}`;
-}
-
-function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
-  return typeof (value as PromiseLike<unknown> | undefined)?.then === 'function';
 }

@@ -16,12 +16,10 @@ export interface FrameSplitterOptions {
   /** Called when the last byte of a skipped frame has gone by. */
   onSkip?: () => void;
   /**
-   * Supplies the buffer each accepted frame is assembled in, asked once when the frame begins; it must be
-   * exactly `frameSize` bytes (a view into a larger buffer is fine, e.g. the payload slot of a message).
-   * With it, every accepted frame is copied once into that buffer (or read straight into it in place), and
-   * handed out as exactly the object returned; the splitter never writes to it again, so the consumer owns it and may hand the same buffer
-   * back for the next frame once it is done with it. Default: frames inside one chunk are views into the
-   * chunk, frames spanning chunks are assembled in one reused scratch buffer (see `FrameSplitter`).
+   * Supplies the buffer each accepted frame is read into, asked once when the frame begins; it must be
+   * exactly `frameSize` bytes (a view into a larger buffer is fine, e.g. the payload slot of a message). The
+   * frame is handed out as exactly the object returned and never written again, so the consumer owns it and
+   * may hand the same buffer back for the next frame once done. Default: one reused scratch buffer.
    */
   allocate?: () => Uint8Array;
 }
@@ -29,9 +27,7 @@ export interface FrameSplitterOptions {
 /** How frames were handed out; a benchmark or test reads these to see how much copying happened. */
 export interface FrameSplitterCounts {
   bytesIn: number;
-  /** Frames handed out as a view into a stdout chunk (no copy). */
-  framesViewed: number;
-  /** Frames assembled in the scratch buffer or an `allocate`d buffer (one copy). */
+  /** Frames whose first bytes were read into the skip buffer before they were accepted (one copy of those). */
   framesCopied: number;
   /** Frames read straight into their buffer through `readBuffer` and `wrote` (no copy). */
   framesInPlace: number;
@@ -39,28 +35,20 @@ export interface FrameSplitterCounts {
 }
 
 /**
- * Cuts a byte stream (ffmpeg's rawvideo stdout) into frames of exactly `frameSize` bytes.
+ * Cuts a byte stream (ffmpeg's rawvideo stdout, read in place through `openStdoutSocket`) into frames of
+ * exactly `frameSize` bytes. Each read fills the rest of the current frame's buffer (`readBuffer`, then
+ * `wrote`), so no chunk is allocated and no byte is copied.
  *
- * A frame that lies whole inside one chunk is handed out as a `subarray` view, no copy. A frame that spans
- * chunks is assembled in a single scratch buffer that is reused for the next spanning frame, so steady state
- * allocates nothing. Pipes deliver at most 64 KiB per read, so frames larger than that (anything above about
- * 200x200 in yuv420p) always take this path, and the one copy there is the minimum for a contiguous frame.
+ * `accept` decides when a frame begins: a refused frame is read into a small reused skip buffer, so a busy
+ * consumer sheds load without copying.
  *
- * Ownership rule (without `allocate`): a frame is valid until the next frame is accepted. Consumers that keep
- * a frame longer must copy it (`frame.slice()`). A consumer that works asynchronously holds the frame until
- * its promise settles and relies on `accept` returning `false` meanwhile, so the scratch buffer is not
- * overwritten under it.
+ * Ownership rule (without `allocate`): a frame lives in one scratch buffer, valid until the next frame is
+ * accepted; consumers that keep a frame longer copy it. A consumer that works asynchronously holds the frame
+ * until its promise settles and relies on `accept` returning `false` meanwhile.
  *
- * With `allocate` the consumer owns every frame: the hot consumer publishes frames as NATS messages, and
- * nats.js `publish` only queues a reference to the payload and copies it in a later microtask (or after a
- * reconnect), so each published message needs a buffer of its own. Assembling the frame straight into that
- * message's payload slot saves the copy through the scratch buffer (345,600 bytes per 640x360 frame), and
- * a frame that is not published leaves its buffer to the consumer to hand back for the next one.
- *
- * Reads that land in place (`readBuffer` and `wrote`, for `openStdoutSocket`) skip even that copy: each
- * read fills the rest of the current frame's buffer, so no chunk exists and a frame is never split across
- * one. The same rules hold: `accept` decides when a frame begins, skipped frames are read into a small
- * reused buffer, and the ownership rule above applies to the scratch or `allocate`d buffer alike.
+ * With `allocate` the consumer owns every frame: ingest publishes frames as NATS messages, and nats.js
+ * `publish` only queues a reference to the payload, so each published message needs a buffer of its own;
+ * reading the frame straight into that message's payload slot saves a copy of 345,600 bytes per 640x360 frame.
  */
 export class FrameSplitter {
   readonly frameSize: number;
@@ -82,7 +70,6 @@ export class FrameSplitter {
   #skipBuffer: Uint8Array | undefined;
   readonly #counts: FrameSplitterCounts = {
     bytesIn: 0,
-    framesViewed: 0,
     framesCopied: 0,
     framesInPlace: 0,
     framesSkipped: 0,
@@ -120,8 +107,8 @@ export class FrameSplitter {
    * Where the next in-place read lands: the rest of the current frame's buffer, or of the skip buffer for a
    * skipped frame; never empty, and the same until `wrote` is called. When a frame begins while `accept`
    * says no, its first bytes go to the skip buffer and `accept` is asked again once they have arrived, so
-   * an asynchronous consumer whose promise settled meanwhile still gets the frame, as with `push` (those
-   * first bytes are then copied; the frame counts as copied).
+   * an asynchronous consumer whose promise settled meanwhile still gets the frame (those first bytes are then
+   * copied; the frame counts as copied).
    */
   readBuffer(): Uint8Array {
     if (this.#filled === 0 && this.#target === undefined && !this.#probing) {
@@ -151,44 +138,6 @@ export class FrameSplitter {
     else this.#counts.framesInPlace++;
     this.#headCopied = false;
     this.#onFrame(frame!);
-  }
-
-  push(chunk: Uint8Array): void {
-    const size = this.frameSize;
-    this.#counts.bytesIn += chunk.length;
-    let offset = 0;
-    while (offset < chunk.length) {
-      if (this.#filled === 0) {
-        this.#keeping = this.#accept();
-        if (this.#keeping && this.#allocate) this.#target = this.#allocated();
-        else if (chunk.length - offset >= size) {
-          const start = offset;
-          offset += size;
-          this.#finishWhole(chunk, start);
-          continue;
-        } else if (this.#keeping) this.#target = this.#scratchBuffer();
-      }
-      const take = Math.min(size - this.#filled, chunk.length - offset);
-      if (this.#keeping) this.#target!.set(chunk.subarray(offset, offset + take), this.#filled);
-      this.#filled += take;
-      offset += take;
-      if (this.#filled === size) this.#finishAssembled();
-    }
-  }
-
-  #finishWhole(chunk: Uint8Array, start: number): void {
-    if (!this.#keeping) return this.#skipped();
-    this.#counts.framesViewed++;
-    this.#onFrame(chunk.subarray(start, start + this.frameSize));
-  }
-
-  #finishAssembled(): void {
-    this.#filled = 0;
-    if (!this.#keeping) return this.#skipped();
-    this.#counts.framesCopied++;
-    const frame = this.#target!;
-    this.#target = undefined;
-    this.#onFrame(frame);
   }
 
   #skipped(): void {

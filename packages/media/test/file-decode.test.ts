@@ -148,43 +148,6 @@ test('stop() while streaming quits ffmpeg with q, leaves no child and delivers n
   assert.equal(framesAfterStop, 0);
 });
 
-test('frames are dropped, not queued, while an async handler is busy', async () => {
-  const delivered: number[] = [];
-  let release: () => void = () => undefined;
-  const decoder = new FfmpegDecoder({
-    decode: { inputUrl: PERSON_WALK, width: WIDTH, height: HEIGHT, fps: 25, inputArgs: ['-t', '4'] },
-    logger: captureLogger(),
-    onFrame: (frame) => {
-      delivered.push(frame.sequence);
-      // The first frame blocks the handler until the test releases it.
-      if (frame.sequence === 0) return new Promise<void>((r) => (release = r));
-      return undefined;
-    },
-  });
-  const exits: DecoderExit[] = [];
-  decoder.on('exit', (exit) => exits.push(exit));
-  await decoder.start();
-  await until(() => decoder.stats.framesDropped >= 20, 'frames to be dropped while the handler is busy');
-  release();
-  await until(() => exits.length === 1, 'the end of the clip');
-  await decoder.stop();
-
-  const { frames, framesDropped } = decoder.stats;
-  assert.equal(
-    frames + framesDropped,
-    exits[0]!.frames,
-    'every frame is either delivered or counted as dropped',
-  );
-  assert.equal(frames, delivered.length);
-  assert.ok(framesDropped >= 20);
-  assert.equal(delivered[0], 0);
-  assert.ok(delivered[1]! > 1, 'the sequence skips the dropped frames');
-  assert.deepEqual(
-    delivered.slice(1),
-    [...delivered.slice(1)].sort((a, b) => a - b),
-  );
-});
-
 test('after healthyAfterMs of frames the backoff starts over at initialBackoffMs', async () => {
   const decoder = new FfmpegDecoder({
     decode: {
