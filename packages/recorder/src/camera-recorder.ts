@@ -148,7 +148,7 @@ export class CameraRecorder {
       for await (const msg of messages) this.#track(this.#handle(msg));
     })().catch((error: unknown) => {
       if (!this.#stopped)
-        this.options.logger.error({ err: error, camera: this.camera }, 'event consumer ended');
+        this.options.logger.error({ err: error }, 'event consumer ended');
     });
     this.#openTimer = setInterval(() => this.#cutOpenParts(), 1000);
   }
@@ -219,7 +219,7 @@ export class CameraRecorder {
       event = decodeJson(ObjectEventSchema, msg.data);
     } catch (error) {
       metrics.failures.inc({ camera: this.camera, reason: 'invalid_event' });
-      logger.warn({ err: error, camera: this.camera, subject: msg.subject }, 'invalid object event dropped');
+      logger.warn({ err: error, subject: msg.subject }, 'invalid object event dropped');
       msg.term();
       return;
     }
@@ -246,7 +246,7 @@ export class CameraRecorder {
         reason: error instanceof ClipCutError ? 'cut' : 'deliver',
       });
       logger.error(
-        { err: error, camera: this.camera, eventId: event.id, attempt },
+        { err: error, eventId: event.id, attempt },
         'clip failed; will retry',
       );
       msg.nak(Math.min(60_000, 2_000 * attempt));
@@ -336,7 +336,7 @@ export class CameraRecorder {
         if (!(error instanceof NoFootageError)) throw error;
         o.metrics.failures.inc({ camera: this.camera, reason: 'no_footage' });
         o.logger.error(
-          { camera: this.camera, eventId: event.id, part: part.part },
+          { eventId: event.id, part: part.part },
           'no footage for the clip',
         );
         await o.store
@@ -422,11 +422,11 @@ export class CameraRecorder {
       };
       if (clip.partial) {
         o.metrics.partialClips.inc({ camera: this.camera });
-        o.logger.warn({ camera: this.camera, eventId: event.id, part: part.part, reason }, 'partial clip');
+        o.logger.warn({ eventId: event.id, part: part.part, reason }, 'partial clip');
       }
       const result = await o.delivery.deliver(outPath, job);
       o.logger.info(
-        { camera: this.camera, eventId: event.id, part: part.part, durationS: clipReady.duration_s, result },
+        { eventId: event.id, part: part.part, durationS: clipReady.duration_s, result },
         'clip delivered',
       );
     } finally {
@@ -441,7 +441,7 @@ export class CameraRecorder {
     const live = this.ring.live;
     if (!live || live.startMs >= endMs || (this.ring.newestEndMs ?? 0) >= endMs) return undefined;
     return snapshotLiveSegment(live, this.options.workDir).catch((error: unknown) => {
-      this.options.logger.warn({ err: error, camera: this.camera }, 'could not read the live segment');
+      this.options.logger.warn({ err: error }, 'could not read the live segment');
       return undefined;
     });
   }
@@ -469,7 +469,7 @@ export class CameraRecorder {
           .then(() => void open.done.add(part.part))
           .catch((error: unknown) => {
             this.options.logger.warn(
-              { err: error, camera: this.camera, eventId: id },
+              { err: error, eventId: id },
               'open-event part failed',
             );
           })

@@ -89,7 +89,7 @@ export class ContinuousUploader {
       } while (this.#again);
     })()
       .catch((error: unknown) => {
-        this.options.logger.error({ err: error, camera: this.options.camera }, 'continuous upload failed');
+        this.options.logger.error({ err: error }, 'continuous upload failed');
       })
       .finally(() => (this.#running = undefined));
     return this.#running;
@@ -123,7 +123,7 @@ export class ContinuousUploader {
         if (!(error instanceof NoFootageError)) throw error;
         // Every segment of the chunk was unreadable: nothing to keep, move on.
         o.metrics.failures.inc({ camera: o.camera, reason: 'continuous_gap' });
-        o.logger.error({ camera: o.camera, reasons: error.reasons }, 'continuous footage unreadable');
+        o.logger.error({ reasons: error.reasons }, 'continuous footage unreadable');
         await this.#advance(last.endMs);
         return true;
       }
@@ -142,7 +142,7 @@ export class ContinuousUploader {
         if (!(error instanceof StorageUnavailableError)) throw error;
         if (!this.#storeDown) {
           o.logger.warn(
-            { camera: o.camera, err: error },
+            { err: error },
             'store unavailable; continuous footage waits in the ring',
           );
         }
@@ -151,7 +151,7 @@ export class ContinuousUploader {
         o.metrics.failures.inc({ camera: o.camera, reason: 'store_unavailable' });
         return false;
       }
-      if (this.#storeDown) o.logger.info({ camera: o.camera }, 'store back; continuous upload resumed');
+      if (this.#storeDown) o.logger.info({}, 'store back; continuous upload resumed');
       this.#storeDown = false;
       o.metrics.continuousChunks.inc({ camera: o.camera });
       await this.#advance(last.endMs);
@@ -172,7 +172,7 @@ export class ContinuousUploader {
     if (from !== undefined && first.startMs > from + CONTIGUOUS_MS * 4 && this.#gapReportedAt !== from) {
       o.metrics.failures.inc({ camera: o.camera, reason: 'continuous_gap' });
       o.logger.warn(
-        { camera: o.camera, fromMs: from, toMs: first.startMs, seconds: (first.startMs - from) / 1000 },
+        { fromMs: from, toMs: first.startMs, seconds: (first.startMs - from) / 1000 },
         'continuous recording has a gap (no footage, or the ring dropped it before it was uploaded)',
       );
       this.#gapReportedAt = from;

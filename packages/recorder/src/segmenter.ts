@@ -121,7 +121,7 @@ export class Segmenter {
   #launch(reason: string): void {
     this.#state = 'starting';
     this.#running = this.#run(reason).catch((error: unknown) => {
-      this.options.logger.error({ err: error, camera: this.options.camera }, 'segmenter run failed');
+      this.options.logger.error({ err: error }, 'segmenter run failed');
     });
   }
 
@@ -137,7 +137,7 @@ export class Segmenter {
       ...(o.inputArgs ? { inputArgs: o.inputArgs } : {}),
     });
     o.logger.info(
-      { camera: o.camera, reason, command: [ffmpegPath, ...args].map(redactText).join(' ') },
+      { reason, command: [ffmpegPath, ...args].map(redactText).join(' ') },
       'starting segmenter',
     );
     let child: ManagedChild;
@@ -178,7 +178,7 @@ export class Segmenter {
             o.ring.setLive(next ? { path: next, startMs: segment.endMs } : undefined);
           o.onSegment?.(segment);
         } catch (error) {
-          o.logger.warn({ err: error, camera: o.camera, file: entry.file }, 'could not add a segment');
+          o.logger.warn({ err: error, file: entry.file }, 'could not add a segment');
         }
       });
     });
@@ -186,8 +186,8 @@ export class Segmenter {
       const line = redactText(raw);
       lastReason = parseStderrReason(line) ?? lastReason;
       const { log, suppressed } = this.#stderrLimiter.admit();
-      if (suppressed > 0) o.logger.warn({ camera: o.camera, suppressed }, 'suppressed ffmpeg stderr lines');
-      if (log) o.logger.warn({ camera: o.camera, pid: child.pid }, `ffmpeg: ${line}`);
+      if (suppressed > 0) o.logger.warn({ suppressed }, 'suppressed ffmpeg stderr lines');
+      if (log) o.logger.warn({ pid: child.pid }, `ffmpeg: ${line}`);
     });
     child.process.stdout?.setEncoding('utf8');
     child.process.stdout?.on('data', (text: string) => lines.push(text));
@@ -205,7 +205,7 @@ export class Segmenter {
     const why =
       lastReason ?? (exit.signal ? `killed by ${exit.signal}` : `exited with code ${String(exit.code)}`);
     if (!this.#active) return;
-    o.logger.warn({ camera: o.camera, code: exit.code, signal: exit.signal }, `segmenter exited: ${why}`);
+    o.logger.warn({ code: exit.code, signal: exit.signal }, `segmenter exited: ${why}`);
     this.#scheduleRestart(why);
   }
 
@@ -226,7 +226,7 @@ export class Segmenter {
     this.#state = 'backoff';
     this.#restarts++;
     this.options.onRestart?.(reason);
-    this.options.logger.warn({ camera: this.options.camera, retryInMs: delay, reason }, 'segmenter backoff');
+    this.options.logger.warn({ retryInMs: delay, reason }, 'segmenter backoff');
     this.#backoffTimer = setTimeout(() => this.#launch(`restart after: ${reason}`), delay);
   }
 
@@ -239,7 +239,7 @@ export class Segmenter {
         this.#stallTimer = setTimeout(check, timeoutMs - silent);
         return;
       }
-      this.options.logger.warn({ camera: this.options.camera, silentMs: silent }, 'segmenter stalled');
+      this.options.logger.warn({ silentMs: silent }, 'segmenter stalled');
       void child.stop({ quitInput: 'q', quitGraceMs: 1000, termGraceMs: 2000 });
     };
     this.#stallTimer = setTimeout(check, timeoutMs);

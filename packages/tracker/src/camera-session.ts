@@ -127,7 +127,7 @@ export class CameraSession {
           'tracker state restored',
         );
       } catch (error) {
-        logger.warn({ camera, err: error }, 'tracker checkpoint unusable; starting empty');
+        logger.warn({ err: error }, 'tracker checkpoint unusable; starting empty');
       }
     }
     const session = new CameraSession(options, tracker, memory, entry?.revision);
@@ -263,7 +263,7 @@ export class CameraSession {
 
   private enqueue(task: Task): void {
     this.publishChain = this.publishChain.then(task).catch((error: unknown) => {
-      this.options.logger.error({ camera: this.camera, err: error }, 'publishing events failed');
+      this.options.logger.error({ err: error }, 'publishing events failed');
     });
   }
 
@@ -286,11 +286,11 @@ export class CameraSession {
       } catch (error) {
         if (attempt >= publishAttempts) {
           // Stays in the outbox: the next checkpoint carries it to whoever tracks the camera next.
-          logger.error({ camera: this.camera, event: msgID, err: error }, 'event not published');
+          logger.error({ event: msgID, err: error }, 'event not published');
           return false;
         }
         logger.warn(
-          { camera: this.camera, event: msgID, attempt, err: error },
+          { event: msgID, attempt, err: error },
           'event publish failed; retrying',
         );
         await sleep(Math.min(250 * 2 ** attempt, 4000));
@@ -322,7 +322,7 @@ export class CameraSession {
     }
     metrics.snapshotUploads.inc({ camera: this.camera, result: 'retry' });
     logger.warn(
-      { camera: this.camera, event: event.id },
+      { event: event.id },
       'snapshot upload failed; retrying in the background',
     );
     const retry = (async () => {
@@ -332,17 +332,17 @@ export class CameraSession {
         try {
           await uploadSnapshot(store, keys, snapshot, snapshots.thumbnailWidth);
           metrics.snapshotUploads.inc({ camera: this.camera, result: 'ok' });
-          logger.info({ camera: this.camera, event: event.id, key: keys.snapshot }, 'snapshot uploaded late');
+          logger.info({ event: event.id, key: keys.snapshot }, 'snapshot uploaded late');
           return;
         } catch (error) {
           logger.warn(
-            { camera: this.camera, event: event.id, attempt, err: error },
+            { event: event.id, attempt, err: error },
             'snapshot upload retry failed',
           );
         }
       }
       metrics.snapshotUploads.inc({ camera: this.camera, result: 'failed' });
-      logger.error({ camera: this.camera, event: event.id }, 'snapshot upload given up');
+      logger.error({ event: event.id }, 'snapshot upload given up');
     })();
     this.background.add(retry);
     void retry.finally(() => this.background.delete(retry));
@@ -395,11 +395,11 @@ export class CameraSession {
       if (current && current.revision !== this.revision) {
         this.superseded = true;
         logger.warn(
-          { camera: this.camera, err: error },
+          { err: error },
           'tracker state written by another worker; no more checkpoints from this one',
         );
       } else {
-        logger.warn({ camera: this.camera, err: error }, 'checkpoint failed');
+        logger.warn({ err: error }, 'checkpoint failed');
       }
     }
   }
