@@ -26,7 +26,7 @@ import {
   type Bus,
   type FrameHeader,
 } from '@shiriki/bus';
-import { buildDecoderArgs, frameSizeOf, openStdoutSocket } from '@shiriki/media';
+import { decoderArgs, frameSizeOf, openStdoutSocket } from '@shiriki/media';
 import { MotionDetector } from '@shiriki/motion';
 import { spawnChild, type ManagedChild } from '@shiriki/process';
 import { quietLogger } from './quiet-logger.js';
@@ -130,7 +130,7 @@ class Camera {
 
 async function startCamera(name: string, inputUrl: string): Promise<ManagedChild> {
   const camera = new Camera(name);
-  const args = buildDecoderArgs({ inputUrl, width, height, fps: config.fps, pixelFormat: 'yuv420p' });
+  const args = decoderArgs({ inputUrl, width, height, fps: config.fps, pixelFormat: 'yuv420p' });
   if (config.reader === 'pipe') {
     const child = await spawnChild(config.ffmpeg, args);
     child.process.stdout?.on('data', (chunk: Buffer) => camera.push(chunk));

@@ -10,7 +10,7 @@
  * CPU is read from /proc at t0 (after every camera streams plus WARMUP_MS, so tsx transpiling and V8
  * optimising are not counted) and at t1, for both sides, in one run; (a) reports the ratio at 1, 2 and 4
  * cameras, the marginal ratio (slope from 1 to 4 cameras) and the share of motion detection.
- * The bare ffmpeg runs the argv ingest's decoder builds (`buildDecoderArgs`, same defaults such as
+ * The bare ffmpeg runs the argv ingest's decoder builds (`decoderArgs`, same defaults such as
  * `-threads 1`), writing to /dev/null instead of the pipe, so the two sides always decode alike.
  * Bare limits, same run, same streams, same argv with `pipe:1` (bench/ingest-floor.ts, each its own process,
  * at 1 and 4 cameras): floor A reads ffmpeg's stdout and cuts frames into a preallocated buffer, nothing else
@@ -25,7 +25,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { buildDecoderArgs } from '@shiriki/media';
+import { decoderArgs } from '@shiriki/media';
 import type { FloorConfig } from './ingest-floor.js';
 import { resolveFfmpegPath, spawnChild, type ManagedChild } from '@shiriki/process';
 import {
@@ -144,7 +144,7 @@ async function metrics(url: string): Promise<Metrics> {
 
 /** Ingest's decoder argv for `inputUrl` (as `CameraPipeline` builds it), writing to /dev/null. */
 function bareArgs(inputUrl: string): string[] {
-  const args = buildDecoderArgs({ inputUrl, width: WIDTH, height: HEIGHT, fps: FPS, pixelFormat: 'yuv420p' });
+  const args = decoderArgs({ inputUrl, width: WIDTH, height: HEIGHT, fps: FPS, pixelFormat: 'yuv420p' });
   if (args.at(-1) !== 'pipe:1') throw new Error(`unexpected decoder argv: ${args.join(' ')}`);
   return ['-nostats', '-y', ...args.slice(0, -1), '/dev/null'];
 }
@@ -386,7 +386,7 @@ try {
   say(`## (a2) Bare limits: what any node design that reads the pipe and publishes frames costs`);
   say('');
   say(
-    `Same run, same go2rtc streams, same decoder argv (\`buildDecoderArgs\`, \`pipe:1\`), each floor its own ` +
+    `Same run, same go2rtc streams, same decoder argv (\`decoderArgs\`, \`pipe:1\`), each floor its own ` +
       `node process (bench/ingest-floor.ts) measured like the worker, ${FLOOR_CAMERAS.join(' and ')} cameras, ` +
       `${seconds} s each. Floor B publishes every frame (ingest published ` +
       `${pct(last.ingest.publishedShare)} of its frames in the ${last.ingest.cameras}-camera run) and reuses ` +

@@ -1,4 +1,4 @@
-import type { DecoderArgsOptions } from './decoder-args.js';
+import type { DecoderArgsOptions } from './ffmpeg-args.js';
 import type { LogSink } from '@shiriki/telemetry';
 
 /**

@@ -3,7 +3,7 @@ import type { Socket } from 'node:net';
 import { resolveFfmpegPath, spawnChild, type ChildExit, type ManagedChild } from '@shiriki/process';
 import { redactText, LogLimiter } from '@shiriki/telemetry';
 import { Backoff } from './backoff.js';
-import { buildDecoderArgs, frameSizeOf } from './decoder-args.js';
+import { decoderArgs, frameSizeOf } from './ffmpeg-args.js';
 import {
   DECODER_DEFAULTS,
   type DecodedFrame,
@@ -83,7 +83,7 @@ export class FfmpegDecoder extends EventEmitter<DecoderEvents> {
     this.#onFrame = options.onFrame;
     this.#allocateFrame = options.allocateFrame;
     this.#ffmpegPathOption = options.ffmpegPath;
-    this.#args = buildDecoderArgs(options.decode);
+    this.#args = decoderArgs(options.decode);
     this.#frameSize = frameSizeOf(options.decode.width, options.decode.height, options.decode.pixelFormat);
     const { initialBackoffMs, maxBackoffMs, random, stderrMaxLines, stderrWindowMs, now } = this.#settings;
     this.#backoff = new Backoff({ initialMs: initialBackoffMs, maxMs: maxBackoffMs, random });

@@ -1,5 +1,18 @@
-export { buildDecoderArgs, frameSizeOf, isRtspUrl, DECODER_ARGS_DEFAULTS } from './decoder-args.js';
-export type { DecoderArgsOptions, PixelFormat, RtspTransport } from './decoder-args.js';
+export {
+  clipCutArgs,
+  decoderArgs,
+  frameSizeOf,
+  isRtspUrl,
+  segmenterArgs,
+  DECODER_ARGS_DEFAULTS,
+} from './ffmpeg-args.js';
+export type {
+  ClipCutArgsOptions,
+  DecoderArgsOptions,
+  PixelFormat,
+  RtspTransport,
+  SegmenterArgsOptions,
+} from './ffmpeg-args.js';
 export { FrameSplitter } from './frame-splitter.js';
 export type { FrameSplitterOptions, FrameSplitterCounts } from './frame-splitter.js';
 export { Backoff, backoffDelayMs } from './backoff.js';

@@ -147,8 +147,7 @@ export class CameraRecorder {
     this.#consuming = (async () => {
       for await (const msg of messages) this.#track(this.#handle(msg));
     })().catch((error: unknown) => {
-      if (!this.#stopped)
-        this.options.logger.error({ err: error }, 'event consumer ended');
+      if (!this.#stopped) this.options.logger.error({ err: error }, 'event consumer ended');
     });
     this.#openTimer = setInterval(() => this.#cutOpenParts(), 1000);
   }
@@ -245,10 +244,7 @@ export class CameraRecorder {
         camera: this.camera,
         reason: error instanceof ClipCutError ? 'cut' : 'deliver',
       });
-      logger.error(
-        { err: error, eventId: event.id, attempt },
-        'clip failed; will retry',
-      );
+      logger.error({ err: error, eventId: event.id, attempt }, 'clip failed; will retry');
       msg.nak(Math.min(60_000, 2_000 * attempt));
     } finally {
       clearInterval(heartbeat);
@@ -335,10 +331,7 @@ export class CameraRecorder {
       } catch (error) {
         if (!(error instanceof NoFootageError)) throw error;
         o.metrics.failures.inc({ camera: this.camera, reason: 'no_footage' });
-        o.logger.error(
-          { eventId: event.id, part: part.part },
-          'no footage for the clip',
-        );
+        o.logger.error({ eventId: event.id, part: part.part }, 'no footage for the clip');
         await o.store
           .put(
             keys.metadata,
@@ -468,10 +461,7 @@ export class CameraRecorder {
         const work = this.#cutAndDeliver(open.event, part, undefined)
           .then(() => void open.done.add(part.part))
           .catch((error: unknown) => {
-            this.options.logger.warn(
-              { err: error, eventId: id },
-              'open-event part failed',
-            );
+            this.options.logger.warn({ err: error, eventId: id }, 'open-event part failed');
           })
           .finally(() => this.#partWork.delete(key));
         this.#partWork.set(key, work);

@@ -1,5 +1,5 @@
 import { writeFile, rm, stat } from 'node:fs/promises';
-import { LineSplitter } from '@shiriki/media';
+import { LineSplitter, clipCutArgs } from '@shiriki/media';
 import { spawnChild } from '@shiriki/process';
 import { LIVE_SNAPSHOT_PREFIX } from './live-segment.js';
 import type { Segment } from './segment-file.js';
@@ -87,12 +87,7 @@ export async function cutClip(o: CutClipOptions): Promise<CutClip> {
   const listPath = `${o.outPath}.concat.txt`;
   await writeFile(listPath, usable.map((s) => `file '${s.path.replace(/'/g, "'\\''")}'\n`).join(''));
   const limitS = Math.max(0.1, (Math.min(o.endMs, last.endMs) - first.startMs) / 1000);
-  const args = [
-    ...['-hide_banner', '-nostdin', '-loglevel', 'error', '-stats', '-y'],
-    ...['-f', 'concat', '-safe', '0', '-i', listPath],
-    ...['-map', '0:v:0', '-c', 'copy', '-t', limitS.toFixed(3)],
-    ...['-movflags', '+faststart', '-f', 'mp4', o.outPath],
-  ];
+  const args = clipCutArgs({ listPath, durationS: limitS, outPath: o.outPath });
   const stderr: string[] = [];
   let durationS = 0;
   try {

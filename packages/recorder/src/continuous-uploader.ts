@@ -141,10 +141,7 @@ export class ContinuousUploader {
       } catch (error) {
         if (!(error instanceof StorageUnavailableError)) throw error;
         if (!this.#storeDown) {
-          o.logger.warn(
-            { err: error },
-            'store unavailable; continuous footage waits in the ring',
-          );
+          o.logger.warn({ err: error }, 'store unavailable; continuous footage waits in the ring');
         }
         this.#storeDown = true;
         this.#retryAtMs = Date.now() + STORE_RETRY_MS;

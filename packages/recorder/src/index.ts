@@ -9,7 +9,7 @@ export { ContinuousUploader } from './continuous-uploader.js';
 export type { ContinuousUploaderOptions } from './continuous-uploader.js';
 export { SegmentRing } from './segment-ring.js';
 export type { SegmentRingOptions } from './segment-ring.js';
-export { Segmenter, SEGMENTER_DEFAULTS, segmenterArgs } from './segmenter.js';
+export { Segmenter, SEGMENTER_DEFAULTS } from './segmenter.js';
 export type { SegmenterOptions, SegmenterState } from './segmenter.js';
 export {
   IN_PROGRESS_PREFIX,

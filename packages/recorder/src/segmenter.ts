@@ -1,6 +1,6 @@
 import { readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { Backoff, LineSplitter, parseStderrReason } from '@shiriki/media';
+import { Backoff, LineSplitter, parseStderrReason, segmenterArgs } from '@shiriki/media';
 import { resolveFfmpegPath, spawnChild, type ManagedChild } from '@shiriki/process';
 import { redactText, type Logger, LogLimiter } from '@shiriki/telemetry';
 import { nextSegmentPath } from './live-segment.js';
@@ -36,28 +36,6 @@ export const SEGMENTER_DEFAULTS = {
 } as const;
 
 export type SegmenterState = 'stopped' | 'starting' | 'recording' | 'backoff';
-
-/** ffmpeg arguments: copy the first video track into MPEG-TS segments, the segment list as CSV on stdout. */
-export function segmenterArgs(o: {
-  inputUrl: string;
-  segmentSeconds: number;
-  pattern: string;
-  inputArgs?: readonly string[];
-}): string[] {
-  const rtsp = /^rtsps?:/i.test(o.inputUrl);
-  return [
-    ...['-hide_banner', '-nostats', '-loglevel', 'warning'],
-    ...(rtsp ? ['-rtsp_transport', 'tcp'] : []),
-    ...(o.inputArgs ?? []),
-    ...['-i', o.inputUrl],
-    ...['-map', '0:v:0', '-c', 'copy'],
-    ...['-f', 'segment', '-segment_time', String(o.segmentSeconds), '-reset_timestamps', '1'],
-    ...['-segment_format', 'mpegts', '-segment_list', 'pipe:1', '-segment_list_type', 'csv'],
-    // Every packet reaches the file at once, so clips can end inside the segment still being written.
-    ...['-segment_format_options', 'flush_packets=1'],
-    o.pattern,
-  ];
-}
 
 /**
  * Keeps one ffmpeg copying a camera's go2rtc restream into the ring: restarts it with backoff (full
@@ -136,10 +114,7 @@ export class Segmenter {
       pattern,
       ...(o.inputArgs ? { inputArgs: o.inputArgs } : {}),
     });
-    o.logger.info(
-      { reason, command: [ffmpegPath, ...args].map(redactText).join(' ') },
-      'starting segmenter',
-    );
+    o.logger.info({ reason, command: [ffmpegPath, ...args].map(redactText).join(' ') }, 'starting segmenter');
     let child: ManagedChild;
     try {
       child = await spawnChild(ffmpegPath, args, { name: `ffmpeg[record:${o.camera}]` });

@@ -47,7 +47,7 @@ export const DECODER_ARGS_DEFAULTS = {
  * releases (`-stimeout` in microseconds up to 4.x, `-timeout` from 5.0); the supervisor's stall timer
  * covers a silent socket either way.
  */
-export function buildDecoderArgs(options: DecoderArgsOptions): string[] {
+export function decoderArgs(options: DecoderArgsOptions): string[] {
   const pixelFormat = options.pixelFormat ?? DECODER_ARGS_DEFAULTS.pixelFormat;
   const rtspTransport = options.rtspTransport ?? DECODER_ARGS_DEFAULTS.rtspTransport;
   const threads = options.threads ?? DECODER_ARGS_DEFAULTS.threads;
@@ -56,16 +56,13 @@ export function buildDecoderArgs(options: DecoderArgsOptions): string[] {
     throw new DecoderOptionsError('threads', threads, 'a non-negative integer (0 lets ffmpeg choose)');
   if (options.inputUrl.trim() === '')
     throw new DecoderOptionsError('inputUrl', options.inputUrl, 'must not be empty');
-  const rtspArgs = isRtspUrl(options.inputUrl) ? ['-rtsp_transport', rtspTransport] : [];
   return [
-    '-hide_banner',
-    '-loglevel',
-    'warning',
+    ...quiet('warning'),
     '-threads',
     String(threads),
     ...(options.globalArgs ?? []),
     ...(options.hwaccelArgs ?? []),
-    ...rtspArgs,
+    ...rtspInput(options.inputUrl, rtspTransport),
     ...(options.inputArgs ?? []),
     '-i',
     options.inputUrl,
@@ -77,6 +74,61 @@ export function buildDecoderArgs(options: DecoderArgsOptions): string[] {
     '-f',
     'rawvideo',
     'pipe:1',
+  ];
+}
+
+export interface SegmenterArgsOptions {
+  /** `rtsp://<go2rtc>:8554/<camera>`, or a file in tests. */
+  inputUrl: string;
+  /** Target segment length (`record.segment_seconds`); segments cut at the next keyframe after it. */
+  segmentSeconds: number;
+  /** Output file pattern with `%d` or similar, e.g. `<dir>/.rec-%06d.ts`. */
+  pattern: string;
+  /** Extra input arguments (`cameras.<name>.ffmpeg.input_args`). Default none. */
+  inputArgs?: readonly string[];
+}
+
+/**
+ * Copies the first video track of `inputUrl` into MPEG-TS segments, writing the segment list as CSV on
+ * stdout as each one closes. stdin stays open so the supervisor can stop it with `q`.
+ */
+export function segmenterArgs(o: SegmenterArgsOptions): string[] {
+  return [
+    ...quiet('warning'),
+    '-nostats',
+    ...rtspInput(o.inputUrl, DECODER_ARGS_DEFAULTS.rtspTransport),
+    ...(o.inputArgs ?? []),
+    ...['-i', o.inputUrl],
+    ...['-map', '0:v:0', '-c', 'copy'],
+    ...['-f', 'segment', '-segment_time', String(o.segmentSeconds), '-reset_timestamps', '1'],
+    ...['-segment_format', 'mpegts', '-segment_list', 'pipe:1', '-segment_list_type', 'csv'],
+    // Every packet reaches the file at once, so clips can end inside the segment still being written.
+    ...['-segment_format_options', 'flush_packets=1'],
+    o.pattern,
+  ];
+}
+
+export interface ClipCutArgsOptions {
+  /** A concat demuxer list (`file '<path>'` lines) of the segments to cut from, oldest first. */
+  listPath: string;
+  /** Seconds of output after the first segment's start. */
+  durationS: number;
+  /** Output MP4. */
+  outPath: string;
+}
+
+/**
+ * Cuts a clip from segments by stream copy: the concat demuxer over `listPath`, `-t` to the end, MP4 with
+ * the index in front (`+faststart`, so a browser can play it while it downloads). `-stats` prints the
+ * `time=` progress the caller reads the real duration from.
+ */
+export function clipCutArgs(o: ClipCutArgsOptions): string[] {
+  return [
+    ...quiet('error'),
+    ...['-nostdin', '-stats', '-y'],
+    ...['-f', 'concat', '-safe', '0', '-i', o.listPath],
+    ...['-map', '0:v:0', '-c', 'copy', '-t', o.durationS.toFixed(3)],
+    ...['-movflags', '+faststart', '-f', 'mp4', o.outPath],
   ];
 }
 
@@ -96,6 +148,16 @@ export function frameSizeOf(width: number, height: number, pixelFormat: PixelFor
 
 export function isRtspUrl(url: string): boolean {
   return /^rtsps?:\/\//i.test(url);
+}
+
+/** No banner, only messages at `level` or worse: stderr is parsed and logged, so it must stay terse. */
+function quiet(level: 'warning' | 'error'): string[] {
+  return ['-hide_banner', '-loglevel', level];
+}
+
+/** TCP for RTSP (no UDP loss or firewall trouble); nothing for other inputs. */
+function rtspInput(inputUrl: string, transport: RtspTransport): string[] {
+  return isRtspUrl(inputUrl) ? ['-rtsp_transport', transport] : [];
 }
 
 function validateGeometry(width: number, height: number, fps: number, pixelFormat: PixelFormat): void {

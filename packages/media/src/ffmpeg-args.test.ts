@@ -1,10 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { buildDecoderArgs, frameSizeOf } from './decoder-args.js';
+import { clipCutArgs, decoderArgs, frameSizeOf, segmenterArgs } from './ffmpeg-args.js';
 import { DecoderOptionsError } from './errors.js';
 
 test('an RTSP input gets the transport option before -i and stdin stays usable for q', () => {
-  const args = buildDecoderArgs({ inputUrl: 'rtsp://127.0.0.1:8554/front', width: 640, height: 360, fps: 5 });
+  const args = decoderArgs({ inputUrl: 'rtsp://127.0.0.1:8554/front', width: 640, height: 360, fps: 5 });
   assert.deepEqual(args, [
     '-hide_banner',
     '-loglevel',
@@ -28,7 +28,7 @@ test('an RTSP input gets the transport option before -i and stdin stays usable f
 });
 
 test('global, hwaccel and input arguments keep their order and pass through unchanged', () => {
-  const args = buildDecoderArgs({
+  const args = decoderArgs({
     inputUrl: 'rtsps://cam/x',
     width: 320,
     height: 180,
@@ -71,7 +71,7 @@ test('global, hwaccel and input arguments keep their order and pass through unch
 
 test('a file or tcp input gets no RTSP options', () => {
   for (const inputUrl of ['/media/clip.mp4', 'tcp://127.0.0.1:9000']) {
-    const args = buildDecoderArgs({ inputUrl, width: 320, height: 180, fps: 5, inputArgs: ['-re'] });
+    const args = decoderArgs({ inputUrl, width: 320, height: 180, fps: 5, inputArgs: ['-re'] });
     assert.ok(!args.includes('-rtsp_transport'), inputUrl);
     assert.deepEqual(args.slice(5, 8), ['-re', '-i', inputUrl]);
   }
@@ -88,11 +88,11 @@ test('invalid geometry is rejected with a typed error naming the option', () => 
   ] as const;
   for (const [options, option] of cases) {
     assert.throws(
-      () => buildDecoderArgs(options),
+      () => decoderArgs(options),
       (error: unknown) => error instanceof DecoderOptionsError && error.option === option,
     );
   }
-  assert.doesNotThrow(() => buildDecoderArgs({ ...base, width: 321, pixelFormat: 'rgb24' }));
+  assert.doesNotThrow(() => decoderArgs({ ...base, width: 321, pixelFormat: 'rgb24' }));
 });
 
 test('frame sizes follow the pixel format', () => {
@@ -105,11 +105,49 @@ test('frame sizes follow the pixel format', () => {
 test('one decoder thread by default; the option sets it and rejects nonsense', () => {
   const base = { inputUrl: 'rtsp://127.0.0.1:8554/front', width: 640, height: 360, fps: 5 };
   const threadsOf = (args: string[]): string | undefined => args[args.lastIndexOf('-threads') + 1];
-  const args = buildDecoderArgs(base);
+  const args = decoderArgs(base);
   assert.equal(threadsOf(args), '1');
   assert.ok(args.indexOf('-threads') < args.indexOf('-i'), 'an input (decoder) option');
-  assert.equal(threadsOf(buildDecoderArgs({ ...base, threads: 0 })), '0');
-  assert.equal(threadsOf(buildDecoderArgs({ ...base, inputArgs: ['-threads', '3'] })), '3');
-  assert.throws(() => buildDecoderArgs({ ...base, threads: 1.5 }), DecoderOptionsError);
-  assert.throws(() => buildDecoderArgs({ ...base, threads: -1 }), DecoderOptionsError);
+  assert.equal(threadsOf(decoderArgs({ ...base, threads: 0 })), '0');
+  assert.equal(threadsOf(decoderArgs({ ...base, inputArgs: ['-threads', '3'] })), '3');
+  assert.throws(() => decoderArgs({ ...base, threads: 1.5 }), DecoderOptionsError);
+  assert.throws(() => decoderArgs({ ...base, threads: -1 }), DecoderOptionsError);
+});
+
+test('the segmenter copies the first video track into flushed MPEG-TS segments listed on stdout', () => {
+  const rtsp = segmenterArgs({
+    inputUrl: 'rtsp://127.0.0.1:8554/front',
+    segmentSeconds: 2,
+    pattern: '/ring/.rec-%06d.ts',
+    inputArgs: ['-use_wallclock_as_timestamps', '1'],
+  });
+  assert.deepEqual(rtsp.slice(rtsp.indexOf('-rtsp_transport'), rtsp.indexOf('-i') + 2), [
+    '-rtsp_transport',
+    'tcp',
+    '-use_wallclock_as_timestamps',
+    '1',
+    '-i',
+    'rtsp://127.0.0.1:8554/front',
+  ]);
+  assert.equal(rtsp.at(-1), '/ring/.rec-%06d.ts');
+  assert.deepEqual(rtsp.slice(rtsp.indexOf('-c'), rtsp.indexOf('-c') + 2), ['-c', 'copy']);
+  assert.equal(rtsp[rtsp.indexOf('-segment_list') + 1], 'pipe:1');
+  assert.equal(rtsp[rtsp.indexOf('-segment_format_options') + 1], 'flush_packets=1');
+  const file = segmenterArgs({ inputUrl: '/media/walk.mp4', segmentSeconds: 2, pattern: 'x-%d.ts' });
+  assert.equal(file.includes('-rtsp_transport'), false, 'no RTSP options for a file');
+});
+
+test('the clip cutter stream-copies the concat list into a fast-start MP4 of the asked duration', () => {
+  const args = clipCutArgs({ listPath: '/tmp/c.txt', durationS: 12.3456, outPath: '/tmp/c.mp4' });
+  assert.deepEqual(args.slice(args.indexOf('-f'), args.indexOf('-i') + 2), [
+    '-f',
+    'concat',
+    '-safe',
+    '0',
+    '-i',
+    '/tmp/c.txt',
+  ]);
+  assert.equal(args[args.indexOf('-t') + 1], '12.346');
+  assert.deepEqual(args.slice(-5), ['-movflags', '+faststart', '-f', 'mp4', '/tmp/c.mp4']);
+  assert.ok(args.includes('-nostdin') && args.includes('-stats'));
 });
