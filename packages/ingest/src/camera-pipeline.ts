@@ -1,5 +1,4 @@
 import { performance } from 'node:perf_hooks';
-import type { NatsConnection } from '@nats-io/nats-core';
 import {
   encodeJson,
   AlertSchema,
@@ -9,7 +8,14 @@ import {
   type MotionAlert,
   type Subjects,
 } from '@shiriki/bus';
-import { FfmpegDecoder, frameSizeOf, type DecodedFrame, type DecoderStateChange } from '@shiriki/media';
+import {
+  FfmpegDecoder,
+  frameSizeOf,
+  type DecodedFrame,
+  type DecoderStateChange,
+  type FrameSource,
+  type FrameSourceFactory,
+} from '@shiriki/media';
 import { MotionDetector, MotionTracker, type MotionOptions, type MotionTransition } from '@shiriki/motion';
 import { cameraStateOf, RateMeter, type CameraState } from './camera-status.js';
 import { FrameMessages } from './frame-messages.js';
@@ -48,7 +54,8 @@ export interface CameraPipelineOptions {
   /** This worker's id and the lease revision under which it owns the camera (the frames' producer epoch). */
   producer: string;
   epoch: number;
-  nc: NatsConnection;
+  /** Where frames and motion messages go: the NATS connection (its `publish`), or a recorder in tests. */
+  nc: FramePublisher;
   subjects: Subjects;
   logger: LogSink;
   metrics: IngestMetrics;
@@ -57,16 +64,55 @@ export interface CameraPipelineOptions {
   /** Called whenever the camera's state changes. */
   onStateChange?: (status: CameraStatus) => void;
   ffmpegPath?: string;
+  /** Where frames come from. Default: ffmpeg decoding `camera.inputUrl` ({@link ffmpegFrameSource}). */
+  frameSource?: FrameSourceFactory;
+}
+
+/** The one call the pipeline makes on the bus. */
+export interface FramePublisher {
+  publish(subject: string, payload: Uint8Array): void;
+}
+
+/** ffmpeg decoding the camera's go2rtc restream into yuv420p frames at the detect size and rate. */
+export function ffmpegFrameSource(
+  camera: CameraSettings,
+  logger: LogSink,
+  ffmpegPath?: string,
+): FrameSourceFactory {
+  return (sink) => {
+    const decoder = new FfmpegDecoder({
+      name: camera.name,
+      logger,
+      ffmpegPath,
+      decode: {
+        inputUrl: camera.inputUrl,
+        width: camera.detect.width,
+        height: camera.detect.height,
+        fps: camera.detect.fps,
+        pixelFormat: 'yuv420p',
+        globalArgs: camera.ffmpeg.globalArgs,
+        inputArgs: camera.ffmpeg.inputArgs,
+        hwaccelArgs: camera.ffmpeg.hwaccelArgs,
+      },
+      stallTimeoutMs: camera.decoder.stallTimeoutMs,
+      initialBackoffMs: camera.decoder.initialBackoffMs,
+      maxBackoffMs: camera.decoder.maxBackoffMs,
+      onFrame: (frame) => sink.onFrame(frame),
+      allocateFrame: () => sink.allocateFrame(),
+    });
+    decoder.on('state', (change) => sink.onState(change));
+    return decoder;
+  };
 }
 
 /**
- * One camera on one ingest worker: ffmpeg decodes the go2rtc restream into yuv420p frames at the detect
- * size and rate, motion is detected on the luma plane, and the frames that matter are published with
+ * One camera on one ingest worker: its frame source (ffmpeg decoding the go2rtc restream into yuv420p frames
+ * at the detect size and rate) motion is detected on the luma plane, and the frames that matter are published with
  * their motion boxes, next to motion alerts. Frames are handled synchronously as they arrive, so the
  * decoder never has to drop one unless motion detection itself falls behind the stream.
  */
 export class CameraPipeline {
-  private readonly decoder: FfmpegDecoder;
+  private readonly source: FrameSource;
   private readonly motion: MotionDetector | undefined;
   private readonly motionTracker: MotionTracker;
   private readonly policy: FramePublishPolicy;
@@ -103,27 +149,12 @@ export class CameraPipeline {
     this.motion = camera.motionEnabled ? new MotionDetector(width, height, camera.motion) : undefined;
     this.motionTracker = new MotionTracker({ offDelayMs: camera.motionOffDelayMs });
     this.policy = new FramePublishPolicy(camera.publish);
-    this.decoder = new FfmpegDecoder({
-      name: camera.name,
-      logger: options.logger,
-      ffmpegPath: options.ffmpegPath,
-      decode: {
-        inputUrl: camera.inputUrl,
-        width,
-        height,
-        fps: camera.detect.fps,
-        pixelFormat: 'yuv420p',
-        globalArgs: camera.ffmpeg.globalArgs,
-        inputArgs: camera.ffmpeg.inputArgs,
-        hwaccelArgs: camera.ffmpeg.hwaccelArgs,
-      },
-      stallTimeoutMs: camera.decoder.stallTimeoutMs,
-      initialBackoffMs: camera.decoder.initialBackoffMs,
-      maxBackoffMs: camera.decoder.maxBackoffMs,
+    const source = options.frameSource ?? ffmpegFrameSource(camera, options.logger, options.ffmpegPath);
+    this.source = source({
       onFrame: (frame) => this.handleFrame(frame),
       allocateFrame: () => this.messages.payload(),
+      onState: (change) => this.onDecoderState(change),
     });
-    this.decoder.on('state', (change) => this.onDecoderState(change));
   }
 
   get name(): string {
@@ -131,12 +162,12 @@ export class CameraPipeline {
   }
 
   async start(): Promise<void> {
-    await this.decoder.start();
+    await this.source.start();
   }
 
   /** Stops ffmpeg (q, SIGTERM, SIGKILL) and ends an open motion episode so no alert is left dangling. */
   async stop(): Promise<void> {
-    await this.decoder.stop();
+    await this.source.stop();
     const ended = this.motionTracker.flush(Date.now());
     if (ended) this.publishMotion(ended, [], this.lastMotionSequence);
     this.options.metrics.motionActive.set({ camera: this.name }, 0);
@@ -148,7 +179,7 @@ export class CameraPipeline {
   }
 
   status(now = Date.now()): CameraStatus {
-    const stats = this.decoder.stats;
+    const stats = this.source.stats;
     return {
       camera: this.name,
       state: this.state,
@@ -314,7 +345,7 @@ export class CameraPipeline {
 
   /** Copies the decoder's running totals into the Prometheus counters, which only go up by increments. */
   private syncDecoderCounters(): void {
-    const { framesDropped, restarts } = this.decoder.stats;
+    const { framesDropped, restarts } = this.source.stats;
     const { metrics } = this;
     if (framesDropped > this.countedDrops) {
       metrics.framesDropped.inc(framesDropped - this.countedDrops);

@@ -1,7 +1,7 @@
 export { IngestWorker } from './ingest-worker.js';
 export type { IngestWorkerOptions, IngestWorkerState } from './ingest-worker.js';
-export { CameraPipeline } from './camera-pipeline.js';
-export type { CameraPipelineOptions, CameraSettings } from './camera-pipeline.js';
+export { CameraPipeline, ffmpegFrameSource } from './camera-pipeline.js';
+export type { CameraPipelineOptions, CameraSettings, FramePublisher } from './camera-pipeline.js';
 export { FramePublishPolicy, PUBLISH_POLICY_DEFAULTS } from './publish-policy.js';
 export type { PublishPolicyOptions, PublishReason } from './publish-policy.js';
 export { createIngestMetrics } from './metrics.js';

@@ -33,3 +33,4 @@ export type {
   FrameHandler,
 } from './decoder-options.js';
 export { DecoderOptionsError, FfmpegExitedError, StdoutSocketError, StreamStalledError } from './errors.js';
+export type { FrameSink, FrameSource, FrameSourceFactory } from './frame-source.js';
