@@ -42,8 +42,4 @@ export {
 export type { FramesConsumerOptions } from './worker/consumer-spec.js';
 export { createDetectorWorkerMetrics } from './worker/metrics.js';
 export type { DetectorWorkerMetrics } from './worker/metrics.js';
-export { SnapshotEncoder, SNAPSHOT_ENCODER_DEFAULTS } from './worker/snapshot-encoder.js';
-export type { SnapshotEncoderOptions } from './worker/snapshot-encoder.js';
-export { SnapshotPolicy, SNAPSHOT_POLICY_DEFAULTS } from './worker/snapshot-policy.js';
-export type { SnapshotDecision, SnapshotFrame, SnapshotPolicyOptions } from './worker/snapshot-policy.js';
 export { detectorWorkerSettingsFromConfig } from './worker/from-config.js';

@@ -289,10 +289,7 @@ export class CameraSession {
           logger.error({ event: msgID, err: error }, 'event not published');
           return false;
         }
-        logger.warn(
-          { event: msgID, attempt, err: error },
-          'event publish failed; retrying',
-        );
+        logger.warn({ event: msgID, attempt, err: error }, 'event publish failed; retrying');
         await sleep(Math.min(250 * 2 ** attempt, 4000));
       }
     }
@@ -321,10 +318,7 @@ export class CameraSession {
       return keys.snapshot;
     }
     metrics.snapshotUploads.inc({ camera: this.camera, result: 'retry' });
-    logger.warn(
-      { event: event.id },
-      'snapshot upload failed; retrying in the background',
-    );
+    logger.warn({ event: event.id }, 'snapshot upload failed; retrying in the background');
     const retry = (async () => {
       await first.catch(() => undefined);
       for (let attempt = 1; attempt <= snapshots.retries; attempt++) {
@@ -335,10 +329,7 @@ export class CameraSession {
           logger.info({ event: event.id, key: keys.snapshot }, 'snapshot uploaded late');
           return;
         } catch (error) {
-          logger.warn(
-            { event: event.id, attempt, err: error },
-            'snapshot upload retry failed',
-          );
+          logger.warn({ event: event.id, attempt, err: error }, 'snapshot upload retry failed');
         }
       }
       metrics.snapshotUploads.inc({ camera: this.camera, result: 'failed' });

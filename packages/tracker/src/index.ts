@@ -12,7 +12,7 @@ export { createTrackerMetrics } from './metrics.js';
 export type { TrackerMetrics } from './metrics.js';
 export { SnapshotCache, SNAPSHOT_CACHE_DEFAULTS } from './snapshot-cache.js';
 export type { CachedSnapshot } from './snapshot-cache.js';
-export { SNAPSHOT_UPLOAD_DEFAULTS, makeThumbnail, uploadSnapshot } from './snapshot-upload.js';
+export { SNAPSHOT_UPLOAD_DEFAULTS, uploadSnapshot } from './snapshot-upload.js';
 export type {
   EventKeysFactory,
   SnapshotObject,

@@ -1,4 +1,4 @@
-import sharp from 'sharp';
+import { makeThumbnail } from '@shiriki/snapshots';
 
 /** The part of `ObjectStore` (from `@shiriki/storage`) the tracker uses. */
 export interface SnapshotStore {
@@ -41,10 +41,6 @@ export interface SnapshotObject {
   label: string;
   frameSequence: number;
   jpeg: Uint8Array;
-}
-
-export async function makeThumbnail(jpeg: Uint8Array, width: number): Promise<Buffer> {
-  return sharp(jpeg).resize({ width, withoutEnlargement: true }).jpeg({ quality: 75 }).toBuffer();
 }
 
 /** Uploads `snapshot.jpg` and `thumbnail.jpg` of one event. */

@@ -12,7 +12,7 @@ import {
   type ObjectIdContext,
   type TrackerOptions,
 } from './options.js';
-import { DEFAULT_SNAPSHOT_RULE, isBetterSnapshot, type SnapshotRule } from './snapshot.js';
+import { DEFAULT_SNAPSHOT_RULE, isBetterSnapshot, type SnapshotRule } from '@shiriki/snapshots';
 import { exportObject, importObject, TRACKER_STATE_VERSION, type TrackerState } from './state.js';
 import type { TrackedObject, TrackPhase } from './tracked-object.js';
 import { compileZones, emptyPresence, observeZones, type CompiledZone } from './zones.js';

@@ -10,8 +10,6 @@ export type { ObjectIdContext, TrackerOptions, TrackerOverrides } from './option
 export { TRACKER_STATE_VERSION } from './state.js';
 export type { ObjectState, TrackerState } from './state.js';
 export type { TrackPhase } from './tracked-object.js';
-export { isBetterSnapshot, DEFAULT_SNAPSHOT_RULE } from './snapshot.js';
-export type { SnapshotCandidate, SnapshotRule } from './snapshot.js';
 export { rejectDetection, median } from './filters.js';
 export type { DetectionFilter, FilterRejection } from './filters.js';
 export { compileZones, observeZones, emptyPresence } from './zones.js';

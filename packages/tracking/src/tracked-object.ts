@@ -1,5 +1,5 @@
 import type { Box } from '@shiriki/geometry';
-import type { SnapshotCandidate } from './snapshot.js';
+import type { SnapshotCandidate } from '@shiriki/snapshots';
 import type { ZonePresence } from './zones.js';
 
 /**

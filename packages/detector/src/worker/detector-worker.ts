@@ -28,8 +28,7 @@ import {
 } from './consumer-spec.js';
 import type { FrameDetector, RegionMode } from './frame-detector.js';
 import type { DetectorWorkerMetrics } from './metrics.js';
-import { SnapshotEncoder } from './snapshot-encoder.js';
-import { SnapshotPolicy } from './snapshot-policy.js';
+import { SnapshotEncoder, SnapshotPolicy } from '@shiriki/snapshots';
 import { withoutUndefined } from '@shiriki/options';
 import { rateLimited } from '@shiriki/telemetry';
 

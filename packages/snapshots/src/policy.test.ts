@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Detection } from '@shiriki/bus';
 import { seededRandom } from '@shiriki/testing';
-import { isBetterSnapshot } from '@shiriki/tracking';
-import { SnapshotPolicy, type SnapshotFrame } from './snapshot-policy.js';
+import { SnapshotPolicy, type SnapshotFrame } from './policy.js';
+import { isBetterSnapshot } from './rule.js';
 
 const W = 640;
 const H = 360;

@@ -32,3 +32,8 @@ export class SnapshotEncoder {
       .toBuffer();
   }
 }
+
+/** A JPEG scaled down to `width` (height keeps the aspect ratio; never enlarged), for event lists. */
+export async function makeThumbnail(jpeg: Uint8Array, width: number): Promise<Buffer> {
+  return sharp(jpeg).resize({ width, withoutEnlargement: true }).jpeg({ quality: 75 }).toBuffer();
+}
