@@ -12,7 +12,7 @@ import {
   type Subjects,
 } from '@shiriki/bus';
 import { Go2rtcClient, ensureStreams } from '@shiriki/go2rtc';
-import { CameraOwnership, type Lease, type ReleaseReason } from '@shiriki/ownership';
+import { OwnedCameras, type Lease } from '@shiriki/ownership';
 import type { Logger } from '@shiriki/telemetry';
 import { CameraPipeline, type CameraSettings } from './camera-pipeline.js';
 import type { IngestMetrics } from './metrics.js';
@@ -41,9 +41,8 @@ export type IngestWorkerState = 'idle' | 'starting' | 'running' | 'draining' | '
  * owned camera, publishes camera status, and hands its cameras over cleanly when it drains.
  */
 export class IngestWorker {
-  private readonly pipelines = new Map<string, CameraPipeline>();
   private readonly settings: Map<string, CameraSettings>;
-  private ownership: CameraOwnership | undefined;
+  private pipelines: OwnedCameras<CameraPipeline> | undefined;
   private objectEvents: SafeSubscription | undefined;
   private statusKv: KV | undefined;
   private statusTimer: NodeJS.Timeout | undefined;
@@ -59,7 +58,7 @@ export class IngestWorker {
 
   /** Cameras this worker streams right now, with their status. */
   cameraStatuses(): CameraStatus[] {
-    return [...this.pipelines.values()].map((pipeline) => pipeline.status());
+    return (this.pipelines?.units() ?? []).map((pipeline) => pipeline.status());
   }
 
   async start(): Promise<void> {
@@ -77,21 +76,21 @@ export class IngestWorker {
       ObjectEventSchema,
       (event) => {
         this.pipelines
-          .get(event.camera)
+          ?.get(event.camera)
           ?.onObjectEvent(Date.now(), { id: event.id, type: event.type, stationary: event.stationary });
       },
       { logger, metrics: this.options.busMetrics },
     );
-    this.ownership = await CameraOwnership.open(bus.nc, {
+    this.pipelines = await OwnedCameras.start(bus.nc, {
       bucket: subjects.buckets.leases('ingest'),
       replicas: lease.replicas,
       workerId,
       cameras: [...this.settings.keys()],
       ttlMs: lease.ttlMs,
       heartbeatMs: lease.heartbeatMs,
-      logger: logger.child({ component: 'ownership' }),
-      onAcquire: (acquired) => this.startCamera(acquired),
-      onRelease: (released, reason) => this.stopCamera(released, reason),
+      logger,
+      open: (acquired, cameraLogger) => this.startCamera(acquired, cameraLogger),
+      onCountChange: (count) => this.options.metrics.camerasOwned.set(count),
     });
     this.statusTimer = setInterval(() => this.publishAllStatuses(), this.options.statusIntervalMs ?? 5000);
     this._state = 'running';
@@ -102,7 +101,7 @@ export class IngestWorker {
     if (this._state === 'stopped' || this._state === 'draining') return;
     this._state = 'draining';
     clearInterval(this.statusTimer);
-    await this.ownership?.stop();
+    await this.pipelines?.stop();
     await this.objectEvents?.drain();
     this._state = 'stopped';
   }
@@ -122,44 +121,27 @@ export class IngestWorker {
     }
   }
 
-  private async startCamera(lease: Lease): Promise<void> {
+  private async startCamera(lease: Lease, logger: Logger): Promise<CameraPipeline> {
     const settings = this.settings.get(lease.camera);
-    if (!settings) return;
-    const { bus, subjects, logger, metrics, workerId } = this.options;
+    if (!settings) throw new Error(`camera ${lease.camera} is not configured here`);
+    const { bus, subjects, metrics, workerId } = this.options;
     const pipeline = new CameraPipeline({
       camera: settings,
       producer: workerId,
       epoch: lease.epoch,
       nc: bus.nc,
       subjects,
-      logger: logger.child({ component: 'camera', camera: lease.camera }),
+      logger,
       metrics,
       ffmpegPath: this.options.ffmpegPath,
       onStateChange: (status) => this.publishStatus(status),
     });
-    this.pipelines.set(lease.camera, pipeline);
-    metrics.camerasOwned.set(this.pipelines.size);
-    try {
-      await pipeline.start();
-    } catch (error) {
-      // The ownership gives the lease back; a pipeline left in the map would publish its status forever.
-      this.pipelines.delete(lease.camera);
-      metrics.camerasOwned.set(this.pipelines.size);
-      throw error;
-    }
-  }
-
-  private async stopCamera(lease: Lease, reason: ReleaseReason): Promise<void> {
-    const pipeline = this.pipelines.get(lease.camera);
-    if (!pipeline) return;
-    this.pipelines.delete(lease.camera);
-    this.options.metrics.camerasOwned.set(this.pipelines.size);
-    this.options.logger.info({ camera: lease.camera, reason }, 'stopping camera');
-    await pipeline.stop();
+    await pipeline.start();
+    return pipeline;
   }
 
   private publishAllStatuses(): void {
-    for (const pipeline of this.pipelines.values()) this.publishStatus(pipeline.status());
+    for (const pipeline of this.pipelines?.units() ?? []) this.publishStatus(pipeline.status());
   }
 
   private publishStatus(status: CameraStatus): void {

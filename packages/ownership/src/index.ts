@@ -1,4 +1,6 @@
 export { CameraOwnership } from './camera-ownership.js';
+export { OwnedCameras } from './owned-cameras.js';
+export type { CameraUnit, OwnedCamerasOptions } from './owned-cameras.js';
 export type { CameraOwnershipOptions, Lease, OwnershipState, ReleaseReason } from './camera-ownership.js';
 export { openLeaseBucket } from './lease-bucket.js';
 export type { LeaseBucketOptions } from './lease-bucket.js';

@@ -8,7 +8,7 @@ import {
   type Subjects,
 } from '@shiriki/bus';
 import type { CameraConfig } from '@shiriki/config';
-import { CameraOwnership, type Lease } from '@shiriki/ownership';
+import { OwnedCameras, type Lease } from '@shiriki/ownership';
 import { resolveFfmpegPath } from '@shiriki/process';
 import type { ObjectStore, RetentionRule } from '@shiriki/storage';
 import type { Logger } from '@shiriki/telemetry';
@@ -66,9 +66,8 @@ export const recorderLeaseBucket = (subjects: Subjects): string => subjects.buck
  * each; keeps the upload spool drained and the store's retention in force.
  */
 export class RecorderWorker {
-  readonly #recorders = new Map<string, CameraRecorder>();
   readonly #cameras: Map<string, CameraConfig>;
-  #ownership: CameraOwnership | undefined;
+  #recorders: OwnedCameras<CameraRecorder> | undefined;
   #spool: UploadSpool | undefined;
   #delivery: ClipDelivery | undefined;
   #timers: NodeJS.Timeout[] = [];
@@ -86,11 +85,11 @@ export class RecorderWorker {
   }
 
   ownedCameras(): string[] {
-    return [...this.#recorders.keys()];
+    return this.#recorders?.cameras() ?? [];
   }
 
   recorder(camera: string): CameraRecorder | undefined {
-    return this.#recorders.get(camera);
+    return this.#recorders?.get(camera);
   }
 
   get spool(): UploadSpool | undefined {
@@ -134,16 +133,16 @@ export class RecorderWorker {
         else if (this.#spool && this.#spool.files > 0) void delivery.drain();
       }, o.spoolDrainIntervalMs ?? RECORDER_WORKER_DEFAULTS.spoolDrainIntervalMs),
     );
-    this.#ownership = await CameraOwnership.open(o.bus.nc, {
+    this.#recorders = await OwnedCameras.start(o.bus.nc, {
       bucket: recorderLeaseBucket(o.subjects),
       replicas: o.replicas,
       workerId: o.workerId,
       cameras: [...this.#cameras.keys()],
       ttlMs: o.lease.ttlMs,
       heartbeatMs: o.lease.heartbeatMs,
-      logger: o.logger.child({ component: 'ownership' }),
-      onAcquire: (lease) => this.#startCamera(lease, ffmpegPath, delivery),
-      onRelease: (lease) => this.#stopCamera(lease),
+      logger: o.logger,
+      open: (lease, logger) => this.#startCamera(lease, logger, ffmpegPath, delivery),
+      onCountChange: (count) => o.metrics.camerasOwned.set(count),
     });
     this.#state = 'running';
     o.logger.info({ cameras: this.#cameras.size, spooled: this.#spool.files }, 'recorder worker running');
@@ -155,9 +154,7 @@ export class RecorderWorker {
     this.#state = 'draining';
     for (const timer of this.#timers) clearInterval(timer);
     this.#timers = [];
-    await this.#ownership?.stop();
-    await Promise.all([...this.#recorders.values()].map((r) => r.stop()));
-    this.#recorders.clear();
+    await this.#recorders?.stop();
     this.#state = 'stopped';
   }
 
@@ -192,10 +189,15 @@ export class RecorderWorker {
     });
   }
 
-  async #startCamera(lease: Lease, ffmpegPath: string, delivery: ClipDelivery): Promise<void> {
+  async #startCamera(
+    lease: Lease,
+    logger: Logger,
+    ffmpegPath: string,
+    delivery: ClipDelivery,
+  ): Promise<CameraRecorder> {
     const camera = this.#cameras.get(lease.camera);
     const spool = this.#spool;
-    if (!camera || !spool) return;
+    if (!camera || !spool) throw new Error(`camera ${lease.camera} cannot be recorded here`);
     const o = this.options;
     const footageGraceMs = o.footageGraceMs ?? Math.max(10_000, 3 * camera.record.segment_seconds * 1000);
     const recorder = new CameraRecorder({
@@ -209,23 +211,13 @@ export class RecorderWorker {
       workDir: spool.workDir,
       ffmpegPath,
       instanceId: o.workerId,
-      logger: o.logger.child({ component: 'camera', camera: camera.name }),
+      logger,
       metrics: o.metrics,
       ackWaitMs: o.ackWaitMs ?? RECORDER_WORKER_DEFAULTS.ackWaitMs,
       footageGraceMs,
       stopGraceMs: o.stopGraceMs ?? RECORDER_WORKER_DEFAULTS.stopGraceMs,
     });
-    this.#recorders.set(camera.name, recorder);
-    o.metrics.camerasOwned.set(this.#recorders.size);
     await recorder.start();
-    o.logger.info({ camera: camera.name, epoch: lease.epoch }, 'recording camera');
-  }
-
-  async #stopCamera(lease: Lease): Promise<void> {
-    const recorder = this.#recorders.get(lease.camera);
-    if (!recorder) return;
-    this.#recorders.delete(lease.camera);
-    this.options.metrics.camerasOwned.set(this.#recorders.size);
-    await recorder.stop();
+    return recorder;
   }
 }

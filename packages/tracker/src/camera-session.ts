@@ -27,6 +27,7 @@ import {
 import { CHECKPOINT_VERSION, eventMessageId, parseCheckpoint, type TrackerCheckpoint } from './checkpoint.js';
 import type { TrackerMetrics } from './metrics.js';
 import { SnapshotCache } from './snapshot-cache.js';
+import type { ReleaseReason } from '@shiriki/ownership';
 import {
   succeedsWithin,
   uploadSnapshot,
@@ -153,6 +154,18 @@ export class CameraSession {
    * is checkpointed for the next owner. `checkpoint: false` (the lease was lost: someone else may own the
    * camera already) leaves the stored state alone.
    */
+  /**
+   * Ends this worker's tracking of the camera on losing its lease: a handed-over camera is checkpointed for
+   * the next owner (a lost lease is not: the next owner may already be writing), and a camera removed from
+   * the config ends its open objects.
+   */
+  stop(reason: ReleaseReason): Promise<void> {
+    return this.close({
+      checkpoint: reason !== 'lost',
+      ...(reason === 'removed' ? { endObjects: 'camera_removed' } : {}),
+    });
+  }
+
   async close(opts: { endObjects?: string; checkpoint: boolean }): Promise<void> {
     if (this.closing) return;
     this.closing = true;

@@ -8,7 +8,7 @@ import {
   type Subjects,
 } from '@shiriki/bus';
 import type { CameraConfig } from '@shiriki/config';
-import { CameraOwnership, type Lease, type ReleaseReason } from '@shiriki/ownership';
+import { OwnedCameras, type Lease } from '@shiriki/ownership';
 import type { Logger } from '@shiriki/telemetry';
 import { trackerOptionsFromCamera, type ObjectAlertsConfig, type TrackerOverrides } from '@shiriki/tracking';
 import { CameraSession } from './camera-session.js';
@@ -73,10 +73,8 @@ export const trackerStateBucket = (subjects: Subjects): string => subjects.bucke
  * owned camera, and hands cameras over with their state so objects keep their ids across workers.
  */
 export class TrackerWorker {
-  private readonly sessions = new Map<string, CameraSession>();
-  private readonly opening = new Map<string, Promise<void>>();
   private readonly cameras: Map<string, CameraConfig>;
-  private ownership: CameraOwnership | undefined;
+  private sessions: OwnedCameras<CameraSession> | undefined;
   private stateKv: KV | undefined;
   private _state: TrackerWorkerState = 'idle';
 
@@ -90,11 +88,11 @@ export class TrackerWorker {
 
   /** Cameras this worker tracks right now. */
   ownedCameras(): string[] {
-    return [...this.sessions.keys()];
+    return this.sessions?.cameras() ?? [];
   }
 
   session(camera: string): CameraSession | undefined {
-    return this.sessions.get(camera);
+    return this.sessions?.get(camera);
   }
 
   async start(): Promise<void> {
@@ -111,16 +109,16 @@ export class TrackerWorker {
       // Uploads retry on their own; tracking must not wait for the object store.
       logger.warn({ err: error }, 'object store not ready; snapshots will be retried');
     });
-    this.ownership = await CameraOwnership.open(bus.nc, {
+    this.sessions = await OwnedCameras.start(bus.nc, {
       bucket: trackerLeaseBucket(subjects),
       replicas: events.replicas,
       workerId,
       cameras: [...this.cameras.keys()],
       ttlMs: lease.ttlMs,
       heartbeatMs: lease.heartbeatMs,
-      logger: logger.child({ component: 'ownership' }),
-      onAcquire: (acquired) => this.startCamera(acquired),
-      onRelease: (released, reason) => this.stopCamera(released, reason),
+      logger,
+      open: (acquired, cameraLogger) => this.startCamera(acquired, cameraLogger),
+      onCountChange: (count) => this.options.metrics.camerasOwned.set(count),
     });
     this._state = 'running';
     logger.info({ cameras: this.cameras.size }, 'tracker worker running');
@@ -130,59 +128,35 @@ export class TrackerWorker {
   async stop(): Promise<void> {
     if (this._state === 'stopped' || this._state === 'draining') return;
     this._state = 'draining';
-    await this.ownership?.stop();
+    await this.sessions?.stop();
     this._state = 'stopped';
   }
 
-  private async startCamera(lease: Lease): Promise<void> {
+  private async startCamera(lease: Lease, logger: Logger): Promise<CameraSession> {
     const camera = this.cameras.get(lease.camera);
     const stateKv = this.stateKv;
-    if (!camera || !stateKv) return;
+    if (!camera || !stateKv) throw new Error(`camera ${lease.camera} cannot be tracked here`);
     const o = this.options;
-    const opening = (async () => {
-      const session = await CameraSession.open({
-        workerId: o.workerId,
-        tracker: trackerOptionsFromCamera(camera, {
-          heartbeatMs: o.events.heartbeatMs,
-          ...o.trackerOverrides,
-        }),
-        zones: Object.keys(camera.zones),
-        alerts: o.alerts,
-        bus: o.bus,
-        subjects: o.subjects,
-        stateKv,
-        store: o.store,
-        objectKeys: o.objectKeys,
-        snapshots: { ...SNAPSHOT_UPLOAD_DEFAULTS, ...o.snapshots },
-        advanceIntervalMs: o.advanceIntervalMs ?? TRACKER_WORKER_DEFAULTS.advanceIntervalMs,
-        checkpointIntervalMs: o.checkpointIntervalMs ?? TRACKER_WORKER_DEFAULTS.checkpointIntervalMs,
-        publishAttempts: o.publishAttempts ?? TRACKER_WORKER_DEFAULTS.publishAttempts,
-        logger: o.logger.child({ component: 'camera', camera: camera.name }),
-        metrics: o.metrics,
-        busMetrics: o.busMetrics,
-      });
-      this.sessions.set(camera.name, session);
-      o.metrics.camerasOwned.set(this.sessions.size);
-      o.logger.info({ camera: camera.name, epoch: lease.epoch }, 'tracking camera');
-    })();
-    this.opening.set(lease.camera, opening);
-    try {
-      await opening;
-    } finally {
-      this.opening.delete(lease.camera);
-    }
-  }
-
-  private async stopCamera(lease: Lease, reason: ReleaseReason): Promise<void> {
-    await this.opening.get(lease.camera)?.catch(() => undefined);
-    const session = this.sessions.get(lease.camera);
-    if (!session) return;
-    this.sessions.delete(lease.camera);
-    this.options.metrics.camerasOwned.set(this.sessions.size);
-    this.options.logger.info({ camera: lease.camera, reason }, 'stopping camera tracking');
-    await session.close({
-      checkpoint: reason !== 'lost',
-      ...(reason === 'removed' ? { endObjects: 'camera_removed' } : {}),
+    return CameraSession.open({
+      workerId: o.workerId,
+      tracker: trackerOptionsFromCamera(camera, {
+        heartbeatMs: o.events.heartbeatMs,
+        ...o.trackerOverrides,
+      }),
+      zones: Object.keys(camera.zones),
+      alerts: o.alerts,
+      bus: o.bus,
+      subjects: o.subjects,
+      stateKv,
+      store: o.store,
+      objectKeys: o.objectKeys,
+      snapshots: { ...SNAPSHOT_UPLOAD_DEFAULTS, ...o.snapshots },
+      advanceIntervalMs: o.advanceIntervalMs ?? TRACKER_WORKER_DEFAULTS.advanceIntervalMs,
+      checkpointIntervalMs: o.checkpointIntervalMs ?? TRACKER_WORKER_DEFAULTS.checkpointIntervalMs,
+      publishAttempts: o.publishAttempts ?? TRACKER_WORKER_DEFAULTS.publishAttempts,
+      logger,
+      metrics: o.metrics,
+      busMetrics: o.busMetrics,
     });
   }
 }

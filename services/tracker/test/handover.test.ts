@@ -109,7 +109,7 @@ test(
     // The other tracker may have tracked the camera before (while the two settled who owns it): only an
     // entry written after the kill counts.
     await waitUntil(
-      () => loggedSince(other.logFile, 'tracking camera', killedAt, { camera: CAMERA }),
+      () => loggedSince(other.logFile, 'camera owned', killedAt, { camera: CAMERA }),
       15_000,
       'the other tracker takes the camera',
     );

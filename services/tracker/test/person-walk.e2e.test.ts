@@ -103,7 +103,7 @@ test(
     const tracker = await spawnService('tracker', configPath, join(dir, 'tracker.log'));
     services.push(tracker);
     await waitForLog(detector, 'detector worker pulling frames');
-    await waitForLog(tracker, 'tracking camera');
+    await waitForLog(tracker, 'camera owned');
     const ingest = await spawnService('ingest', configPath, join(dir, 'ingest.log'));
     services.push(ingest);
     t.after(() => {
