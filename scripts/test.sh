@@ -25,6 +25,8 @@ else
   pnpm -s lint
   echo "[test] type check"
   pnpm -s typecheck
+  echo "[test] package boundaries"
+  pnpm -s check:architecture
   mapfile -t unit < <(find packages services -path '*/node_modules' -prune -o -path '*/src/*' -name '*.test.ts' -print | sort)
   mapfile -t integration < <(find packages services test -path '*/node_modules' -prune -o -path '*/test/*' -name '*.test.ts' -print | sort)
   case $scope in

@@ -80,7 +80,7 @@ class RecordedFrames {
   }
 
   state(change: Omit<DecoderStateChange, 'previous'> & { previous?: DecoderStateChange['previous'] }): void {
-    this.sink!.onState({ previous: 'streaming', ...change } as DecoderStateChange);
+    this.sink!.onState({ previous: 'streaming', ...change });
   }
 }
 

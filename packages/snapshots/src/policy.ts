@@ -1,7 +1,6 @@
 import type { Detection } from '@shiriki/bus';
 import { boxArea, iou, isOnEdge } from '@shiriki/geometry';
 import { withoutUndefined } from '@shiriki/options';
-import type { isBetterSnapshot } from './rule.js';
 
 export interface SnapshotPolicyOptions {
   /** Lowest detection score that makes a frame worth a snapshot at all. */
@@ -68,7 +67,7 @@ interface CameraState {
 
 /**
  * Decides which frames are worth a JPEG snapshot. The tracker keeps, per object, the frame that wins its
- * best-snapshot rule ({@link isBetterSnapshot} in `./rule.ts`: a box not cut by the frame edge beats a cut
+ * best-snapshot rule (`isBetterSnapshot` in `rule.ts`: a box not cut by the frame edge beats a cut
  * one, then a clearly higher score, then a clearly larger area) and can only upload that frame's JPEG if one
  * was published. A frame is therefore skipped only when each of its worthy detections is *dominated* by a
  * detection of the same object in an earlier published snapshot: score and area no larger, and cut by the

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import type { ServiceProcess } from './service.js';
-import { sleep } from './wait.js';
+import { sleep } from '@shiriki/stack';
 
 /** The last `lines` lines of a log file, for failure messages; empty when there is no such file. */
 export function logTail(file: string | undefined, lines = 40): string {

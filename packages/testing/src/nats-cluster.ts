@@ -1,8 +1,14 @@
-import { getJson, httpOk } from './http.js';
-import { createNatsServer, type NatsServer } from './nats-server.js';
-import { freePorts, LOOPBACK } from './ports.js';
-import { track, untrack } from './registry.js';
-import { waitFor } from './wait.js';
+import {
+  createNatsServer,
+  freePorts,
+  getJson,
+  httpOk,
+  LOOPBACK,
+  track,
+  untrack,
+  waitFor,
+  type NatsServer,
+} from '@shiriki/stack';
 
 export interface NatsClusterOptions {
   /** Number of JetStream nodes. Default 3. */

@@ -1,6 +1,6 @@
 import { resolveFfmpegPath, spawnChild } from '@shiriki/process';
 import { RtspReadError } from './errors.js';
-import { waitFor } from './wait.js';
+import { waitFor } from '@shiriki/stack';
 
 export interface RtspReadOptions {
   /** Default `resolveFfmpegPath()`. */

@@ -1,7 +1,7 @@
 import { createWriteStream, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawnChild, type ManagedChild } from '@shiriki/process';
-import { repoRoot } from './tools.js';
+import { repoRoot } from '@shiriki/stack';
 
 /**
  * Writes a service config into `dir` as `<name>-<random>.yaml` and returns its path. The config is written as

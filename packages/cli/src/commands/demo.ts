@@ -22,7 +22,7 @@ import {
   startGo2rtc,
   startMinio,
   startNatsServer,
-} from '@shiriki/testing';
+} from '@shiriki/stack';
 import { formatAlert, formatClip, formatEvent, formatMotion } from './tail.js';
 
 export interface DemoOptions {

@@ -15,7 +15,6 @@ import { fullFrameRegion, motionRegions, type Region } from './regions.js';
 import { sessionOptionsFor } from './session.js';
 import type { ModelSpec } from './spec.js';
 import type { DetectFrame } from './detect-frame.js';
-import type { Box } from '@shiriki/geometry';
 
 export interface DetectOptions {
   /** `motion_regions` (default): crops around motion; `full_frame`: one pass over the whole frame. */
