@@ -13,7 +13,7 @@ export function leaseTimingSchema(role: string) {
         .positive()
         .default(10)
         .describe(
-          `Seconds a camera lease of a ${role} worker lives without a heartbeat; another ${role} worker then takes the camera.`,
+          `Seconds a camera lease lives without a heartbeat before another ${role} worker takes the camera.`,
         ),
       heartbeat_s: z
         .number()
