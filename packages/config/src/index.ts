@@ -1,4 +1,11 @@
-export { loadConfig, parseConfig, resolveConfigPath, CONFIG_PATH_ENV, DEFAULT_CONFIG_PATH } from './load.js';
+export {
+  loadConfig,
+  parseConfig,
+  resolveConfigPath,
+  CONFIG_OVERLAY_ENV,
+  CONFIG_PATH_ENV,
+  DEFAULT_CONFIG_PATH,
+} from './load.js';
 export type { LoadConfigOptions, ParseConfigOptions } from './load.js';
 export { ConfigError, formatConfigError } from './errors.js';
 export type { ConfigIssue } from './errors.js';

@@ -316,3 +316,36 @@ test('a heartbeat longer than a third of the lease TTL is rejected', () => {
     [30, 10, 10],
   );
 });
+
+test('a config with only cameras is complete: local store, ring and spool inside data_dir', () => {
+  const config = parse('cameras:\n  front_door:\n    source: rtsp://admin:${PW}@192.168.1.10:554/stream1\n', {
+    PW: 'x',
+  });
+  assert.equal(config.storage.type, 'local');
+  assert.equal(config.data_dir, '/srv/shiriki/var');
+  assert.equal(config.storage.local.path, '/srv/shiriki/var/store');
+  assert.equal(config.cameras['front_door']?.record.ring_dir, '/srv/shiriki/var/ring');
+  const moved = parse('data_dir: /data/shiriki\ncameras:\n  front: { source: rtsp://cam/1 }\n');
+  assert.equal(moved.storage.local.path, '/data/shiriki/store');
+  assert.equal(moved.record.spool.dir, '/data/shiriki/spool');
+});
+
+test('an overlay is merged over the file before validation; the file keeps its own values elsewhere', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'shiriki-overlay-'));
+  try {
+    const file = join(dir, 'shiriki.yaml');
+    await writeFile(file, `${MINIMAL}nats: { subject_prefix: home }\n`);
+    const overlay = join(dir, 'overlay.yaml');
+    await writeFile(overlay, 'nats: { servers: [nats://127.0.0.1:14222] }\ndata_dir: /tmp/up-data\n');
+    const config = await loadConfig(file, { env: {}, overlayPath: overlay });
+    assert.deepEqual(config.nats.servers, ['nats://127.0.0.1:14222']);
+    assert.equal(config.nats.subject_prefix, 'home');
+    assert.equal(config.data_dir, '/tmp/up-data');
+    const fromEnv = await loadConfig(file, { env: { SHIRIKI_CONFIG_OVERLAY: overlay } });
+    assert.deepEqual(fromEnv.nats.servers, ['nats://127.0.0.1:14222']);
+    await writeFile(overlay, 'nats: { servers: [not-a-url] }\n');
+    await assert.rejects(loadConfig(file, { env: {}, overlayPath: overlay }), /nats\.servers/);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { substituteEnv } from './env.js';
-import { isPlainObject } from './merge.js';
+import { deepMerge, isPlainObject } from './merge.js';
 import { ConfigError, dottedPath, type ConfigIssue } from './errors.js';
 import { resolveConfig } from './resolve.js';
 import { configSchema } from './schema/root.js';
@@ -12,6 +12,12 @@ import { fromZodIssues, type PathIssue } from './zod-issues.js';
 /** Environment variable naming the config file when no `--config` argument is given. */
 export const CONFIG_PATH_ENV = 'SHIRIKI_CONFIG';
 export const DEFAULT_CONFIG_PATH = 'shiriki.yaml';
+/**
+ * Environment variable naming an overlay file: YAML merged over the config before validation. `shiriki up`
+ * sets it for the services it starts, to point them at the servers it runs (NATS and go2rtc URLs, data
+ * directory) without copying the user's file or its secrets.
+ */
+export const CONFIG_OVERLAY_ENV = 'SHIRIKI_CONFIG_OVERLAY';
 
 export interface ParseConfigOptions {
   /** Values for `${VAR}` references and `SHIRIKI_ASSETS_DIR`. Default `process.env`. */
@@ -20,10 +26,14 @@ export interface ParseConfigOptions {
   source?: string;
   /** Relative paths in the file resolve against this directory. Default: the current directory. */
   baseDir?: string;
+  /** Values merged over the file's (after `${VAR}` substitution), as if they were written in it. */
+  overlay?: Record<string, unknown>;
 }
 
 export interface LoadConfigOptions {
   env?: NodeJS.ProcessEnv;
+  /** An overlay file (see {@link CONFIG_OVERLAY_ENV}). Default: `$SHIRIKI_CONFIG_OVERLAY`, else none. */
+  overlayPath?: string;
 }
 
 /** Reads, validates and resolves a config file; relative paths in it resolve against its directory. */
@@ -37,7 +47,27 @@ export async function loadConfig(path: string, options: LoadConfigOptions = {}):
       (cause as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : 'cannot read the file';
     throw new ConfigError(path, [{ path: '', message: `${reason} (${absolute})` }], { cause });
   }
-  return parseConfig(text, { env: options.env, source: path, baseDir: dirname(absolute) });
+  const env = options.env ?? process.env;
+  const overlayPath = options.overlayPath ?? env[CONFIG_OVERLAY_ENV];
+  const overlay = overlayPath ? await readOverlay(overlayPath) : undefined;
+  return parseConfig(text, { env, source: path, baseDir: dirname(absolute), overlay });
+}
+
+async function readOverlay(path: string): Promise<Record<string, unknown>> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (cause) {
+    throw new ConfigError(path, [{ path: '', message: `cannot read the overlay file (${resolve(path)})` }], {
+      cause,
+    });
+  }
+  const parsed = parseYaml(text);
+  if (!parsed.ok) throw new ConfigError(path, parsed.issues);
+  const value = parsed.source.value;
+  if (!isPlainObject(value))
+    throw new ConfigError(path, [{ path: '', message: 'an overlay is a map of options' }]);
+  return value;
 }
 
 /**
@@ -46,7 +76,7 @@ export async function loadConfig(path: string, options: LoadConfigOptions = {}):
  * @throws ConfigError listing every problem, with YAML line numbers.
  */
 export function parseConfig(text: string, options: ParseConfigOptions = {}): ShirikiConfig {
-  const { env = process.env, source = '<config>', baseDir = process.cwd() } = options;
+  const { env = process.env, source = '<config>', baseDir = process.cwd(), overlay } = options;
   const parsed = parseYaml(text);
   if (!parsed.ok) throw new ConfigError(source, parsed.issues);
   const yaml = parsed.source;
@@ -57,7 +87,8 @@ export function parseConfig(text: string, options: ParseConfigOptions = {}): Shi
   }
   const substituted = substituteEnv(yaml.value, env);
   if (substituted.issues.length > 0) throw configError(source, yaml, substituted.issues);
-  const validated = configSchema.safeParse(withoutExtensions(substituted.value));
+  const document = overlay ? deepMerge(substituted.value, overlay) : substituted.value;
+  const validated = configSchema.safeParse(withoutExtensions(document));
   if (!validated.success)
     throw configError(source, yaml, fromZodIssues(validated.error.issues), validated.error);
   const resolved = resolveConfig(validated.data, { env, baseDir: resolve(baseDir) });

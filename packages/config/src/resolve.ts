@@ -25,6 +25,7 @@ export function resolveConfig(
 ): { config: ShirikiConfig; issues: [] } | { config?: undefined; issues: PathIssue[] } {
   const issues: PathIssue[] = [];
   const assetsDir = resolveAssetsDir(doc.assets_dir, context);
+  const dataDir = resolve(context.baseDir, doc.data_dir);
   const cameras: Record<string, CameraConfig> = {};
   for (const [name, camera] of Object.entries(doc.cameras)) {
     const path = ['cameras', name];
@@ -49,7 +50,7 @@ export function resolveConfig(
       motion,
       objects: withFilterPerLabel(objects),
       zones: camera.zones,
-      record: resolveRecord(record, context.baseDir),
+      record: resolveRecord(record, dataDir),
       ffmpeg: camera.ffmpeg,
     };
   }
@@ -59,6 +60,7 @@ export function resolveConfig(
   const config: ShirikiConfig = {
     ...doc,
     assets_dir: assetsDir,
+    data_dir: dataDir,
     model: {
       ...model,
       path: resolve(assetsDir, model.path),
@@ -73,9 +75,9 @@ export function resolveConfig(
         key_file: optionalPath(context.baseDir, nats.tls.key_file),
       },
     },
-    storage: { ...storage, local: { path: resolve(context.baseDir, storage.local.path) } },
+    storage: { ...storage, local: { path: resolve(dataDir, storage.local.path) } },
     objects: withFilterPerLabel(doc.objects),
-    record: resolveRecord(doc.record, context.baseDir),
+    record: resolveRecord(doc.record, dataDir),
     cameras,
   };
   return { config, issues: [] };
@@ -107,7 +109,8 @@ function withFilterPerLabel(objects: ObjectsConfig): ObjectsConfig {
   return { ...objects, filters };
 }
 
-function resolveRecord(record: RecordSectionConfig, baseDir: string): RecordConfig {
+/** Data paths (ring, spool) resolve against `data_dir`. */
+function resolveRecord(record: RecordSectionConfig, dataDir: string): RecordConfig {
   const labels: RecordConfig['labels'] = {};
   for (const [label, window] of Object.entries(record.labels)) {
     labels[label] = {
@@ -117,8 +120,8 @@ function resolveRecord(record: RecordSectionConfig, baseDir: string): RecordConf
   }
   return {
     ...record,
-    ring_dir: resolve(baseDir, record.ring_dir),
-    spool: { ...record.spool, dir: resolve(baseDir, record.spool.dir) },
+    ring_dir: resolve(dataDir, record.ring_dir),
+    spool: { ...record.spool, dir: resolve(dataDir, record.spool.dir) },
     labels,
   };
 }

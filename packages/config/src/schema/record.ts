@@ -22,8 +22,8 @@ export const recordSchema = z
     ring_dir: z
       .string()
       .min(1)
-      .default('./var/ring')
-      .describe('Directory of the recent-segment ring buffer.'),
+      .default('ring')
+      .describe('Directory of the recent-segment ring buffer; a relative path is inside `data_dir`.'),
     ring: z
       .strictObject({
         max_seconds: positiveInt().default(120).describe('Seconds of recent video each camera keeps.'),
@@ -61,8 +61,8 @@ export const recordSchema = z
         dir: z
           .string()
           .min(1)
-          .default('./var/spool')
-          .describe('Local directory where uploads wait for storage.'),
+          .default('spool')
+          .describe('Local directory where uploads wait for storage; a relative path is inside `data_dir`.'),
         max_bytes: bytesSchema.prefault('2GiB').describe('Size cap of the spool; the oldest files go first.'),
       })
       .prefault({})

@@ -28,6 +28,13 @@ export const configSchema = z.strictObject({
     .min(1)
     .optional()
     .describe('Directory of models and test media (default: $SHIRIKI_ASSETS_DIR, else ./assets).'),
+  data_dir: z
+    .string()
+    .min(1)
+    .default('./var')
+    .describe(
+      "Where this box keeps its data: the local store, the segment ring, the upload spool and `shiriki up`'s servers. Relative to the config file; `shiriki up --data-dir` overrides it.",
+    ),
   nats: section(natsSchema, 'Connection to the NATS bus every service shares.'),
   go2rtc: section(go2rtcSchema, 'The go2rtc instance that pulls camera streams.'),
   cameras: z

@@ -29,12 +29,18 @@ export const storageSchema = z
   .strictObject({
     type: z
       .enum(['s3', 'local'])
-      .default('s3')
-      .describe('Where clips and snapshots go: S3-compatible or a local directory.'),
+      .default('local')
+      .describe(
+        'Where clips and snapshots go: a local directory (the default, inside `data_dir`) or S3-compatible storage.',
+      ),
     s3: s3Schema.prefault({}).describe('S3 or MinIO settings, used when `type` is s3.'),
     local: z
       .strictObject({
-        path: z.string().min(1).default('./var/store').describe('Directory used when `type` is local.'),
+        path: z
+          .string()
+          .min(1)
+          .default('store')
+          .describe('Directory used when `type` is local; a relative path is inside `data_dir`.'),
       })
       .prefault({})
       .describe('Local directory settings, used when `type` is local.'),
