@@ -1,6 +1,8 @@
 // The servers one box runs beside shiriki's services (nats-server, go2rtc, MinIO), started from the binaries
 // scripts/bootstrap.sh pins, on loopback ports, each a child process that dies with its parent.
-export { freePort, freePorts, LOOPBACK } from './ports.js';
+export { freePort, freePorts, preferredPort, LOOPBACK } from './ports.js';
+export { Supervisor, SUPERVISOR_DEFAULTS } from './supervisor.js';
+export type { ProcessSpec, SupervisorEvents, SupervisorOptions } from './supervisor.js';
 export { waitFor, sleep, WAIT_DEFAULTS } from './wait.js';
 export type { WaitForOptions } from './wait.js';
 export { resolveTool, repoRoot, TOOL_ENV } from './tools.js';

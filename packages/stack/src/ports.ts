@@ -37,3 +37,17 @@ function listenOnAnyPort(server: Server): Promise<number> {
 function closeServer(server: Server): Promise<void> {
   return new Promise((resolve) => (server.listening ? server.close(() => resolve()) : resolve()));
 }
+
+/**
+ * `preferred` when nothing listens on it on 127.0.0.1, else a free port. These machines often run their own
+ * NATS on 4222 or go2rtc on 1984; the caller reports the move rather than colliding with them.
+ */
+export async function preferredPort(preferred: number): Promise<{ port: number; moved: boolean }> {
+  const server = createServer();
+  const free = await new Promise<boolean>((resolve) => {
+    server.once('error', () => resolve(false));
+    server.listen(preferred, LOOPBACK, () => resolve(true));
+  });
+  await closeServer(server);
+  return free ? { port: preferred, moved: false } : { port: await freePort(), moved: true };
+}
