@@ -96,4 +96,18 @@ ffmpeg_path=$(cd packages/process && node --import tsx -e \
   'import("./src/ffmpeg.ts").then((m) => console.log(m.resolveFfmpegPath()))' 2>&1) ||
   fail "ffmpeg not found: $ffmpeg_path. It comes with @ffmpeg-installer/ffmpeg, or set SHIRIKI_FFMPEG to an ffmpeg binary."
 say "ffmpeg: $ffmpeg_path ($("$ffmpeg_path" -version | head -n1 | cut -d' ' -f1-3))"
+# --- the shiriki command, on PATH as .tools/bin/shiriki ---
+cat >"$bin_dir/shiriki" <<SHIM
+#!/usr/bin/env bash
+# Written by scripts/bootstrap.sh: runs the shiriki CLI from this checkout's sources.
+exec node --conditions=shiriki-source --import "file://$repo_root/node_modules/tsx/dist/loader.mjs" \\
+  "$repo_root/packages/cli/src/main.ts" "\$@"
+SHIM
+chmod +x "$bin_dir/shiriki"
+if [[ ":$PATH:" == *":$HOME/.local/bin:"* ]]; then
+  ln -sfn "$bin_dir/shiriki" "$HOME/.local/bin/shiriki"
+  say "shiriki: $bin_dir/shiriki, on PATH through ~/.local/bin/shiriki"
+else
+  say "shiriki: $bin_dir/shiriki (put $bin_dir on PATH: export PATH=\"$bin_dir:\$PATH\")"
+fi
 say "done"

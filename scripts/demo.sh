@@ -1,9 +1,8 @@
 #!/usr/bin/env bash
-# The demo stack: bootstrap, then NATS, go2rtc looping the sample clips, MinIO and the shiriki services,
-# printing motion, alerts and camera status until Ctrl-C. Usage: scripts/demo.sh [--duration <seconds>]
+# The demo: bootstrap, then `shiriki up` on the sample clips as cameras (NATS, go2rtc looping the clips and
+# every shiriki service), printing motion, events, alerts, camera status and the file of each clip.
+# Usage: scripts/demo.sh [--duration <seconds>] [--keep] [--data-dir <dir>]
 set -euo pipefail
 repo_root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-cd "$repo_root"
-if [[ -z ${SHIRIKI_SKIP_BOOTSTRAP:-} ]]; then bash scripts/bootstrap.sh; fi
-export PATH="$repo_root/.tools/bin:$PATH"
-exec node --conditions=shiriki-source --import tsx packages/cli/src/main.ts demo "$@"
+if [[ -z ${SHIRIKI_SKIP_BOOTSTRAP:-} ]]; then bash "$repo_root/scripts/bootstrap.sh"; fi
+exec "$repo_root/.tools/bin/shiriki" demo "$@"

@@ -5,6 +5,7 @@ import { checkConfig, showConfig } from './commands/config.js';
 import { writeGo2rtcConfig } from './commands/go2rtc-config.js';
 import { tail } from './commands/tail.js';
 import { runDemo } from './commands/demo.js';
+import { up } from './commands/up.js';
 
 const program = new Command('shiriki')
   .description('Distributed video analytics on NATS: cameras, motion, objects, alerts and clips.')
@@ -43,13 +44,32 @@ program
   );
 
 program
-  .command('demo')
+  .command('up')
   .description(
-    'start NATS, go2rtc (looping the sample clips), MinIO and the services, and show what they see',
+    'run everything on this box: NATS, go2rtc and the services, supervised; Ctrl-C stops them in order',
   )
+  .option('--data-dir <dir>', "where data lives (default: the config's data_dir)")
   .option('--duration <seconds>', 'stop after this many seconds (default: run until Ctrl-C)')
-  .action((options: { duration?: string }) =>
-    runDemo({ durationS: options.duration === undefined ? undefined : Number(options.duration) }),
+  .action((options: { dataDir?: string; duration?: string }) =>
+    up({
+      config: configOption(),
+      dataDir: options.dataDir,
+      durationS: options.duration === undefined ? undefined : Number(options.duration),
+    }),
+  );
+
+program
+  .command('demo')
+  .description('shiriki up on the sample clips as cameras, printing what it sees and where each clip is')
+  .option('--duration <seconds>', 'stop after this many seconds (default: run until Ctrl-C)')
+  .option('--keep', 'keep the data directory (clips, snapshots, logs) afterwards')
+  .option('--data-dir <dir>', 'where the demo keeps its data (default: a new temporary directory)')
+  .action((options: { duration?: string; keep?: boolean; dataDir?: string }) =>
+    runDemo({
+      durationS: options.duration === undefined ? undefined : Number(options.duration),
+      keep: options.keep,
+      dataDir: options.dataDir,
+    }),
   );
 
 try {

@@ -1,5 +1,6 @@
 import { stringify } from 'yaml';
 import { loadConfig, redactConfigForDisplay, resolveConfigPath } from '@shiriki/config';
+import { configArgv, loadCommandConfig } from './load.js';
 
 /** `shiriki config check`: validates the file; errors surface through the shared handler in main.ts. */
 export async function checkConfig(configOption: string | undefined): Promise<void> {
@@ -12,10 +13,6 @@ export async function checkConfig(configOption: string | undefined): Promise<voi
 
 /** `shiriki config show`: the resolved config, defaults filled in, secrets masked. */
 export async function showConfig(configOption: string | undefined): Promise<void> {
-  const config = await loadConfig(resolveConfigPath(configArgv(configOption), process.env));
+  const config = await loadCommandConfig(configOption);
   process.stdout.write(stringify(redactConfigForDisplay(config)));
-}
-
-export function configArgv(configOption: string | undefined): string[] {
-  return configOption === undefined ? [] : ['--config', configOption];
 }

@@ -1,6 +1,6 @@
-import { mkdtemp, writeFile, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { stringify } from 'yaml';
 import {
   AlertSchema,
@@ -12,98 +12,72 @@ import {
   createSubjects,
   subscribeJson,
   type CameraStatus,
+  type ClipReady,
 } from '@shiriki/bus';
-import { spawnChild, type ManagedChild } from '@shiriki/process';
+import type { ShirikiConfig } from '@shiriki/config';
+import { resolveFfmpegPath } from '@shiriki/process';
+import { busOptionsFromConfig } from '@shiriki/runtime';
+import { assetPath, assetsDir, clipSources } from '@shiriki/stack';
 import { createLogger } from '@shiriki/telemetry';
-import {
-  assetsDir,
-  defaultGo2rtcStreams,
-  repoRoot,
-  startGo2rtc,
-  startMinio,
-  startNatsServer,
-} from '@shiriki/stack';
 import { formatAlert, formatClip, formatEvent, formatMotion } from './tail.js';
+import { up } from './up.js';
 
 export interface DemoOptions {
   /** Stop after this long; run until Ctrl-C when undefined. */
   durationS?: number | undefined;
+  /** Keep the data directory (clips, snapshots, recordings ring, logs) after the demo. */
+  keep?: boolean | undefined;
+  /** Where the demo keeps its data; default a new temporary directory. */
+  dataDir?: string | undefined;
 }
 
-/** The services the demo runs, in start order; each reads the same generated config file. */
-const SERVICES = ['ingest', 'detector', 'tracker', 'recorder'] as const;
-
-/** The demo's bucket in its MinIO. */
-const BUCKET = 'shiriki-demo';
-
 /**
- * Brings up the whole pipeline on this machine: nats-server, go2rtc looping the sample clips as cameras,
- * MinIO, and every shiriki service (ingest, detector, tracker, recorder) as its own process, then prints what
- * the pipeline sees: motion, object events, alerts, clips stored in MinIO and camera status. Everything runs
- * from temporary directories and is stopped on exit.
+ * The demo: `shiriki up` on a generated config whose cameras are the sample clips, looped by go2rtc in real
+ * time, printing what the pipeline sees (motion, object events, alerts, camera status) and, for every
+ * clip, the file to open. The data directory is removed afterwards unless `keep` is set.
  */
 export async function runDemo(options: DemoOptions): Promise<void> {
-  const assets = assetsDir();
-  console.log(`assets: ${assets}`);
-  const nats = await startNatsServer({ jetstream: true });
-  const go2rtc = await startGo2rtc();
-  const minio = await startMinio();
-  console.log(
-    `nats:   ${nats.url}\ngo2rtc: ${go2rtc.apiUrl} (rtsp rtsp://127.0.0.1:${go2rtc.rtspPort}/<camera>)\nminio:  ${minio.url}`,
-  );
-  const workDir = await mkdtemp(join(tmpdir(), 'shiriki-demo-'));
-  const configPath = join(workDir, 'shiriki.yaml');
-  const streams = defaultGo2rtcStreams();
+  const dataDir = resolve(options.dataDir ?? (await mkdtemp(join(tmpdir(), 'shiriki-demo-'))));
+  const configPath = join(dataDir, 'demo.yaml');
+  const cameras = clipSources(resolveFfmpegPath(), assetPath('media'));
   await writeFile(
     configPath,
-    stringify({
-      assets_dir: assets,
-      nats: { servers: [nats.url] },
-      go2rtc: { api_url: go2rtc.apiUrl, rtsp_url: `rtsp://127.0.0.1:${go2rtc.rtspPort}` },
-      cameras: Object.fromEntries(Object.entries(streams).map(([name, source]) => [name, { source }])),
+    `# The demo config: the sample clips as cameras. Written by shiriki demo.\n${stringify({
+      assets_dir: assetsDir(),
+      data_dir: dataDir,
+      cameras: Object.fromEntries(Object.entries(cameras).map(([name, source]) => [name, { source }])),
       motion: { off_delay_s: 5 },
-      record: {
-        ring_dir: join(workDir, 'ring'),
-        spool: { dir: join(workDir, 'spool') },
-        pre_capture: 3,
-        post_capture: 3,
-        segment_seconds: 2,
-      },
-      storage: {
-        type: 's3',
-        s3: {
-          endpoint: minio.endPoint,
-          port: minio.port,
-          use_ssl: false,
-          access_key: minio.accessKey,
-          secret_key: minio.secretKey,
-          bucket: BUCKET,
-        },
-      },
-      telemetry: { metrics_port: 0 },
-    }),
+      record: { pre_capture: 3, post_capture: 3, segment_seconds: 2 },
+    })}`,
   );
-
-  const children: ManagedChild[] = [];
-  for (const service of SERVICES) {
-    const main = join(repoRoot(), 'services', service, 'src', 'main.ts');
-    const child = await spawnChild(
-      process.execPath,
-      ['--conditions=shiriki-source', '--import', 'tsx', main, '--config', configPath],
-      {
-        name: service,
-        stdio: ['ignore', 'ignore', 'inherit'],
-        env: { ...process.env, SHIRIKI_METRICS_PORT: '0' },
-      },
+  const clips: string[] = [];
+  await up({
+    config: configPath,
+    durationS: options.durationS,
+    onReady: (config) => watch(config, clips),
+  });
+  if (clips.length > 0)
+    console.log(`\n${clips.length} clips:\n${clips.map((clip) => `  ${clip}`).join('\n')}`);
+  if (options.keep) {
+    console.log(
+      `data kept in ${dataDir} (config ${configPath}); run it again with: shiriki --config ${configPath} up`,
     );
-    children.push(child);
-    console.log(`started ${service} (pid ${child.pid})`);
+  } else {
+    await rm(dataDir, { recursive: true, force: true });
+    console.log(`removed ${dataDir} (scripts/demo.sh --keep keeps it)`);
   }
+}
 
+/** Prints the pipeline's messages as they come; returns what stops watching. */
+async function watch(config: ShirikiConfig, clips: string[]): Promise<() => Promise<void>> {
   const logger = createLogger({ service: 'demo', level: 'warn', destination: process.stderr });
-  const bus = await connectBus({ servers: [nats.url] }, { logger, name: 'shiriki-demo' });
-  const subjects = createSubjects();
+  const bus = await connectBus(busOptionsFromConfig(config.nats), { logger, name: 'shiriki-demo' });
+  const subjects = createSubjects(config.nats.subject_prefix);
   const statuses = new Map<string, CameraStatus>();
+  const where = (clip: ClipReady): string =>
+    config.storage.type === 'local'
+      ? join(config.storage.local.path, clip.keys.clip)
+      : `s3://${config.storage.s3.bucket}/${clip.keys.clip}`;
   subscribeJson(bus.nc, subjects.motionAll, MotionAlertSchema, (m) => console.log(formatMotion(m)), {
     logger,
   });
@@ -121,7 +95,10 @@ export async function runDemo(options: DemoOptions): Promise<void> {
     bus.nc,
     subjects.clipsAll,
     ClipReadySchema,
-    (c) => console.log(`${formatClip(c)}  ${minio.url}/${BUCKET}/${c.keys.clip}`),
+    (clip) => {
+      clips.push(where(clip));
+      console.log(`${formatClip(clip)}\n        open ${where(clip)}`);
+    },
     { logger },
   );
   subscribeJson(bus.nc, subjects.cameraStatusAll, CameraStatusSchema, (s) => void statuses.set(s.camera, s), {
@@ -134,16 +111,8 @@ export async function runDemo(options: DemoOptions): Promise<void> {
       );
     }
   }, 10_000);
-
-  await new Promise<void>((resolve) => {
-    process.once('SIGINT', resolve);
-    process.once('SIGTERM', resolve);
-    if (options.durationS !== undefined) setTimeout(resolve, options.durationS * 1000);
-  });
-  console.log('stopping');
-  clearInterval(report);
-  await Promise.all(children.map((child) => child.stop({ termGraceMs: 15_000 })));
-  await bus.drain();
-  await Promise.all([minio.dispose(), go2rtc.dispose(), nats.dispose()]);
-  await rm(workDir, { recursive: true, force: true });
+  return async () => {
+    clearInterval(report);
+    await bus.drain();
+  };
 }

@@ -2,7 +2,7 @@ import { writeFile } from 'node:fs/promises';
 import { relative } from 'node:path';
 import { loadConfig, resolveConfigPath } from '@shiriki/config';
 import { renderGo2rtcConfig } from '@shiriki/go2rtc';
-import { configArgv } from './config.js';
+import { configArgv } from './load.js';
 
 /**
  * Every `${VAR}` reference left as written: go2rtc expands them itself when it loads its config, so the

@@ -11,10 +11,9 @@ import {
   type MotionAlert,
   type ObjectEvent,
 } from '@shiriki/bus';
-import { loadConfig, resolveConfigPath } from '@shiriki/config';
 import { busOptionsFromConfig } from '@shiriki/runtime';
 import { createLogger } from '@shiriki/telemetry';
-import { configArgv } from './config.js';
+import { loadCommandConfig } from './load.js';
 
 export interface TailOptions {
   config?: string;
@@ -28,7 +27,7 @@ export interface TailOptions {
 
 /** `shiriki tail`: prints motion, events and alerts from NATS as readable lines until interrupted. */
 export async function tail(options: TailOptions): Promise<void> {
-  const config = await loadConfig(resolveConfigPath(configArgv(options.config), process.env));
+  const config = await loadCommandConfig(options.config);
   const logger = createLogger({ service: 'shiriki-tail', level: 'warn', destination: process.stderr });
   const bus = await connectBus(busOptionsFromConfig(config.nats), { logger, name: 'shiriki-tail' });
   const subjects = createSubjects(config.nats.subject_prefix);
