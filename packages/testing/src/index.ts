@@ -63,5 +63,6 @@ export type { Collected } from './collect.js';
 export { decodeClipFrames, rawFrameBytes } from './frames.js';
 export type { DecodeFramesOptions, RawPixelFormat } from './frames.js';
 export { processTreeCpuSeconds } from './cpu.js';
+export { containerDuration } from './probe.js';
 export { sumMetric, scrapeMetrics, scrapeCounter } from './metrics.js';
 export { RtspReadError } from './errors.js';

@@ -11,12 +11,12 @@ import {
   removeTempDir,
   type Go2rtcServer,
   type MinioServer,
+  containerDuration,
   type NatsServer,
 } from '@shiriki/testing';
 import {
   CAMERA,
   SEGMENT_S,
-  containerDuration,
   decodeCheck,
   recorderConfigObject,
   sleep,

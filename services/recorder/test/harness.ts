@@ -161,20 +161,6 @@ export async function decodeCheck(
   return { code: exit.code, errors, durationS: times.at(-1) ?? 0 };
 }
 
-/** `Duration:` of `ffmpeg -i file`, seconds. */
-export async function containerDuration(file: string): Promise<number> {
-  const child = await spawnChild(resolveFfmpegPath(), ['-nostdin', '-hide_banner', '-i', file], {
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  let text = '';
-  child.process.stderr?.setEncoding('utf8');
-  child.process.stderr?.on('data', (chunk: string) => (text += chunk));
-  await child.exited;
-  await sleep(50);
-  const m = /Duration: (\d+):(\d+):(\d+(?:\.\d+)?)/.exec(text);
-  return m ? Number(m[1]) * 3600 + Number(m[2]) * 60 + Number(m[3]) : Number.NaN;
-}
-
 export function writeConfig(dir: string, config: Record<string, unknown>): string {
   const path = join(dir, `shiriki-${Math.random().toString(36).slice(2, 8)}.yaml`);
   writeFileSync(path, JSON.stringify(config, null, 2));

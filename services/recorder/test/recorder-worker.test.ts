@@ -14,6 +14,7 @@ import {
   removeTempDir,
   type Go2rtcServer,
   type MinioServer,
+  containerDuration,
   type NatsServer,
 } from '@shiriki/testing';
 import {
@@ -22,7 +23,6 @@ import {
   PRE_S,
   SEGMENT_S,
   collectClipReady,
-  containerDuration,
   decodeCheck,
   objectEvent,
   publishEvent,

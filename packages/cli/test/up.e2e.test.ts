@@ -1,0 +1,195 @@
+// `shiriki up` as a user runs it, on person-walk looped as a camera: everything comes up, a person event and
+// its clip arrive, the recorder survives kill -9 without losing the clip of the event it was recording,
+// SIGTERM stops everything, and a second `up` on the same data directory finds the clips and events.
+import { after, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parse, stringify } from 'yaml';
+import { connect, type NatsConnection } from '@nats-io/transport-node';
+import { jetstreamManager } from '@nats-io/jetstream';
+import {
+  ClipReadySchema,
+  ObjectEventSchema,
+  createSubjects,
+  decodeJson,
+  type ClipReady,
+  type ObjectEvent,
+} from '@shiriki/bus';
+import { resolveFfmpegPath } from '@shiriki/process';
+import {
+  assetPath,
+  assetsDir,
+  containerDuration,
+  loopingFileSource,
+  repoRoot,
+  waitFor,
+} from '@shiriki/testing';
+
+const cli = join(repoRoot(), 'packages', 'cli', 'src', 'main.ts');
+const dir = await mkdtemp(join(tmpdir(), 'shiriki-up-e2e-'));
+const configPath = join(dir, 'shiriki.yaml');
+const dataDir = join(dir, 'data');
+const running: ChildProcess[] = [];
+
+after(async () => {
+  for (const child of running) if (child.exitCode === null) child.kill('SIGKILL');
+  await rm(dir, { recursive: true, force: true });
+});
+
+await writeFile(
+  configPath,
+  stringify({
+    assets_dir: assetsDir(),
+    cameras: {
+      porch: { source: loopingFileSource(resolveFfmpegPath(), assetPath('media/person-walk.mp4')) },
+    },
+    motion: { off_delay_s: 5 },
+    record: { pre_capture: 2, post_capture: 2, segment_seconds: 2 },
+  }),
+);
+
+interface Up {
+  child: ChildProcess;
+  output: () => string;
+  exited: Promise<number | null>;
+}
+
+function startUp(): Up {
+  const child = spawn(
+    process.execPath,
+    [
+      '--conditions=shiriki-source',
+      '--import',
+      'tsx',
+      cli,
+      '--config',
+      configPath,
+      'up',
+      '--data-dir',
+      dataDir,
+    ],
+    {
+      cwd: repoRoot(),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+  running.push(child);
+  let text = '';
+  child.stdout?.on('data', (chunk: Buffer) => (text += chunk.toString()));
+  child.stderr?.on('data', (chunk: Buffer) => (text += chunk.toString()));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  return { child, output: () => text, exited };
+}
+
+/** Processes whose command line names this test's config or data directory: everything `up` started. */
+function ourProcesses(): string[] {
+  const lines = execFileSync('ps', ['-eo', 'pid,args'], { encoding: 'utf8' }).split('\n');
+  return lines.filter(
+    (line) => (line.includes(configPath) || line.includes(dataDir)) && !line.includes(' ps '),
+  );
+}
+
+function natsUrl(): string {
+  const overlay = parse(readFileSync(join(dataDir, 'up', 'overlay.yaml'), 'utf8')) as {
+    nats: { servers: string[] };
+  };
+  return overlay.nats.servers[0]!;
+}
+
+const subjects = createSubjects();
+const events: ObjectEvent[] = [];
+const clips: ClipReady[] = [];
+let nc: NatsConnection | undefined;
+
+test('up brings NATS, go2rtc and every service to ready and prints where things are', async () => {
+  const first = startUp();
+  await waitFor(() => first.output().includes('shiriki is up:'), {
+    what: 'shiriki up to be ready',
+    timeoutMs: 150_000,
+  });
+  const out = first.output();
+  for (const line of [
+    'NATS',
+    'go2rtc',
+    'ingest',
+    'detector',
+    'tracker',
+    'recorder',
+    'data',
+    'clips',
+    'logs',
+  ]) {
+    assert.match(out, new RegExp(`^  ${line}\\s`, 'm'), `summary names ${line}`);
+  }
+  assert.ok(existsSync(join(dataDir, 'nats')), 'JetStream keeps its store in the data dir');
+
+  nc = await connect({ servers: natsUrl() });
+  nc.subscribe(subjects.eventsAll, {
+    callback: (_e, msg) => void events.push(decodeJson(ObjectEventSchema, msg.data)),
+  });
+  nc.subscribe(subjects.clipsAll, {
+    callback: (_e, msg) => void clips.push(decodeJson(ClipReadySchema, msg.data)),
+  });
+
+  // A person walks in: an event opens. Then the recorder dies hard while that event is being recorded.
+  const firstEvent = await waitFor(() => events.find((e) => e.type === 'new' && e.label === 'person'), {
+    what: 'a person event',
+    timeoutMs: 90_000,
+  });
+  const recorderPid = ourProcesses()
+    .find((line) => line.includes('services/recorder/src/main.ts'))
+    ?.trim()
+    .split(/\s+/)[0];
+  assert.ok(recorderPid, 'the recorder runs');
+  process.kill(Number(recorderPid), 'SIGKILL');
+  await waitFor(() => /recorder exited \(SIGKILL\); restarting/.test(first.output()), {
+    what: 'the crash report',
+    timeoutMs: 10_000,
+  });
+  await waitFor(() => first.output().includes('recorder is back'), {
+    what: 'the recorder restart',
+    timeoutMs: 60_000,
+  });
+
+  // No event lost: the event that was open when the recorder died ends and gets its clip.
+  const clip = await waitFor(() => clips.find((c) => c.event_id === firstEvent.id), {
+    what: `the clip of ${firstEvent.id}`,
+    timeoutMs: 120_000,
+  });
+  const file = join(dataDir, 'store', clip.keys.clip);
+  assert.ok(existsSync(file), `${file} exists`);
+  const duration = await containerDuration(file);
+  assert.ok(duration > 1, `the clip plays: ${duration} s`);
+
+  await nc.drain();
+  nc = undefined;
+  const stoppedAt = Date.now();
+  first.child.kill('SIGTERM');
+  assert.equal(await first.exited, 0, first.output().slice(-2000));
+  assert.match(first.output(), /shiriki up: stopped/);
+  assert.ok(Date.now() - stoppedAt < 60_000, 'stopped within the drain grace');
+  assert.deepEqual(ourProcesses(), [], 'no process left behind');
+
+  // Data survives a restart: the clip is still there and the events stream still holds the events.
+  const second = startUp();
+  await waitFor(() => second.output().includes('shiriki is up:'), {
+    what: 'the second up',
+    timeoutMs: 150_000,
+  });
+  assert.ok(existsSync(file));
+  const again = await connect({ servers: natsUrl() });
+  try {
+    const jsm = await jetstreamManager(again);
+    const info = await jsm.streams.info(subjects.streams.events);
+    assert.ok(info.state.messages >= 2, `${info.state.messages} events kept across the restart`);
+  } finally {
+    await again.drain();
+  }
+  second.child.kill('SIGTERM');
+  assert.equal(await second.exited, 0);
+  assert.deepEqual(ourProcesses(), []);
+});
