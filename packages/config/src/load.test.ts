@@ -137,14 +137,20 @@ test('an unset variable names the option, the variable and the line', () => {
 
 test('a wrong type names the path and line', () => {
   const issue = issueAt(`${MINIMAL}detect:\n  fps: fast\n`, 'detect.fps');
-  assert.match(issue.message, /expected number, received string/);
+  assert.equal(issue.message, 'expected a number, got a text');
   assert.equal(issue.line, 7);
 });
 
 test('unknown keys are errors at the key, globally and inside cameras', () => {
   const text = `${MINIMAL}    detect:\n      widht: 640\nrecrd: {}\n`;
   assert.equal(issueAt(text, 'cameras.front.detect.widht').line, 7);
-  assert.equal(issueAt(text, 'recrd').message, 'unknown option "recrd"');
+  assert.equal(issueAt(text, 'recrd').message, 'unknown option "recrd"; did you mean "record"?');
+  assert.equal(
+    issueAt(text, 'cameras.front.detect.widht').message,
+    'unknown option "widht"; did you mean "width"?',
+  );
+  // No suggestion when nothing is close.
+  assert.equal(issueAt(`${MINIMAL}frobnicate: 1\n`, 'frobnicate').message, 'unknown option "frobnicate"');
 });
 
 test('a camera without source is rejected', () => {

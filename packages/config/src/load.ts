@@ -32,8 +32,11 @@ export interface ParseConfigOptions {
 
 export interface LoadConfigOptions {
   env?: NodeJS.ProcessEnv;
-  /** An overlay file (see {@link CONFIG_OVERLAY_ENV}). Default: `$SHIRIKI_CONFIG_OVERLAY`, else none. */
-  overlayPath?: string;
+  /**
+   * An overlay file (see {@link CONFIG_OVERLAY_ENV}); `null` for none even when the variable is set.
+   * Default: `$SHIRIKI_CONFIG_OVERLAY`, else none.
+   */
+  overlayPath?: string | null;
 }
 
 /** Reads, validates and resolves a config file; relative paths in it resolve against its directory. */
@@ -48,7 +51,7 @@ export async function loadConfig(path: string, options: LoadConfigOptions = {}):
     throw new ConfigError(path, [{ path: '', message: `${reason} (${absolute})` }], { cause });
   }
   const env = options.env ?? process.env;
-  const overlayPath = options.overlayPath ?? env[CONFIG_OVERLAY_ENV];
+  const overlayPath = options.overlayPath === undefined ? env[CONFIG_OVERLAY_ENV] : options.overlayPath;
   const overlay = overlayPath ? await readOverlay(overlayPath) : undefined;
   return parseConfig(text, { env, source: path, baseDir: dirname(absolute), overlay });
 }
@@ -85,14 +88,23 @@ export function parseConfig(text: string, options: ParseConfigOptions = {}): Shi
       { path: '', message: 'the file is empty; define at least `cameras`', line: 1 },
     ]);
   }
+  // A missing variable is reported with everything else: validation goes on with the reference left in
+  // place, and problems at the same path (the reference is no URL, say) are its echoes, not news.
   const substituted = substituteEnv(yaml.value, env);
-  if (substituted.issues.length > 0) throw configError(source, yaml, substituted.issues);
+  const envIssues: PathIssue[] = substituted.issues;
+  const withEnvIssues = (issues: readonly PathIssue[]): PathIssue[] => [
+    ...envIssues,
+    ...issues.filter((issue) => !envIssues.some((e) => startsWith(issue.path, e.path))),
+  ];
   const document = overlay ? deepMerge(substituted.value, overlay) : substituted.value;
   const validated = configSchema.safeParse(withoutExtensions(document));
-  if (!validated.success)
-    throw configError(source, yaml, fromZodIssues(validated.error.issues), validated.error);
+  if (!validated.success) {
+    const issues = withEnvIssues(fromZodIssues(validated.error.issues, [], configSchema));
+    throw configError(source, yaml, issues, validated.error);
+  }
   const resolved = resolveConfig(validated.data, { env, baseDir: resolve(baseDir) });
-  if (!resolved.config) throw configError(source, yaml, resolved.issues);
+  if (!resolved.config || envIssues.length > 0)
+    throw configError(source, yaml, withEnvIssues(resolved.issues));
   return resolved.config;
 }
 
@@ -115,6 +127,10 @@ function requirePath(value: string | undefined): string {
     throw new ConfigError('<arguments>', [{ path: '', message: '--config needs a file path' }]);
   }
   return value;
+}
+
+function startsWith(path: readonly PropertyKey[], prefix: readonly PropertyKey[]): boolean {
+  return prefix.length <= path.length && prefix.every((segment, i) => String(segment) === String(path[i]));
 }
 
 /** Top-level `x-` keys hold YAML anchors for reuse (as in Compose files) and are not options. */

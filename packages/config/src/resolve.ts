@@ -99,7 +99,7 @@ function mergeSection<S extends z.ZodType>(
 ): z.output<S> | undefined {
   const result = schema.safeParse(deepMerge(global, override));
   if (result.success) return result.data;
-  issues.push(...fromZodIssues(result.error.issues, path));
+  issues.push(...fromZodIssues(result.error.issues, path, schema));
   return undefined;
 }
 

@@ -21,11 +21,15 @@ export function parseYaml(text: string): YamlParseResult {
     // Later syntax errors are nearly always echoes of the first one. The quoted token some messages end
     // with is dropped: it is file content and may be a secret; the line number points at it anyway.
     const message = redactText(first.message.replace(/:\s*".*$/s, ''));
+    // The parser notices an unclosed `{` or `[` only where the next block begins; the mistake is on the
+    // line that opened it.
+    const opened = /^Flow (map|sequence)/.test(first.message)
+      ? unclosedBracketAt(text, first.pos[0])
+      : undefined;
+    const at = opened ?? first.pos[0];
     return {
       ok: false,
-      issues: [
-        { path: '', message: `YAML syntax error: ${message}`, line: lineCounter.linePos(first.pos[0]).line },
-      ],
+      issues: [{ path: '', message: `YAML syntax error: ${message}`, line: lineCounter.linePos(at).line }],
     };
   }
   const line = (node: unknown): number | undefined => {
@@ -63,4 +67,26 @@ function lineOf(doc: Document, path: readonly PropertyKey[], line: (node: unknow
     }
   }
   return found;
+}
+
+/** Offset of the innermost `{` or `[` still open at `end` (outside quotes and comments), if any. */
+function unclosedBracketAt(text: string, end: number): number | undefined {
+  const open: number[] = [];
+  let quote: string | undefined;
+  for (let i = 0; i < end; i++) {
+    const c = text[i];
+    if (quote !== undefined) {
+      if (c === quote) quote = undefined;
+      else if (c === '\\' && quote === '"') i++;
+    } else if (c === '"' || c === "'") {
+      quote = c;
+    } else if (c === '#' && (i === 0 || /\s/.test(text[i - 1] ?? ''))) {
+      while (i < end && text[i] !== '\n') i++;
+    } else if (c === '{' || c === '[') {
+      open.push(i);
+    } else if (c === '}' || c === ']') {
+      open.pop();
+    }
+  }
+  return open.at(-1);
 }

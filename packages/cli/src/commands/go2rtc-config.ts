@@ -12,7 +12,7 @@ const placeholderEnv: NodeJS.ProcessEnv = new Proxy({}, { get: (_, name) => `\${
 
 /** go2rtc.yaml text for the enabled cameras of the config file at `path`. */
 export async function renderGo2rtcYaml(path: string): Promise<{ yaml: string; streams: number }> {
-  const config = await loadConfig(path, { env: placeholderEnv });
+  const config = await loadConfig(path, { env: placeholderEnv, overlayPath: null });
   const cameras = Object.fromEntries(
     Object.values(config.cameras)
       .filter((camera) => camera.enabled)

@@ -54,7 +54,7 @@ export async function up(options: UpOptions = {}): Promise<void> {
   const print = options.print ?? ((line: string) => console.log(line));
   const configPath = resolveConfigPath(configArgv(options.config), process.env);
   const written = await explicitSections(configPath);
-  let config = await loadConfig(configPath, { overlayPath: '' });
+  let config = await loadConfig(configPath, { overlayPath: null });
   const dataDir = resolve(options.dataDir ?? config.data_dir);
   const upDir = join(dataDir, UP_DIR);
   const logDir = join(dataDir, 'logs');
