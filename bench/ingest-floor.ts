@@ -26,7 +26,8 @@ import {
   type Bus,
   type FrameHeader,
 } from '@shiriki/bus';
-import { decoderArgs, frameSizeOf, openStdoutSocket } from '@shiriki/media';
+import { decoderArgs, frameSizeOf } from '@shiriki/media';
+import { openStdoutSocket } from '@shiriki/media/internal';
 import { MotionDetector } from '@shiriki/motion';
 import { spawnChild, type ManagedChild } from '@shiriki/process';
 import { quietLogger } from './quiet-logger.js';

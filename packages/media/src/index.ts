@@ -18,8 +18,6 @@ export type { FrameSplitterOptions, FrameSplitterCounts } from './frame-splitter
 export { Backoff, backoffDelayMs } from './backoff.js';
 export type { BackoffOptions } from './backoff.js';
 export { LineSplitter, parseStderrReason } from './stderr.js';
-export { openStdoutSocket, STDOUT_SOCKET_DEFAULTS } from './stdout-socket.js';
-export type { SocketReadTarget, StdoutSocket } from './stdout-socket.js';
 export { FfmpegDecoder } from './ffmpeg-decoder.js';
 export { DECODER_DEFAULTS } from './decoder-options.js';
 export type {

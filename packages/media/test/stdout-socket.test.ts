@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { once } from 'node:events';
 import { spawnChild } from '@shiriki/process';
-import { openStdoutSocket } from '@shiriki/media';
+import { openStdoutSocket } from '../src/stdout-socket.js';
 
 /** A child that writes `bytes` pseudo-random bytes to stdout in uneven writes and exits. */
 const WRITER = `
