@@ -173,6 +173,7 @@ test('up brings NATS, go2rtc and every service to ready and prints where things 
   assert.match(first.output(), /shiriki up: stopped/);
   assert.ok(Date.now() - stoppedAt < 60_000, 'stopped within the drain grace');
   assert.deepEqual(ourProcesses(), [], 'no process left behind');
+  assert.equal(existsSync(join(dataDir, 'up', 'overlay.yaml')), false, 'the overlay goes with the servers');
 
   // Data survives a restart: the clip is still there and the events stream still holds the events.
   const second = startUp();

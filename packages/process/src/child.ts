@@ -15,6 +15,11 @@ export interface SpawnChildOptions {
   env?: NodeJS.ProcessEnv;
   /** stdin, stdout, stderr; defaults to `['pipe', 'pipe', 'pipe']`. */
   stdio?: SpawnOptions['stdio'];
+  /**
+   * Runs the child in a process group of its own, so a Ctrl-C at the terminal reaches only this process,
+   * which then stops its children in its own order. It still dies with this process. Default false.
+   */
+  ownProcessGroup?: boolean;
 }
 
 export interface StopOptions {
@@ -61,6 +66,7 @@ export async function spawnChild(
     cwd: options.cwd,
     env: options.env ?? process.env,
     stdio: options.stdio ?? ['pipe', 'pipe', 'pipe'],
+    detached: options.ownProcessGroup ?? false,
   });
   live.add(child);
   const exited = new Promise<ChildExit>((resolve) => {

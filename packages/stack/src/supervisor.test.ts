@@ -13,6 +13,12 @@ function node(name: string, script: string) {
   return { name, command: process.execPath, args: ['-e', script], logFile: join(dir, `${name}.log`) };
 }
 
+/** The process group id, field 5 of /proc/<pid>/stat (after the parenthesised command name). */
+function processGroup(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[2]);
+}
+
 function alive(pid: number | undefined): boolean {
   if (pid === undefined) return false;
   try {
@@ -84,6 +90,8 @@ test('stop ends processes in the order given, escalating to SIGKILL for one that
   await supervisor.start(node('last', 'setInterval(() => {}, 1000)'));
   const pids = ['first', 'stubborn', 'last'].map((name) => supervisor.pid(name));
   assert.ok(pids.every(alive));
+  // Each runs in a process group of its own: a Ctrl-C at the terminal reaches the supervisor only.
+  for (const pid of pids) assert.notEqual(processGroup(pid!), processGroup(process.pid));
   const started = Date.now();
   const watch = setInterval(() => {
     for (const [i, name] of ['first', 'stubborn', 'last'].entries()) {

@@ -124,6 +124,8 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
       env: spec.env,
       cwd: spec.cwd,
       stdio: ['ignore', 'pipe', 'pipe'],
+      // Ctrl-C reaches `up` alone, which stops the services before go2rtc and NATS.
+      ownProcessGroup: true,
     });
     entry.child = child;
     entry.startedAt = Date.now();

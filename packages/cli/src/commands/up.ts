@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { parse, stringify } from 'yaml';
 import { CONFIG_OVERLAY_ENV, loadConfig, resolveConfigPath, type ShirikiConfig } from '@shiriki/config';
@@ -141,6 +141,8 @@ export async function up(options: UpOptions = {}): Promise<void> {
     await stopWatching?.();
     print('shiriki up: stopping (services drain first)');
     await supervisor.stop(stopOrder);
+    // Nothing runs at the addresses it names any more; `tail` falls back to the config's servers.
+    await rm(upOverlayPath(dataDir), { force: true });
     print('shiriki up: stopped');
   }
 }
