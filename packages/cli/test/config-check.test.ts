@@ -115,5 +115,5 @@ test('a model or labels file that is missing or does not load is a config proble
     `cameras:\n  front: { source: rtsp://cam/1 }\nmodel: { labels_path: ${JSON.stringify(assetPath('README.md'))} }\n`,
   );
   assert.equal(labels.code, 2);
-  assert.match(labels.out, /model\.labels_path: .*labels file/);
+  assert.match(labels.out, /model\.labels_path: \/.*README\.md: line \d+ of the labels file is blank/);
 });

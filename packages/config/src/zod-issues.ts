@@ -41,10 +41,7 @@ export function fromZodIssues(
 function wording(issue: z.core.$ZodIssue): string {
   switch (issue.code) {
     case 'invalid_type': {
-      if (
-        /^Invalid input: expected \w+, received/.test(issue.message) ||
-        issue.message.startsWith('Invalid input')
-      ) {
+      if (issue.message.startsWith('Invalid input')) {
         const received = /received (\w+)/.exec(issue.message)?.[1];
         if (received === 'undefined') return 'required';
         return `expected ${article(issue.expected)}${received ? `, got ${article(received)}` : ''}`;

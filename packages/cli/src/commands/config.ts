@@ -35,12 +35,15 @@ async function checkModel(path: string, config: ShirikiConfig): Promise<void> {
     await detector.close();
   } catch (error) {
     if (!(error instanceof ModelLoadError)) throw error;
-    const option = error.reason === 'labels' ? 'model.labels_path' : 'model.path';
+    const labels = error.reason === 'labels';
+    const option = labels ? 'model.labels_path' : 'model.path';
+    // ModelLoadError says "Cannot load model <path>", which reads wrong for a labels file.
+    const message = labels ? error.message.replace(/^Cannot load model /, '') : error.message;
     const hint =
-      error.reason === 'missing_file' || error.reason === 'labels'
+      error.reason === 'missing_file' || labels
         ? ' (relative paths resolve against assets_dir; README "Model and sample clips" says where to get one)'
         : '';
-    throw new ConfigError(path, [{ path: option, message: `${error.message}${hint}` }], { cause: error });
+    throw new ConfigError(path, [{ path: option, message: `${message}${hint}` }], { cause: error });
   }
 }
 
