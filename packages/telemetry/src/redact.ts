@@ -33,7 +33,6 @@ export const SECRET_NAMES: readonly string[] = [
   'access_token',
   'refresh_token',
   'api_key',
-  'apikey',
   'x_api_key',
   'nkey_seed',
   'authorization',

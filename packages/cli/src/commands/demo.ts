@@ -3,11 +3,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { stringify } from 'yaml';
 import {
-  AlertSchema,
   CameraStatusSchema,
-  ClipReadySchema,
-  MotionAlertSchema,
-  ObjectEventSchema,
   connectBus,
   createSubjects,
   subscribeJson,
@@ -19,7 +15,7 @@ import { resolveFfmpegPath } from '@shiriki/process';
 import { busOptionsFromConfig } from '@shiriki/runtime';
 import { assetPath, assetsDir, clipSources } from '@shiriki/stack';
 import { createLogger } from '@shiriki/telemetry';
-import { formatAlert, formatClip, formatEvent, formatMotion } from './tail.js';
+import { watchBus } from './tail.js';
 import { up } from './up.js';
 
 export interface DemoOptions {
@@ -78,29 +74,17 @@ async function watch(config: ShirikiConfig, clips: string[]): Promise<() => Prom
     config.storage.type === 'local'
       ? join(config.storage.local.path, clip.keys.clip)
       : `s3://${config.storage.s3.bucket}/${clip.keys.clip}`;
-  subscribeJson(bus.nc, subjects.motionAll, MotionAlertSchema, (m) => console.log(formatMotion(m)), {
-    logger,
-  });
-  subscribeJson(bus.nc, subjects.alertsAll, AlertSchema, (a) => console.log(formatAlert(a)), { logger });
-  subscribeJson(
-    bus.nc,
-    subjects.eventsAll,
-    ObjectEventSchema,
-    (e) => {
-      if (e.type !== 'update') console.log(formatEvent(e));
-    },
-    { logger },
-  );
-  subscribeJson(
-    bus.nc,
-    subjects.clipsAll,
-    ClipReadySchema,
-    (clip) => {
+  watchBus(bus, subjects, logger, {
+    motion: true,
+    events: true,
+    alerts: true,
+    clips: true,
+    eventUpdates: false,
+    onClip: (clip) => {
       clips.push(where(clip));
-      console.log(`${formatClip(clip)}\n        open ${where(clip)}`);
+      return `open ${where(clip)}`;
     },
-    { logger },
-  );
+  });
   subscribeJson(bus.nc, subjects.cameraStatusAll, CameraStatusSchema, (s) => void statuses.set(s.camera, s), {
     logger,
   });

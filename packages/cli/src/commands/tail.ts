@@ -9,10 +9,13 @@ import {
   type Alert,
   type ClipReady,
   type MotionAlert,
+  type Bus,
   type ObjectEvent,
+  type SafeSubscription,
+  type Subjects,
 } from '@shiriki/bus';
 import { busOptionsFromConfig } from '@shiriki/runtime';
-import { createLogger } from '@shiriki/telemetry';
+import { createLogger, type LogSink } from '@shiriki/telemetry';
 import { loadCommandConfig } from './load.js';
 
 export interface TailOptions {
@@ -31,36 +34,70 @@ export async function tail(options: TailOptions): Promise<void> {
   const logger = createLogger({ service: 'shiriki-tail', level: 'warn', destination: process.stderr });
   const bus = await connectBus(busOptionsFromConfig(config.nats), { logger, name: 'shiriki-tail' });
   const subjects = createSubjects(config.nats.subject_prefix);
-  const camera = options.camera;
-  const subscriptions = [];
-  if (options.motion) {
-    const subject = camera ? subjects.motion(camera) : subjects.motionAll;
-    subscriptions.push(
-      subscribeJson(bus.nc, subject, MotionAlertSchema, (m) => print(formatMotion(m)), { logger }),
-    );
-  }
-  if (options.events) {
-    const subject = camera ? subjects.eventsForCamera(camera) : subjects.eventsAll;
-    subscriptions.push(
-      subscribeJson(bus.nc, subject, ObjectEventSchema, (e) => print(formatEvent(e)), { logger }),
-    );
-  }
-  if (options.alerts) {
-    const subject = camera ? subjects.alertsForCamera(camera) : subjects.alertsAll;
-    subscriptions.push(subscribeJson(bus.nc, subject, AlertSchema, (a) => print(formatAlert(a)), { logger }));
-  }
-  if (options.clips) {
-    const subject = camera ? subjects.clips(camera) : subjects.clipsAll;
-    subscriptions.push(
-      subscribeJson(bus.nc, subject, ClipReadySchema, (c) => print(formatClip(c)), { logger }),
-    );
-  }
+  const subscriptions = watchBus(bus, subjects, logger, options);
   console.log(`watching ${subscriptions.map((s) => s.subject).join(', ')} (Ctrl-C to stop)`);
   await new Promise<void>((resolve) => {
     process.once('SIGINT', resolve);
     process.once('SIGTERM', resolve);
   });
   await bus.drain();
+}
+
+export interface WatchOptions {
+  /** Only this camera; every camera when absent. */
+  camera?: string | undefined;
+  motion: boolean;
+  events: boolean;
+  alerts: boolean;
+  clips: boolean;
+  /** Print `update` events too. Default true. */
+  eventUpdates?: boolean;
+  /** Called for each clip; the line it returns is printed under the clip (the demo: the file to open). */
+  onClip?: (clip: ClipReady) => string;
+}
+
+/** Subscribes to the chosen kinds of messages and prints each as one readable line. */
+export function watchBus(bus: Bus, subjects: Subjects, logger: LogSink, o: WatchOptions): SafeSubscription[] {
+  const { camera } = o;
+  const subscriptions: SafeSubscription[] = [];
+  if (o.motion) {
+    const subject = camera ? subjects.motion(camera) : subjects.motionAll;
+    subscriptions.push(
+      subscribeJson(bus.nc, subject, MotionAlertSchema, (m) => print(formatMotion(m)), { logger }),
+    );
+  }
+  if (o.events) {
+    const subject = camera ? subjects.eventsForCamera(camera) : subjects.eventsAll;
+    const updates = o.eventUpdates ?? true;
+    subscriptions.push(
+      subscribeJson(
+        bus.nc,
+        subject,
+        ObjectEventSchema,
+        (e) => {
+          if (updates || e.type !== 'update') print(formatEvent(e));
+        },
+        { logger },
+      ),
+    );
+  }
+  if (o.alerts) {
+    const subject = camera ? subjects.alertsForCamera(camera) : subjects.alertsAll;
+    subscriptions.push(subscribeJson(bus.nc, subject, AlertSchema, (a) => print(formatAlert(a)), { logger }));
+  }
+  if (o.clips) {
+    const subject = camera ? subjects.clips(camera) : subjects.clipsAll;
+    subscriptions.push(
+      subscribeJson(
+        bus.nc,
+        subject,
+        ClipReadySchema,
+        (c) => print(o.onClip ? `${formatClip(c)}\n        ${o.onClip(c)}` : formatClip(c)),
+        { logger },
+      ),
+    );
+  }
+  return subscriptions;
 }
 
 export function formatClip(c: ClipReady): string {
