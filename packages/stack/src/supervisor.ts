@@ -102,10 +102,6 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     return this.#processes.get(name)?.child?.pid;
   }
 
-  restarts(name: string): number {
-    return this.#processes.get(name)?.restarts ?? 0;
-  }
-
   /** Stops the named processes one after another, in that order, then any others still supervised. */
   async stop(order: readonly string[] = []): Promise<void> {
     const names = [...order.filter((name) => this.#processes.has(name))];

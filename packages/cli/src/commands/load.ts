@@ -2,9 +2,12 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { CONFIG_OVERLAY_ENV, loadConfig, resolveConfigPath, type ShirikiConfig } from '@shiriki/config';
 
+/** Where `shiriki up` keeps its own files inside the data directory (its go2rtc config, the overlay). */
+export const UP_DIR = 'up';
+
 /** Where `shiriki up` writes the overlay naming the servers it runs (see up.ts). */
 export function upOverlayPath(dataDir: string): string {
-  return join(dataDir, 'up', 'overlay.yaml');
+  return join(dataDir, UP_DIR, 'overlay.yaml');
 }
 
 /**

@@ -16,7 +16,7 @@ import {
   waitFor,
   type ProcessSpec,
 } from '@shiriki/stack';
-import { configArgv, upOverlayPath } from './load.js';
+import { UP_DIR, configArgv, upOverlayPath } from './load.js';
 
 export interface UpOptions {
   config?: string | undefined;
@@ -35,8 +35,6 @@ export interface UpOptions {
 
 /** The services `up` runs, in start order; they stop in the same order (ingest first: no new frames). */
 export const UP_SERVICES = ['ingest', 'detector', 'tracker', 'recorder'] as const;
-/** Where `up` keeps its own files inside the data directory (the overlay among them, see load.ts). */
-export const UP_DIR = 'up';
 /** The overlay `up` writes for its services; `tail` and `config show` read it to find what `up` runs. */
 
 const NATS_PORT = 4222;
