@@ -76,6 +76,10 @@ export function resolveConfig(
       },
     },
     storage: { ...storage, local: { path: resolve(dataDir, storage.local.path) } },
+    api: {
+      ...doc.api,
+      index: { ...doc.api.index, sqlite_path: resolve(dataDir, doc.api.index.sqlite_path) },
+    },
     objects: withFilterPerLabel(doc.objects),
     record: resolveRecord(doc.record, dataDir),
     cameras,

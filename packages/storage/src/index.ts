@@ -1,4 +1,11 @@
-export type { ObjectStore, StoredObject, PutOptions, RetentionRule, RetentionMechanism } from './types.js';
+export type {
+  ByteRange,
+  ObjectStore,
+  StoredObject,
+  PutOptions,
+  RetentionRule,
+  RetentionMechanism,
+} from './types.js';
 export { createObjectStore } from './create.js';
 export type { CreateObjectStoreOptions } from './create.js';
 export { S3ObjectStore, S3_STORE_DEFAULTS } from './s3-store.js';

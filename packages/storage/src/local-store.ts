@@ -6,7 +6,14 @@ import { ObjectNotFoundError, StorageError } from './errors.js';
 import { errorCode, toStorageError } from './errors-map.js';
 import { SIDECAR_SUFFIX, validateKey, validatePrefix, validatePutOptions } from './keys.js';
 import { cutoffFor, validateRetentionRules } from './retention.js';
-import type { ObjectStore, PutOptions, RetentionMechanism, RetentionRule, StoredObject } from './types.js';
+import type {
+  ByteRange,
+  ObjectStore,
+  PutOptions,
+  RetentionMechanism,
+  RetentionRule,
+  StoredObject,
+} from './types.js';
 
 export interface LocalObjectStoreOptions {
   /** Directory holding the objects; created by `ensureReady`. */
@@ -100,7 +107,7 @@ export class LocalObjectStore implements ObjectStore {
     }
   }
 
-  async getStream(key: string): Promise<NodeJS.ReadableStream> {
+  async getStream(key: string, range?: ByteRange): Promise<NodeJS.ReadableStream> {
     validateKey(key, 'getStream');
     try {
       const handle = await open(this.pathFor(key), 'r');
@@ -108,10 +115,16 @@ export class LocalObjectStore implements ObjectStore {
         await handle.close();
         throw Object.assign(new Error('not a file'), { code: 'EISDIR' });
       }
-      return handle.createReadStream();
+      return handle.createReadStream(range && { start: range.start, end: range.end });
     } catch (error) {
       throw this.fail(error, 'getStream', key);
     }
+  }
+
+  // eslint-disable-next-line @typescript-eslint/require-await -- part of the async ObjectStore contract
+  async presignedGetUrl(key: string): Promise<string | undefined> {
+    validateKey(key, 'presignedGetUrl');
+    return undefined;
   }
 
   async stat(key: string): Promise<StoredObject | undefined> {

@@ -7,7 +7,14 @@ import { StorageError, ObjectNotFoundError, StorageUnavailableError } from './er
 import { errorCode, toStorageError } from './errors-map.js';
 import { validateKey, validatePrefix, validatePutOptions } from './keys.js';
 import { validateRetentionRules, cutoffFor } from './retention.js';
-import type { ObjectStore, PutOptions, RetentionMechanism, RetentionRule, StoredObject } from './types.js';
+import type {
+  ByteRange,
+  ObjectStore,
+  PutOptions,
+  RetentionMechanism,
+  RetentionRule,
+  StoredObject,
+} from './types.js';
 
 export interface S3ObjectStoreOptions {
   /** Host name or IP, without scheme or port (`minio`, `s3.amazonaws.com`). */
@@ -147,8 +154,14 @@ export class S3ObjectStore implements ObjectStore {
     return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   }
 
-  async getStream(key: string): Promise<NodeJS.ReadableStream> {
-    return this.openStream(key, 'getStream');
+  async getStream(key: string, range?: ByteRange): Promise<NodeJS.ReadableStream> {
+    if (range === undefined) return this.openStream(key, 'getStream');
+    validateKey(key, 'getStream');
+    try {
+      return await this.client.getPartialObject(this.bucket, key, range.start, range.end - range.start + 1);
+    } catch (error) {
+      throw this.fail(error, 'getStream', key);
+    }
   }
 
   async stat(key: string): Promise<StoredObject | undefined> {
@@ -224,7 +237,7 @@ export class S3ObjectStore implements ObjectStore {
   }
 
   /** A presigned GET URL for handing a clip to a browser; `expirySeconds` default 1 hour. */
-  async presignedGetUrl(key: string, expirySeconds = 3_600): Promise<string> {
+  async presignedGetUrl(key: string, expirySeconds = 3_600): Promise<string | undefined> {
     validateKey(key, 'presignedGetUrl');
     try {
       return await this.client.presignedGetObject(this.bucket, key, expirySeconds);

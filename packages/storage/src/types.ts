@@ -8,6 +8,12 @@ export interface StoredObject {
   metadata: Record<string, string>;
 }
 
+/** Bytes `start..end` of an object, both inclusive (as in an HTTP Range header). */
+export interface ByteRange {
+  start: number;
+  end: number;
+}
+
 export interface PutOptions {
   /** Media type returned by `stat`/`list` and served with the object, e.g. `video/mp4`, `image/jpeg`. */
   contentType: string;
@@ -39,8 +45,16 @@ export interface ObjectStore {
   putFile(key: string, path: string, options: PutOptions): Promise<void>;
   /** The whole object; throws `ObjectNotFoundError`. */
   getBytes(key: string): Promise<Uint8Array>;
-  /** The object as a stream; throws `ObjectNotFoundError` (before returning a stream). */
-  getStream(key: string): Promise<NodeJS.ReadableStream>;
+  /**
+   * The object as a stream; throws `ObjectNotFoundError` (before returning a stream). With `range`, only the
+   * bytes `start..end` (both inclusive, within the object: the caller checks them against `stat`'s size).
+   */
+  getStream(key: string, range?: ByteRange): Promise<NodeJS.ReadableStream>;
+  /**
+   * A URL a browser can GET the object from for `expirySeconds`, or undefined when the store has no such
+   * URLs (the local store).
+   */
+  presignedGetUrl(key: string, expirySeconds: number): Promise<string | undefined>;
   /** `undefined` when the object does not exist. */
   stat(key: string): Promise<StoredObject | undefined>;
   /** Every object whose key starts with `prefix` (a plain string prefix, `''` for all), recursively, in key order. */

@@ -128,6 +128,20 @@ export function describeObjectStoreContract(name: string, factory: ObjectStoreFa
       assert.deepEqual(await buffer(stream as AsyncIterable<Buffer>), body);
     });
 
+    test('getStream with a range streams exactly those bytes', async () => {
+      const store = await ready();
+      const body = randomBytes(200_000);
+      await store.put('s/ranged.bin', body, { contentType: 'application/octet-stream' });
+      for (const [start, end] of [
+        [0, 0],
+        [1000, 150_999],
+        [199_990, 199_999],
+      ] as const) {
+        const stream = await store.getStream('s/ranged.bin', { start, end });
+        assert.deepEqual(await buffer(stream as AsyncIterable<Buffer>), body.subarray(start, end + 1));
+      }
+    });
+
     test('missing objects: stat is undefined, getBytes and getStream throw ObjectNotFoundError', async () => {
       const store = await ready();
       assert.equal(await store.stat('nope/missing.mp4'), undefined);

@@ -58,10 +58,7 @@ export const configSchema = z.strictObject({
   events: section(eventsSchema, 'The event stream.'),
   alerts: section(alertsSchema, 'Which events become alerts.'),
   storage: section(storageSchema, 'Object storage for clips, snapshots and recordings.'),
-  api: section(
-    apiSchema,
-    'The HTTP API service (read by the api service, which is not part of this release yet).',
-  ),
+  api: section(apiSchema, 'The HTTP API service: event index, users, clip serving.'),
   telemetry: section(telemetrySchema, 'Logging and metrics of every service.'),
 });
 

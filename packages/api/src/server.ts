@@ -1,0 +1,126 @@
+import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
+import cookie from '@fastify/cookie';
+import rateLimit from '@fastify/rate-limit';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import websocket from '@fastify/websocket';
+import { InvalidObjectKeyError, ObjectNotFoundError, StorageUnavailableError } from '@shiriki/storage';
+import { installAuthGuard } from './auth/guard.js';
+import type { ApiContext } from './context.js';
+import { ApiError } from './errors.js';
+import { registerAuthRoutes } from './routes/auth.js';
+import { registerCameraRoutes } from './routes/cameras.js';
+import { registerEventRoutes } from './routes/events.js';
+import { registerLiveRoutes } from './routes/live.js';
+import { registerRecordingRoutes } from './routes/recordings.js';
+import { registerSystemRoutes } from './routes/system.js';
+
+export interface BuildApiAppOptions {
+  /** Reported by /api/version and /api/stats. */
+  version?: string;
+}
+
+export const API_VERSION = '0.1.0';
+
+function errorBody(statusCode: number, error: string, message: string) {
+  return { success: false as const, statusCode, error, message };
+}
+
+/**
+ * The HTTP API as a Fastify app, not yet listening: routes, auth guard, OpenAPI document
+ * (`/api/openapi.json`, docs page at `/api/docs`) and error mapping. The caller listens and closes it.
+ */
+export async function buildApiApp(
+  ctx: ApiContext,
+  options: BuildApiAppOptions = {},
+): Promise<FastifyInstance> {
+  const version = options.version ?? API_VERSION;
+  const loggerInstance: FastifyBaseLogger = ctx.logger;
+  const app = Fastify({
+    loggerInstance,
+    disableRequestLogging: true,
+    // Query arrays and numbers arrive as text; coercion turns `limit=5` into a number before validation.
+    ajv: { customOptions: { coerceTypes: true, removeAdditional: false, allErrors: false } },
+    routerOptions: { maxParamLength: 200 },
+  });
+
+  await app.register(cookie);
+  await app.register(rateLimit, {
+    global: false,
+    errorResponseBuilder: (_request, context) => {
+      ctx.metrics.logins.inc({ result: 'rate_limited' });
+      return {
+        ...errorBody(
+          429,
+          'Too Many Requests',
+          `too many attempts; try again in ${Math.ceil(context.ttl / 1000)} s`,
+        ),
+      };
+    },
+  });
+  await app.register(websocket);
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.0.3',
+      info: {
+        title: 'shiriki API',
+        version,
+        description:
+          'Cameras, events, clips, snapshots and recordings of a shiriki deployment. Times are Unix epoch seconds. Authenticate with the session cookie from `POST /api/auth/login` or `Authorization: Bearer <API token>`.',
+      },
+      components: {
+        securitySchemes: {
+          session: { type: 'apiKey', in: 'cookie', name: 'shiriki_session' },
+          token: { type: 'http', scheme: 'bearer' },
+        },
+      },
+      security: [{ session: [] }, { token: [] }],
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: '/api/docs' });
+
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    if (error.validation) {
+      return reply.code(400).send(errorBody(400, 'Bad Request', error.message));
+    }
+    if (error instanceof ApiError && 'statusCode' in error && typeof error.statusCode === 'number') {
+      if (error.statusCode >= 500) request.log.warn({ err: error }, 'upstream unavailable');
+      return reply.code(error.statusCode).send(errorBody(error.statusCode, error.name, error.message));
+    }
+    if (error instanceof InvalidObjectKeyError)
+      return reply.code(400).send(errorBody(400, 'Bad Request', error.message));
+    if (error instanceof ObjectNotFoundError)
+      return reply.code(404).send(errorBody(404, 'Not Found', 'not in the store'));
+    if (error instanceof StorageUnavailableError) {
+      request.log.warn({ err: error }, 'store unavailable');
+      return reply.code(503).send(errorBody(503, 'Service Unavailable', 'the object store is unavailable'));
+    }
+    const status = error.statusCode ?? 500;
+    if (status < 500) return reply.code(status).send(errorBody(status, error.name, error.message));
+    request.log.error({ err: error, route: request.routeOptions.url }, 'request failed');
+    return reply
+      .code(500)
+      .send(errorBody(500, 'Internal Server Error', 'the request failed; the api log has the cause'));
+  });
+  app.setNotFoundHandler((request, reply) =>
+    reply
+      .code(404)
+      .send(errorBody(404, 'Not Found', `no route ${request.method} ${request.url.split('?')[0]}`)),
+  );
+
+  app.addHook('onResponse', async (request, reply) => {
+    const route = request.routeOptions.url ?? 'unmatched';
+    ctx.metrics.requests.inc({ route, method: request.method, status: String(reply.statusCode) });
+    ctx.metrics.requestSeconds.observe({ route }, reply.elapsedTime / 1000);
+  });
+
+  installAuthGuard(app, ctx.users, ctx.config.api.auth.enabled);
+  registerSystemRoutes(app, ctx, version);
+  registerAuthRoutes(app, ctx);
+  registerCameraRoutes(app, ctx);
+  registerEventRoutes(app, ctx);
+  registerLiveRoutes(app, ctx);
+  registerRecordingRoutes(app, ctx);
+  app.get('/api/openapi.json', { schema: { hide: true } }, () => app.swagger());
+  return app;
+}
