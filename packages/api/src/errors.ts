@@ -35,6 +35,17 @@ export class NotFoundError extends ApiError {
   }
 }
 
+/** Too many attempts from one client (login); answered with 429. */
+export class TooManyRequestsError extends ApiError {
+  override name = 'TooManyRequestsError';
+  readonly statusCode = 429;
+  readonly retryAfterMs: number;
+  constructor(retryAfterMs: number) {
+    super(`too many attempts; try again in ${Math.ceil(retryAfterMs / 1000)} s`);
+    this.retryAfterMs = retryAfterMs;
+  }
+}
+
 /** A dependency the route needs (go2rtc, NATS, the store) does not answer; answered with 503. */
 export class UpstreamUnavailableError extends ApiError {
   override name = 'UpstreamUnavailableError';

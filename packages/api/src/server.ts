@@ -1,4 +1,9 @@
-import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
+import Fastify, {
+  LogController,
+  type FastifyBaseLogger,
+  type FastifyError,
+  type FastifyInstance,
+} from 'fastify';
 import cookie from '@fastify/cookie';
 import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
@@ -7,7 +12,7 @@ import websocket from '@fastify/websocket';
 import { InvalidObjectKeyError, ObjectNotFoundError, StorageUnavailableError } from '@shiriki/storage';
 import { installAuthGuard } from './auth/guard.js';
 import type { ApiContext } from './context.js';
-import { ApiError } from './errors.js';
+import { ApiError, TooManyRequestsError } from './errors.js';
 import { registerAuthRoutes } from './routes/auth.js';
 import { registerCameraRoutes } from './routes/cameras.js';
 import { registerEventRoutes } from './routes/events.js';
@@ -38,7 +43,8 @@ export async function buildApiApp(
   const loggerInstance: FastifyBaseLogger = ctx.logger;
   const app = Fastify({
     loggerInstance,
-    disableRequestLogging: true,
+    // Requests are counted in metrics and failures logged; a line per request would drown the rest.
+    logController: new LogController({ disableRequestLogging: true }),
     // Query arrays and numbers arrive as text; coercion turns `limit=5` into a number before validation.
     ajv: { customOptions: { coerceTypes: true, removeAdditional: false, allErrors: false } },
     routerOptions: { maxParamLength: 200 },
@@ -47,15 +53,10 @@ export async function buildApiApp(
   await app.register(cookie);
   await app.register(rateLimit, {
     global: false,
+    // The builder's result is thrown, so it goes through the error handler like every other error.
     errorResponseBuilder: (_request, context) => {
       ctx.metrics.logins.inc({ result: 'rate_limited' });
-      return {
-        ...errorBody(
-          429,
-          'Too Many Requests',
-          `too many attempts; try again in ${Math.ceil(context.ttl / 1000)} s`,
-        ),
-      };
+      return new TooManyRequestsError(context.ttl);
     },
   });
   await app.register(websocket);

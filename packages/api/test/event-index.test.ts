@@ -16,7 +16,6 @@ interface Backend {
 
 const dir = makeTempDir('api-index');
 let pgDb: { url: string; drop: () => Promise<void> } | undefined;
-let pgCount = 0;
 const backends: Backend[] = [
   {
     name: 'sqlite',
@@ -29,8 +28,9 @@ const backends: Backend[] = [
     open: async () => {
       pgDb ??= await createTestDatabase();
       const db = new PostgresDatabase({ url: pgDb.url });
-      pgCount++;
-      await db.run('DROP TABLE IF EXISTS event_zones, events, api_tokens, sessions, users, index_meta, schema_migrations');
+      await db.run(
+        'DROP TABLE IF EXISTS event_zones, events, api_tokens, sessions, users, index_meta, schema_migrations',
+      );
       return db;
     },
     cleanup: async () => {
@@ -41,7 +41,7 @@ const backends: Backend[] = [
 
 after(async () => {
   for (const b of backends) await b.cleanup();
-  removeTempDir(dir);
+  await removeTempDir(dir);
 });
 
 for (const backend of backends) {
@@ -58,11 +58,24 @@ for (const backend of backends) {
       const id = `e-${backend.name}-1`;
       assert.equal(await index.applyEvent(objectEvent({ id, score: 0.6, top_score: 0.6 }), 10), 'applied');
       assert.equal(
-        await index.applyEvent(objectEvent({ id, type: 'update', score: 0.9, top_score: 0.9, zones: ['porch'], entered_zones: ['porch'] }), 12),
+        await index.applyEvent(
+          objectEvent({
+            id,
+            type: 'update',
+            score: 0.9,
+            top_score: 0.9,
+            zones: ['porch'],
+            entered_zones: ['porch'],
+          }),
+          12,
+        ),
         'applied',
       );
       // Redelivery of an older message (seq 11 arrives late, seq 10 again).
-      assert.equal(await index.applyEvent(objectEvent({ id, type: 'update', score: 0.1, top_score: 0.6 }), 11), 'stale');
+      assert.equal(
+        await index.applyEvent(objectEvent({ id, type: 'update', score: 0.1, top_score: 0.6 }), 11),
+        'stale',
+      );
       assert.equal(await index.applyEvent(objectEvent({ id, score: 0.6 }), 10), 'stale');
       const e = await index.get(id);
       assert.equal(e?.top_score, 0.9);
@@ -129,7 +142,10 @@ for (const backend of backends) {
       const before = await index.count();
       assert.equal(await index.markDeleted(event.id), true);
       assert.equal(await index.markDeleted(event.id), false);
-      assert.equal(await index.applyEvent({ ...event, type: 'end', end_time: event.start_time + 1 }, 501), 'deleted');
+      assert.equal(
+        await index.applyEvent({ ...event, type: 'end', end_time: event.start_time + 1 }, 501),
+        'deleted',
+      );
       assert.equal(await index.applyClip(clipReady(event), 502), 'deleted');
       assert.equal(await index.get(event.id), undefined);
       assert.equal(await index.count(), before - 1);
@@ -145,7 +161,11 @@ for (const backend of backends) {
 
 test('a bad cursor is a BadRequestError, not a crash', async () => {
   const index = await EventIndex.open(new SqliteDatabase(':memory:'));
-  for (const cursor of ['x', Buffer.from('[1]').toString('base64url'), Buffer.from('{"a":1}').toString('base64url')]) {
+  for (const cursor of [
+    'x',
+    Buffer.from('[1]').toString('base64url'),
+    Buffer.from('{"a":1}').toString('base64url'),
+  ]) {
     await assert.rejects(index.query({ limit: 5, cursor }), { name: 'BadRequestError' });
   }
   await index.close();

@@ -2,7 +2,8 @@ import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 
 /** The server tests create their databases on; CI and these machines run PostgreSQL on 127.0.0.1:5432. */
-export const POSTGRES_ADMIN_URL = process.env.SHIRIKI_TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+export const POSTGRES_ADMIN_URL =
+  process.env.SHIRIKI_TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
 /**
  * A fresh database for one test file, dropped by `drop()`. Fails with a message naming the server when

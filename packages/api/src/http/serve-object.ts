@@ -43,9 +43,13 @@ export async function serveObject(
   }
   if (range.kind === 'unsatisfiable') {
     reply.header('content-range', `bytes */${stat.size}`);
-    return reply
-      .code(416)
-      .send({ error: 'Range Not Satisfiable', message: `the object has ${stat.size} bytes` });
+    reply.type('application/json');
+    return reply.code(416).send({
+      success: false,
+      statusCode: 416,
+      error: 'Range Not Satisfiable',
+      message: `the object has ${stat.size} bytes`,
+    });
   }
   if (range.kind === 'partial') {
     reply.code(206);

@@ -79,7 +79,7 @@ export class StatusBoard {
       ),
     );
     await this.#seedCameras().catch((error: unknown) =>
-      logger.warn({ err: error }, 'camera status bucket unreadable; waiting for live status'),
+      logger.info({ err: error }, 'no camera status bucket yet; cameras show once ingest reports them'),
     );
   }
 

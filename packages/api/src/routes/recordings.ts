@@ -115,7 +115,7 @@ export function registerRecordingRoutes(root: FastifyInstance, ctx: ApiContext):
         );
         if (range.kind === 'unsatisfiable') {
           await clip.cleanup();
-          reply.header('content-range', `bytes */${size}`);
+          reply.header('content-range', `bytes */${size}`).type('application/json');
           return reply.code(416).send({
             success: false,
             statusCode: 416,
