@@ -13,6 +13,7 @@ import type { EventIndex } from './index-db/event-index.js';
 import { openEventIndex } from './index-db/open.js';
 import { EventIndexer } from './indexer.js';
 import { StatusBoard } from './live/status-board.js';
+import { ANNOUNCE_ENV, INITIAL_ADMIN_PASSWORD_FILE } from './first-admin.js';
 import { createApiMetrics } from './metrics.js';
 import { buildApiApp } from './server.js';
 
@@ -37,9 +38,6 @@ export interface ApiServerOptions {
 }
 
 export type ApiServerState = 'starting' | 'running' | 'draining' | 'stopped';
-
-/** Name of the file that keeps the first admin password until it is changed. */
-export const INITIAL_ADMIN_PASSWORD_FILE = 'initial-admin-password';
 
 /**
  * The api service's component: opens the event index, creates the first admin, follows the bus, feeds the
@@ -148,9 +146,11 @@ export class ApiServer {
     await mkdir(dir, { recursive: true });
     await writeFile(file, `${created.password}\n`, { mode: 0o600 });
     await chmod(file, 0o600);
+    const quiet = process.env[ANNOUNCE_ENV] === 'file';
     const announce =
       options.announceInitialAdmin ??
       ((c) =>
+        !quiet &&
         process.stdout.write(
           `\nshiriki api: first start. Log in as "${c.username}" with password ${c.password}\n` +
             `(shown once; also in ${c.file} until you change it)\n\n`,

@@ -1,4 +1,5 @@
-export { ApiServer, INITIAL_ADMIN_PASSWORD_FILE } from './api-server.js';
+export { ApiServer } from './api-server.js';
+export { ANNOUNCE_ENV, INITIAL_ADMIN_PASSWORD_FILE } from './first-admin.js';
 export type { ApiServerOptions, ApiServerState } from './api-server.js';
 export { buildApiApp, API_VERSION } from './server.js';
 export type { BuildApiAppOptions } from './server.js';

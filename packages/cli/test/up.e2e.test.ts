@@ -122,9 +122,14 @@ test('up brings NATS, go2rtc and every service to ready and prints where things 
     'data',
     'clips',
     'logs',
+    'web/API',
+    'login',
   ]) {
     assert.match(out, new RegExp(`^  ${line}\\s`, 'm'), `summary names ${line}`);
   }
+  const apiUrl = /^ {2}web\/API\s+(http:\/\/127\.0\.0\.1:\d+)/m.exec(out)?.[1];
+  const password = /^ {2}login\s+admin \/ (\S+)/m.exec(out)?.[1];
+  assert.ok(apiUrl && password, 'the summary gives the api URL and the first login');
   assert.ok(existsSync(join(dataDir, 'nats')), 'JetStream keeps its store in the data dir');
 
   nc = await connect({ servers: natsUrl() });
@@ -165,6 +170,42 @@ test('up brings NATS, go2rtc and every service to ready and prints where things 
   const duration = await containerDuration(file);
   assert.ok(duration > 1, `the clip plays: ${duration} s`);
 
+  // The same event and clip through the api, as the web UI sees them.
+  const login = await fetch(`${apiUrl}/api/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username: 'admin', password }),
+  });
+  assert.equal(login.status, 200);
+  const cookie = login.headers.get('set-cookie')!.split(';')[0]!;
+  const apiEvent = await waitFor(
+    async () => {
+      const r = await fetch(`${apiUrl}/api/events/${firstEvent.id}`, { headers: { cookie } });
+      const body = r.status === 200 ? ((await r.json()) as { has_clip: boolean; label: string }) : undefined;
+      return body?.has_clip ? body : undefined;
+    },
+    { what: 'the event with its clip in the api', timeoutMs: 30_000 },
+  );
+  assert.equal(apiEvent.label, 'person');
+  const part = await fetch(`${apiUrl}/api/events/${firstEvent.id}/clip.mp4`, {
+    headers: { cookie, range: 'bytes=0-99' },
+  });
+  assert.equal(part.status, 206);
+  assert.equal(
+    Buffer.from(await part.arrayBuffer())
+      .subarray(4, 8)
+      .toString('latin1'),
+    'ftyp',
+  );
+  const streams = (await (await fetch(`${apiUrl}/api/streams`, { headers: { cookie } })).json()) as {
+    streams: Array<{ name: string; online: boolean }>;
+  };
+  assert.equal(streams.streams.find((s) => s.name === 'porch')?.online, true);
+  assert.ok(
+    !readFileSync(join(dataDir, 'logs', 'api.log'), 'utf8').includes(password),
+    'the admin password is not in the api log',
+  );
+
   await nc.drain();
   nc = undefined;
   const stoppedAt = Date.now();
@@ -190,6 +231,19 @@ test('up brings NATS, go2rtc and every service to ready and prints where things 
   } finally {
     await again.drain();
   }
+  // The event index survived too: the same admin password, the same event.
+  const apiUrl2 = /^ {2}web\/API\s+(http:\/\/127\.0\.0\.1:\d+)/m.exec(second.output())?.[1];
+  const relogin = await fetch(`${apiUrl2}/api/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username: 'admin', password }),
+  });
+  assert.equal(relogin.status, 200);
+  const cookie2 = relogin.headers.get('set-cookie')!.split(';')[0]!;
+  assert.equal(
+    (await fetch(`${apiUrl2}/api/events/${firstEvent.id}`, { headers: { cookie: cookie2 } })).status,
+    200,
+  );
   second.child.kill('SIGTERM');
   assert.equal(await second.exited, 0);
   assert.deepEqual(ourProcesses(), []);

@@ -16,6 +16,7 @@ import {
   waitFor,
   type ProcessSpec,
 } from '@shiriki/stack';
+import { ANNOUNCE_ENV, INITIAL_ADMIN_PASSWORD_FILE } from '@shiriki/api/first-admin';
 import { UP_DIR, configArgv, upOverlayPath } from './load.js';
 
 export interface UpOptions {
@@ -34,7 +35,7 @@ export interface UpOptions {
 }
 
 /** The services `up` runs, in start order; they stop in the same order (ingest first: no new frames). */
-export const UP_SERVICES = ['ingest', 'detector', 'tracker', 'recorder'] as const;
+export const UP_SERVICES = ['ingest', 'detector', 'tracker', 'recorder', 'api'] as const;
 /** The overlay `up` writes for its services; `tail` and `config show` read it to find what `up` runs. */
 
 const NATS_PORT = 4222;
@@ -103,6 +104,13 @@ export async function up(options: UpOptions = {}): Promise<void> {
       summary.push(`go2rtc   ${apiUrl} (RTSP rtsp://${LOOPBACK}:${rtsp.port}/<camera>)`);
     }
 
+    // The api listens on loopback unless the file says otherwise; a taken default port moves, a chosen one
+    // is the user's to keep free.
+    const apiHost = written.apiHost ? config.api.host : LOOPBACK;
+    const apiPort = written.apiPort ? config.api.port : (await preferredPort(config.api.port)).port;
+    if (apiPort !== config.api.port) print(`  port ${config.api.port} is taken; the api uses ${apiPort}`);
+    overlay.api = { host: apiHost, port: apiPort };
+
     const overlayPath = upOverlayPath(dataDir);
     await writeFile(
       overlayPath,
@@ -115,6 +123,16 @@ export async function up(options: UpOptions = {}): Promise<void> {
       print(`  starting ${service}`);
       await supervisor.start(serviceSpec(service, configPath, overlayPath, port, logDir));
       summary.push(`${service.padEnd(8)} http://${LOOPBACK}:${port}/metrics`);
+    }
+    const apiUrl = `http://${apiHost === '0.0.0.0' ? LOOPBACK : apiHost}:${apiPort}`;
+    summary.push(`web/API  ${apiUrl}  (API docs ${apiUrl}/api/docs)`);
+    const firstLogin = await readFile(join(dataDir, 'api', INITIAL_ADMIN_PASSWORD_FILE), 'utf8').catch(
+      () => undefined,
+    );
+    if (firstLogin !== undefined) {
+      summary.push(
+        `login    admin / ${firstLogin.trim()}  (first start; change it, then this line goes away)`,
+      );
     }
 
     const store =
@@ -146,7 +164,9 @@ export async function up(options: UpOptions = {}): Promise<void> {
 }
 
 /** Which servers the config file names itself; those `up` leaves alone. */
-async function explicitSections(configPath: string): Promise<{ natsServers: boolean; go2rtcApi: boolean }> {
+async function explicitSections(
+  configPath: string,
+): Promise<{ natsServers: boolean; go2rtcApi: boolean; apiHost: boolean; apiPort: boolean }> {
   // The raw document, before defaults: a default NATS URL must not count as the user's choice.
   let document: unknown;
   try {
@@ -161,6 +181,8 @@ async function explicitSections(configPath: string): Promise<{ natsServers: bool
   return {
     natsServers: section('nats')?.['servers'] !== undefined,
     go2rtcApi: section('go2rtc')?.['api_url'] !== undefined,
+    apiHost: section('api')?.['host'] !== undefined,
+    apiPort: section('api')?.['port'] !== undefined,
   };
 }
 
@@ -234,6 +256,8 @@ function serviceSpec(
       ...process.env,
       [CONFIG_OVERLAY_ENV]: overlayPath,
       SHIRIKI_METRICS_PORT: String(metricsPort),
+      // Service output goes to log files; `up` shows the first admin password on the terminal instead.
+      [ANNOUNCE_ENV]: 'file',
     },
     logFile: join(logDir, `${service}.log`),
     ready: (signal) =>
