@@ -47,7 +47,8 @@ export class EventIndexer {
   readonly #messages = new Set<ConsumerMessages>();
   readonly #loops: Promise<void>[] = [];
   #stopped = false;
-  #retryTimer: NodeJS.Timeout | undefined;
+  /** Ends the current retry pause at once (on stop). */
+  #wake: (() => void) | undefined;
 
   constructor(options: EventIndexerOptions) {
     this.#o = { ...EVENT_INDEXER_DEFAULTS, ...options };
@@ -79,7 +80,7 @@ export class EventIndexer {
   /** Stops pulling; the message being written finishes and is acked. */
   async stop(): Promise<void> {
     this.#stopped = true;
-    clearTimeout(this.#retryTimer);
+    this.#wake?.();
     await Promise.all([...this.#messages].map((m) => m.close().catch(() => undefined)));
     await Promise.allSettled(this.#loops);
   }
@@ -101,7 +102,7 @@ export class EventIndexer {
           logger.info({ stream: this.#streamOf(feed) }, 'waiting for the stream to exist');
           waitingLogged = true;
         }
-        await new Promise<void>((resolve) => (this.#retryTimer = setTimeout(resolve, this.#o.streamRetryMs)));
+        await this.#pause();
         continue;
       }
       try {
@@ -114,9 +115,25 @@ export class EventIndexer {
       } catch (error) {
         if (this.#stopped) return;
         logger.error({ err: error, feed }, 'index consumer ended; restarting');
-        await new Promise<void>((resolve) => (this.#retryTimer = setTimeout(resolve, this.#o.streamRetryMs)));
+        await this.#pause();
       }
     }
+  }
+
+  #pause(): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const timer = setTimeout(done, this.#o.streamRetryMs);
+      const wakeOthers = this.#wake;
+      function done(): void {
+        clearTimeout(timer);
+        resolve();
+      }
+      // Both feeds may pause at once; waking one wakes the other.
+      this.#wake = () => {
+        wakeOthers?.();
+        done();
+      };
+    });
   }
 
   async #ensureConsumer(feed: Feed): Promise<void> {

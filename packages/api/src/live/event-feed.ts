@@ -23,63 +23,88 @@ export function parseFeedPosition(text: string): { events: number; clips: number
   return { events: Number(match[1]), clips: Number(match[2]) };
 }
 
+/** How often a feed looks again for a stream that does not exist yet. */
+const STREAM_RETRY_MS = 2000;
+
 /**
  * Follows the events and clips streams through two ordered consumers (ephemeral, nothing to clean up on
- * the server) and hands every valid message to `onMessage` in arrival order. Invalid messages are skipped.
+ * the server) and hands every valid message to `onMessage` in arrival order; invalid messages are
+ * skipped. Returns at once: a stream that does not exist yet (nothing was ever published on this
+ * deployment) is followed from the moment it appears.
  */
-export async function openEventFeed(options: {
+export function openEventFeed(options: {
   bus: Bus;
   subjects: Subjects;
   start: FeedStart;
   onMessage: (message: FeedMessage) => void;
-}): Promise<{ close(): Promise<void> }> {
+}): { close(): Promise<void> } {
   const { bus, subjects, start, onMessage } = options;
   const streams = { events: subjects.streams.events, clips: subjects.streams.clips };
-  // Every start becomes a position in both streams, so the ids sent are exact from the first message on.
-  const position =
-    start.kind === 'after'
-      ? { events: start.events, clips: start.clips }
-      : {
-          events: await lastSeqBefore(bus, streams.events, start.kind === 'since' ? start.time : Infinity),
-          clips: await lastSeqBefore(bus, streams.clips, start.kind === 'since' ? start.time : Infinity),
-        };
-  const feeds: ConsumerMessages[] = [];
-  const loops: Promise<void>[] = [];
-  for (const feed of ['events', 'clips'] as const) {
-    let consumer;
-    try {
-      consumer = await bus.js.consumers.get(streams[feed], {
+  const feeds = new Set<ConsumerMessages>();
+  let closed = false;
+  const wakers = new Set<() => void>();
+  const pause = () =>
+    new Promise<void>((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        wakers.delete(done);
+        resolve();
+      };
+      const timer = setTimeout(done, STREAM_RETRY_MS);
+      wakers.add(done);
+    });
+
+  const run = async () => {
+    // Every start becomes a position in both streams, so the ids sent are exact from the first message on.
+    const position =
+      start.kind === 'after'
+        ? { events: start.events, clips: start.clips }
+        : {
+            events: await lastSeqBefore(bus, streams.events, start.kind === 'since' ? start.time : Infinity),
+            clips: await lastSeqBefore(bus, streams.clips, start.kind === 'since' ? start.time : Infinity),
+          };
+    const follow = async (feed: 'events' | 'clips') => {
+      // An ordered consumer on a missing stream would wait for it silently; look first.
+      while (
+        !closed &&
+        !(await bus.jsm.streams.info(streams[feed]).then(
+          () => true,
+          () => false,
+        ))
+      )
+        await pause();
+      if (closed) return;
+      const consumer = await bus.js.consumers.get(streams[feed], {
         deliver_policy: DeliverPolicy.StartSequence,
         opt_start_seq: position[feed] + 1,
       });
-    } catch {
-      continue; // The stream does not exist yet: nothing to follow on it.
-    }
-    const messages = await consumer.consume();
-    feeds.push(messages);
-    loops.push(
-      (async () => {
-        for await (const msg of messages) {
-          let data: unknown;
-          try {
-            data = decodeJson(feed === 'events' ? ObjectEventSchema : ClipReadySchema, msg.data);
-          } catch {
-            continue;
-          }
-          position[feed] = msg.seq;
-          onMessage({
-            id: `${position.events}-${position.clips}`,
-            type: feed === 'events' ? 'event' : 'clip',
-            data,
-          });
+      const messages = await consumer.consume();
+      feeds.add(messages);
+      if (closed) await messages.close();
+      for await (const msg of messages) {
+        let data: unknown;
+        try {
+          data = decodeJson(feed === 'events' ? ObjectEventSchema : ClipReadySchema, msg.data);
+        } catch {
+          continue;
         }
-      })().catch(() => undefined),
-    );
-  }
+        position[feed] = msg.seq;
+        onMessage({
+          id: `${position.events}-${position.clips}`,
+          type: feed === 'events' ? 'event' : 'clip',
+          data,
+        });
+      }
+    };
+    await Promise.allSettled([follow('events'), follow('clips')]);
+  };
+  const running = run().catch(() => undefined);
   return {
     close: async () => {
-      await Promise.all(feeds.map((f) => f.close().catch(() => undefined)));
-      await Promise.allSettled(loops);
+      closed = true;
+      for (const wake of [...wakers]) wake();
+      await Promise.all([...feeds].map((f) => f.close().catch(() => undefined)));
+      await running;
     },
   };
 }

@@ -74,7 +74,7 @@ export function registerLiveRoutes(root: FastifyInstance, ctx: ApiContext): void
         'x-accel-buffering': 'no',
       });
       raw.write('retry: 3000\n\n');
-      const feed = await openEventFeed({
+      const feed = openEventFeed({
         bus: ctx.bus,
         subjects: ctx.subjects,
         start,
