@@ -63,6 +63,8 @@ export class ApiServer {
   static async start(options: ApiServerOptions): Promise<ApiServer> {
     const { config, bus, subjects, logger, registry } = options;
     const index = await openEventIndex(config.api.index);
+    // What has started so far, undone in reverse if a later step fails (a taken port, say).
+    const started: Array<() => Promise<void>> = [() => index.close()];
     try {
       const users = new UserStore(index.db, config.api.auth.session_ttl_hours * 3_600_000);
       await ApiServer.#initialAdmin(users, config, options);
@@ -76,11 +78,13 @@ export class ApiServer {
         ...(options.busMetrics ? { busMetrics: options.busMetrics } : {}),
       });
       await board.start();
+      started.push(() => board.stop());
       const indexer =
         options.runIndexer === false
           ? undefined
           : new EventIndexer({ bus, subjects, index, logger, metrics });
       indexer?.start();
+      if (indexer) started.push(() => indexer.stop());
       const workDir = join(config.data_dir, 'api', 'tmp');
       await rm(workDir, { recursive: true, force: true });
       await mkdir(workDir, { recursive: true });
@@ -103,6 +107,7 @@ export class ApiServer {
         ready: () => state === 'running',
       };
       const app = await buildApiApp(ctx);
+      started.push(() => app.close());
       const url = await app.listen({
         host: options.listen?.host ?? config.api.host,
         port: options.listen?.port ?? config.api.port,
@@ -115,7 +120,7 @@ export class ApiServer {
       logger.info({ url, index: config.api.index.type, auth: config.api.auth.enabled }, 'api listening');
       return server;
     } catch (error) {
-      await index.close().catch(() => undefined);
+      for (const undo of started.reverse()) await undo().catch(() => undefined);
       throw error;
     }
   }

@@ -2,6 +2,7 @@
 // through the logger), serves until SIGTERM, then drains with a live SSE client connected and exits 0.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import {
@@ -80,4 +81,27 @@ test('first start announces the admin once; SIGTERM drains an open SSE stream an
   assert.ok(!readFileSync(logFile2, 'utf8').includes('Log in as'));
   process.kill(second.pid, 'SIGTERM');
   assert.equal((await second.child.exited).code, 0);
+});
+
+test('a taken port stops the service with a clear error instead of hanging', async () => {
+  const blocker = createServer();
+  await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+  const port = (blocker.address() as AddressInfo).port;
+  try {
+    const config = writeServiceConfig(dir, {
+      data_dir: join(dir, 'data-taken'),
+      nats: { servers: [nats.url] },
+      cameras: { front: { source: 'rtsp://10.1.1.1/live' } },
+      api: { host: '127.0.0.1', port },
+    });
+    const logFile = join(dir, 'api-taken.log');
+    const started = Date.now();
+    const service = await spawnService('api', config, logFile);
+    const exit = await service.child.exited;
+    assert.notEqual(exit.code, 0);
+    assert.ok(Date.now() - started < 20_000, `exited after ${Date.now() - started} ms`);
+    assert.match(readFileSync(logFile, 'utf8'), /EADDRINUSE/);
+  } finally {
+    blocker.close();
+  }
 });

@@ -81,6 +81,11 @@ export const MIGRATIONS: readonly Migration[] = [
       )`,
     ],
   },
+  {
+    version: 2,
+    description: 'camera + label index: a rare pair must not scan every event of the camera',
+    statements: [`CREATE INDEX events_by_camera_label ON events (camera, label, start_time DESC, id DESC)`],
+  },
 ];
 
 /** Where the migration lock lives in PostgreSQL: one advisory lock id for every replica. */
