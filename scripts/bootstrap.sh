@@ -91,6 +91,25 @@ else
   say "node dependencies up to date"
 fi
 
+# --- the web UI, served by the api at / (a second's work with Vite) ---
+"$bin_dir/pnpm" --filter @shiriki/web run -s build >/dev/null
+say "web UI: packages/web/dist"
+
+# --- a browser for the UI tests: Debian's chromium (the test tool's own browser download is refused here) ---
+if [[ -x /usr/bin/chromium ]]; then
+  say "chromium: $(/usr/bin/chromium --version 2>/dev/null | head -n1)"
+elif command -v apt-get >/dev/null 2>&1 && { [[ $(id -u) -eq 0 ]] || sudo -n true 2>/dev/null; }; then
+  say "installing chromium from the distribution (UI tests)"
+  as_root=()
+  [[ $(id -u) -eq 0 ]] || as_root=(sudo -n)
+  "${as_root[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends chromium >/dev/null ||
+    { "${as_root[@]}" apt-get update -q >/dev/null && "${as_root[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends chromium >/dev/null; } ||
+    fail "could not install chromium (apt-get install chromium); the UI tests need /usr/bin/chromium"
+  say "chromium: $(/usr/bin/chromium --version 2>/dev/null | head -n1)"
+else
+  say "WARNING: no /usr/bin/chromium and no root to install it (apt-get install chromium); the UI tests will fail"
+fi
+
 # --- ffmpeg ---
 ffmpeg_path=$(cd packages/process && node --import tsx -e \
   'import("./src/ffmpeg.ts").then((m) => console.log(m.resolveFfmpegPath()))' 2>&1) ||

@@ -13,7 +13,7 @@ import type { EventIndex } from './index-db/event-index.js';
 import { openEventIndex } from './index-db/open.js';
 import { EventIndexer } from './indexer.js';
 import { StatusBoard } from './live/status-board.js';
-import { ANNOUNCE_ENV, INITIAL_ADMIN_PASSWORD_FILE } from './first-admin.js';
+import { ANNOUNCE_ENV, INITIAL_ADMIN_PASSWORD_FILE, WEB_DIR_ENV } from './first-admin.js';
 import { createApiMetrics } from './metrics.js';
 import { buildApiApp } from './server.js';
 
@@ -76,6 +76,7 @@ export class ApiServer {
         subjects,
         logger,
         ...(options.busMetrics ? { busMetrics: options.busMetrics } : {}),
+        onMotion: (camera, startedAt, endedAt) => index.recordMotion(camera, startedAt, endedAt),
       });
       await board.start();
       started.push(() => board.stop());
@@ -104,6 +105,7 @@ export class ApiServer {
         logger,
         ffmpegPath: resolveFfmpegPath(),
         workDir,
+        webDir: config.api.web_dir ?? process.env[WEB_DIR_ENV],
         ready: () => state === 'running',
       };
       const app = await buildApiApp(ctx);

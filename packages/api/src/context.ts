@@ -27,6 +27,8 @@ export interface ApiContext {
   ffmpegPath: string;
   /** Scratch space for clips cut from recordings. */
   workDir: string;
+  /** The built web UI to serve at `/`, if any. */
+  webDir?: string | undefined;
   /** False while starting or draining: /readyz answers 503. */
   ready: () => boolean;
 }

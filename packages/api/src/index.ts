@@ -1,5 +1,5 @@
 export { ApiServer } from './api-server.js';
-export { ANNOUNCE_ENV, INITIAL_ADMIN_PASSWORD_FILE } from './first-admin.js';
+export { ANNOUNCE_ENV, INITIAL_ADMIN_PASSWORD_FILE, WEB_DIR_ENV } from './first-admin.js';
 export type { ApiServerOptions, ApiServerState } from './api-server.js';
 export { buildApiApp, API_VERSION } from './server.js';
 export type { BuildApiAppOptions } from './server.js';

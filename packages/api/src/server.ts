@@ -4,7 +4,10 @@ import Fastify, {
   type FastifyError,
   type FastifyInstance,
 } from 'fastify';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import cookie from '@fastify/cookie';
+import fastifyStatic from '@fastify/static';
 import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
@@ -103,11 +106,31 @@ export async function buildApiApp(
       .code(500)
       .send(errorBody(500, 'Internal Server Error', 'the request failed; the api log has the cause'));
   });
-  app.setNotFoundHandler((request, reply) =>
-    reply
-      .code(404)
-      .send(errorBody(404, 'Not Found', `no route ${request.method} ${request.url.split('?')[0]}`)),
-  );
+  const webDir = ctx.webDir && existsSync(join(ctx.webDir, 'index.html')) ? ctx.webDir : undefined;
+  if (ctx.webDir && !webDir)
+    ctx.logger.warn({ webDir: ctx.webDir }, 'no built web UI there; serving the API only');
+  if (webDir) {
+    // Hashed asset names never change content: cache them for good; index.html always revalidates.
+    await app.register(fastifyStatic, {
+      root: webDir,
+      wildcard: true,
+      index: 'index.html',
+      setHeaders: (res, path) => {
+        res.header(
+          'cache-control',
+          path.includes('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache',
+        );
+      },
+    });
+  }
+  app.setNotFoundHandler((request, reply) => {
+    // The UI routes its own paths (/events/..., /recordings): any other GET outside /api gets its page.
+    const path = request.url.split('?')[0] ?? '/';
+    if (webDir && request.method === 'GET' && !path.startsWith('/api/') && !path.includes('.')) {
+      return reply.header('cache-control', 'no-cache').sendFile('index.html');
+    }
+    return reply.code(404).send(errorBody(404, 'Not Found', `no route ${request.method} ${path}`));
+  });
 
   app.addHook('onResponse', async (request, reply) => {
     const route = request.routeOptions.url ?? 'unmatched';

@@ -69,6 +69,7 @@ async function indexed(id: string, check: (body: Record<string, unknown>) => boo
 describe('authentication', () => {
   test('health is public; everything else answers 401 without credentials', async () => {
     assert.equal((await api.get('/healthz', undefined)).status, 200);
+    assert.deepEqual(await (await api.get('/api/auth/session', undefined)).json(), { user: null });
     assert.equal((await api.get('/readyz', undefined)).status, 200);
     assert.equal((await api.get('/metrics', undefined)).status, 200);
     for (const path of [
@@ -310,7 +311,9 @@ describe('events', () => {
       snap.headers.get('content-disposition') ?? '',
       /^attachment; filename="front-ev-00-snapshot.jpg"/,
     );
-    assert.equal((await api.get('/api/events/ev-00/thumbnail.jpg', admin)).status, 404);
+    const thumb = await api.get('/api/events/ev-00/thumbnail.jpg', admin);
+    assert.equal(await thumb.text(), 'jpeg-bytes', 'without a thumbnail, the snapshot stands in');
+    assert.equal((await api.get('/api/events/ev-01/thumbnail.jpg', admin)).status, 404, 'neither exists');
   });
 
   test('deleting an event removes its objects, and later messages do not bring it back', async () => {

@@ -77,7 +77,46 @@ for (const backend of backends) {
         'stale',
       );
       assert.equal(await index.applyEvent(objectEvent({ id, score: 0.6 }), 10), 'stale');
+      const snapshot = {
+        key: 'events/front/x/snapshot.jpg',
+        frame_sequence: 7,
+        score: 0.9,
+        box: [1, 2, 30, 40] as const,
+      };
+      assert.equal(
+        await index.applyEvent(
+          objectEvent({
+            id,
+            type: 'update',
+            score: 0.9,
+            top_score: 0.9,
+            zones: ['porch'],
+            entered_zones: ['porch'],
+            snapshot,
+          }),
+          13,
+        ),
+        'applied',
+      );
+      // A later message without a snapshot key keeps the snapshot and its box.
+      assert.equal(
+        await index.applyEvent(
+          objectEvent({
+            id,
+            type: 'update',
+            score: 0.9,
+            top_score: 0.9,
+            zones: ['porch'],
+            entered_zones: ['porch'],
+          }),
+          14,
+        ),
+        'applied',
+      );
       const e = await index.get(id);
+      assert.deepEqual(e?.snapshot_box, [1, 2, 30, 40]);
+      assert.equal(e?.has_snapshot, true);
+      assert.equal((await index.keys(id))?.snapshot, snapshot.key);
       assert.equal(e?.top_score, 0.9);
       assert.deepEqual(e?.entered_zones, ['porch']);
       assert.equal(e?.end_time, null);

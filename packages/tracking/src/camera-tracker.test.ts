@@ -316,7 +316,13 @@ describe('CameraTracker lifecycle', () => {
     assert.ok(tracker.retainedSnapshotSequences().has(3));
     assert.equal(tracker.setSnapshotKey(holders[0]?.id ?? '', 3, 'snap/3.jpg'), true);
     const end = tracker.endAll(T0 + 10_000, 'camera_removed');
-    assert.deepEqual(end[0]?.snapshot, { frame_sequence: 3, score: 0.95, key: 'snap/3.jpg' });
+    // The snapshot names the object's box in frame 3, the frame it was taken from.
+    assert.deepEqual(end[0]?.snapshot, {
+      frame_sequence: 3,
+      score: 0.95,
+      key: 'snap/3.jpg',
+      box: box(101, 100),
+    });
     assert.equal(end[0]?.['end_reason'], 'camera_removed');
   });
 

@@ -571,7 +571,7 @@ export class CameraTracker {
     }
     const snapshot = object.snapshot;
     if (snapshot !== undefined) {
-      event.snapshot = { frame_sequence: snapshot.frameSequence, score: snapshot.score };
+      event.snapshot = { frame_sequence: snapshot.frameSequence, score: snapshot.score, box: snapshot.box };
       if (snapshot.key !== undefined) event.snapshot.key = snapshot.key;
     }
     return event;

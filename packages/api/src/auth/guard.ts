@@ -38,7 +38,10 @@ export function installAuthGuard(app: FastifyInstance, users: UserStore, enabled
       return;
     }
     request.user = await identify(request, users);
-    if (config.public) return;
+    // The web UI's files (every route outside /api) carry no data; the UI itself asks for a login. The
+    // matched route decides, not the raw URL, so an encoded path cannot pass for a public one.
+    const route = request.routeOptions.url;
+    if (config.public || (route !== undefined && !route.startsWith('/api/'))) return;
     if (!request.user) {
       return reply.code(401).header('www-authenticate', 'Bearer realm="shiriki"').send({
         success: false,

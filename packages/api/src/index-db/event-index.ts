@@ -31,6 +31,7 @@ interface EventRow extends Row {
   clip_end: number | null;
   clip_duration_s: number | null;
   clip_partial: number;
+  snapshot_box: string | null;
 }
 
 /** Rows made by a clip that arrived before its event (two streams, two consumers) are not events yet. */
@@ -104,14 +105,18 @@ export class EventIndex {
         Date.now(),
         event.snapshot?.key ?? null,
         event.snapshot?.key === undefined ? null : event.snapshot.score,
+        event.snapshot?.key === undefined || event.snapshot.box === undefined
+          ? null
+          : JSON.stringify(event.snapshot.box),
       ];
       const changed = await tx.run(
-        `INSERT INTO events (id, ${EVENT_COLUMNS.join(', ')}, snapshot_key, snapshot_score, has_snapshot)
-         VALUES (?, ${EVENT_COLUMNS.map(() => '?').join(', ')}, ?, ?, ${event.snapshot?.key ? 1 : 0})
+        `INSERT INTO events (id, ${EVENT_COLUMNS.join(', ')}, snapshot_key, snapshot_score, snapshot_box, has_snapshot)
+         VALUES (?, ${EVENT_COLUMNS.map(() => '?').join(', ')}, ?, ?, ?, ${event.snapshot?.key ? 1 : 0})
          ON CONFLICT (id) DO UPDATE SET
            ${EVENT_COLUMNS.map((c) => `${c} = excluded.${c}`).join(', ')},
            snapshot_key = COALESCE(excluded.snapshot_key, events.snapshot_key),
            snapshot_score = COALESCE(excluded.snapshot_score, events.snapshot_score),
+           snapshot_box = CASE WHEN excluded.snapshot_key IS NULL THEN events.snapshot_box ELSE excluded.snapshot_box END,
            has_snapshot = CASE WHEN excluded.has_snapshot = 1 THEN 1 ELSE events.has_snapshot END
          WHERE events.event_seq < excluded.event_seq AND events.deleted = 0`,
         values,
@@ -235,6 +240,36 @@ export class EventIndex {
     return new Map(rows.map((r) => [r.camera, Number(r.t)]));
   }
 
+  /**
+   * Records motion on a camera: `started` opens a period, `ended` closes it. Keyed by camera and start, so
+   * replicas that both see the alert write one row.
+   */
+  async recordMotion(camera: string, startedAt: number, endedAt: number | null): Promise<void> {
+    await this.db.run(
+      `INSERT INTO motion_periods (camera, start_time, end_time) VALUES (?, ?, ?)
+       ON CONFLICT (camera, start_time) DO UPDATE SET end_time = COALESCE(excluded.end_time, motion_periods.end_time)`,
+      [camera, Math.round(startedAt), endedAt === null ? null : Math.round(endedAt)],
+    );
+  }
+
+  /** Motion periods of a camera overlapping `[after, before)`, oldest first (end null: still moving). */
+  async motion(
+    camera: string,
+    after: number,
+    before: number,
+  ): Promise<Array<{ start: number; end: number | null }>> {
+    const rows = await this.db.all<{ start_time: number; end_time: number | null }>(
+      `SELECT start_time, end_time FROM motion_periods
+       WHERE camera = ? AND start_time < ? AND (end_time IS NULL OR end_time > ?)
+       ORDER BY start_time LIMIT 10000`,
+      [camera, Math.round(before), Math.round(after)],
+    );
+    return rows.map((r) => ({
+      start: Number(r.start_time),
+      end: r.end_time === null ? null : Number(r.end_time),
+    }));
+  }
+
   close(): Promise<void> {
     return this.db.close();
   }
@@ -261,6 +296,7 @@ function toRecord(row: EventRow): EventRecord {
     stationary: Number(row.stationary) === 1,
     has_snapshot: Number(row.has_snapshot) === 1 || row.clip_snapshot_key !== null,
     has_clip: Number(row.has_clip) === 1,
+    snapshot_box: row.snapshot_box === null ? null : (JSON.parse(row.snapshot_box) as PixelBox),
     clip:
       Number(row.has_clip) === 1
         ? {

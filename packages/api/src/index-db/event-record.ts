@@ -18,6 +18,8 @@ export interface EventRecord {
   stationary: boolean;
   has_snapshot: boolean;
   has_clip: boolean;
+  /** Where the object is in the snapshot (null when unknown: draw `box`). */
+  snapshot_box: PixelBox | null;
   /** Set once the clip is in the store. */
   clip: { start: number; end: number; duration_s: number; partial: boolean } | null;
 }

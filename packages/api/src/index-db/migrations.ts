@@ -86,6 +86,23 @@ export const MIGRATIONS: readonly Migration[] = [
     description: 'camera + label index: a rare pair must not scan every event of the camera',
     statements: [`CREATE INDEX events_by_camera_label ON events (camera, label, start_time DESC, id DESC)`],
   },
+  {
+    version: 3,
+    description: 'motion periods per camera, for the recordings timeline',
+    statements: [
+      `CREATE TABLE motion_periods (
+        camera TEXT NOT NULL,
+        start_time BIGINT NOT NULL,
+        end_time BIGINT,
+        PRIMARY KEY (camera, start_time)
+      )`,
+    ],
+  },
+  {
+    version: 4,
+    description: "the object's box in its snapshot, to draw it there",
+    statements: [`ALTER TABLE events ADD COLUMN snapshot_box TEXT`],
+  },
 ];
 
 /** Where the migration lock lives in PostgreSQL: one advisory lock id for every replica. */

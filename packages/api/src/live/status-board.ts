@@ -20,6 +20,8 @@ export interface StatusBoardOptions {
   busMetrics?: BusMetrics;
   /** An instance silent this long is dropped from the list. Default 20 000 ms (4 heartbeats). */
   instanceTimeoutMs?: number;
+  /** Called when motion starts (`endedAt` null) or ends on a camera, to keep its history. */
+  onMotion?: (camera: string, startedAt: number, endedAt: number | null) => Promise<void>;
 }
 
 /** Motion on one camera as last reported. */
@@ -67,6 +69,17 @@ export class StatusBoard {
         subjects.motionAll,
         MotionAlertSchema,
         (m) => {
+          if (m.state !== 'update') {
+            void this.#o
+              .onMotion?.(
+                m.camera,
+                m.started_at,
+                m.state === 'ended' ? (m.ended_at ?? m.time ?? Date.now()) : null,
+              )
+              .catch((error: unknown) =>
+                logger.warn({ err: error, camera: m.camera }, 'motion history not written'),
+              );
+          }
           const previous = this.#motion.get(m.camera);
           this.#motion.set(m.camera, {
             active: m.state !== 'ended',

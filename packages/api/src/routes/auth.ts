@@ -88,6 +88,19 @@ export function registerAuthRoutes(root: FastifyInstance, ctx: ApiContext): void
     },
   );
 
+  app.get(
+    '/api/auth/session',
+    {
+      config: { public: true },
+      schema: {
+        tags: ['auth'],
+        summary: 'Who is logged in, if anyone (never 401: a page asks this before showing its login form)',
+        response: { 200: Type.Object({ user: Type.Union([UserSchema, Type.Null()]) }) },
+      },
+    },
+    (request) => ({ user: request.user ? publicUser(request.user) : null }),
+  );
+
   for (const path of ['/api/auth/me', '/api/profile']) {
     app.get(
       path,

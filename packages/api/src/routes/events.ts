@@ -24,6 +24,7 @@ export function eventBody(e: EventRecord) {
     stationary: e.stationary,
     has_snapshot: e.has_snapshot,
     has_clip: e.has_clip,
+    snapshot_box: e.snapshot_box && [...e.snapshot_box],
     clip: e.clip && {
       start: toSeconds(e.clip.start),
       end: toSeconds(e.clip.end),
@@ -177,7 +178,8 @@ export function registerEventRoutes(root: FastifyInstance, ctx: ApiContext): voi
       async (request, reply) => {
         const keys = await index.keys(request.params.id);
         if (!keys) throw new NotFoundError('event', request.params.id);
-        const objectKey = keys[key];
+        // A thumbnail is made with the clip; until then (or without one) the snapshot stands in.
+        const objectKey = key === 'thumbnail' ? (keys.thumbnail ?? keys.snapshot) : keys[key];
         if (objectKey === null) throw new NotFoundError(resource, request.params.id);
         return serveObject(request, reply, store, objectKey, {
           redirect,

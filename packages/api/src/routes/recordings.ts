@@ -68,6 +68,36 @@ export function registerRecordingRoutes(root: FastifyInstance, ctx: ApiContext):
   );
 
   app.get(
+    '/api/cameras/:camera/motion',
+    {
+      schema: {
+        tags: ['recordings'],
+        summary: 'Motion periods overlapping a window (at most 7 days), as the api saw them on the bus',
+        params: CameraParam,
+        querystring: Window,
+        response: {
+          200: Type.Array(
+            Type.Object({ start_time: Type.Number(), end_time: Type.Union([Type.Number(), Type.Null()]) }),
+          ),
+          ...errorResponses,
+        },
+      },
+    },
+    async (request) => {
+      checkCamera(request.params.camera);
+      const before = request.query.before ?? Date.now() / 1000;
+      const after = request.query.after ?? before - 3600;
+      if (after >= before) throw new BadRequestError('after must be earlier than before', 'after');
+      if (before - after > 7 * DAY_S) throw new BadRequestError('the window is at most 7 days', 'after');
+      const periods = await ctx.index.motion(request.params.camera, toMs(after), toMs(before));
+      return periods.map((p) => ({
+        start_time: toSeconds(p.start),
+        end_time: p.end === null ? null : toSeconds(p.end),
+      }));
+    },
+  );
+
+  app.get(
     '/api/cameras/:camera/clip.mp4',
     {
       schema: {

@@ -51,6 +51,7 @@ export const EventSchema = Type.Object({
   stationary: Type.Boolean(),
   has_snapshot: Type.Boolean(),
   has_clip: Type.Boolean(),
+  snapshot_box: Type.Union([Box, Type.Null()], { description: "The object's box in the snapshot's frame." }),
   clip: Type.Union([
     Type.Object({
       start: Type.Number(),

@@ -6,6 +6,8 @@ export const EventSnapshotSchema = z.object({
   key: z.string().min(1).optional(),
   frame_sequence: CountSchema,
   score: z.number().min(0).max(1),
+  /** Where the object is in the snapshot's frame (the event's `box` is where it was last seen). */
+  box: PixelBoxSchema.optional(),
 });
 export type EventSnapshot = z.infer<typeof EventSnapshotSchema>;
 

@@ -16,7 +16,7 @@ import {
   waitFor,
   type ProcessSpec,
 } from '@shiriki/stack';
-import { ANNOUNCE_ENV, INITIAL_ADMIN_PASSWORD_FILE } from '@shiriki/api/first-admin';
+import { ANNOUNCE_ENV, INITIAL_ADMIN_PASSWORD_FILE, WEB_DIR_ENV } from '@shiriki/api/first-admin';
 import { UP_DIR, configArgv, upOverlayPath } from './load.js';
 
 export interface UpOptions {
@@ -258,6 +258,8 @@ function serviceSpec(
       SHIRIKI_METRICS_PORT: String(metricsPort),
       // Service output goes to log files; `up` shows the first admin password on the terminal instead.
       [ANNOUNCE_ENV]: 'file',
+      // The web UI built by bootstrap, served by the api at /.
+      [WEB_DIR_ENV]: join(repoRoot(), 'packages', 'web', 'dist'),
     },
     logFile: join(logDir, `${service}.log`),
     ready: (signal) =>

@@ -79,6 +79,13 @@ export const apiSchema = z.strictObject({
     .max(7 * 24 * 3600)
     .default(300)
     .describe('Lifetime of presigned URLs when `clip_redirect` is on.'),
+  web_dir: z
+    .string()
+    .min(1)
+    .optional()
+    .describe(
+      'Directory of the built web UI, served at `/` (default: $SHIRIKI_WEB_DIR; `shiriki up` points it at packages/web/dist).',
+    ),
   max_recording_clip_s: z
     .number()
     .int()
