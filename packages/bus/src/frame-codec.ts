@@ -33,6 +33,13 @@ import type { Box } from '@shiriki/geometry';
 export const FRAME_MAGIC = 'SHFR';
 export const FRAME_VERSION = 1;
 
+/**
+ * NATS header of a frame message: the sequence of the frame the same producer published before it, for
+ * ordering downstream (see `Detections.previous_sequence`). A header rather than a codec field, so frames
+ * from older producers still decode.
+ */
+export const PREVIOUS_SEQUENCE_HEADER = 'Shiriki-Previous-Sequence';
+
 export interface FrameHeader {
   camera: string;
   /** Id of the ingest worker that produced the frame. */

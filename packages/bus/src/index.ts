@@ -14,6 +14,7 @@ export {
 export type { BucketNames, ParsedSubject, StreamNames, SubjectKind, Subjects } from './subjects.js';
 export {
   FRAME_MAGIC,
+  PREVIOUS_SEQUENCE_HEADER,
   FRAME_VERSION,
   decodeFrame,
   encodeFrame,

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import sharp from 'sharp';
-import { readSnapshotHeaders, type Bus, type SnapshotMeta } from '@shiriki/bus';
+import { headers } from '@nats-io/nats-core';
+import { PREVIOUS_SEQUENCE_HEADER, readSnapshotHeaders, type Bus, type SnapshotMeta } from '@shiriki/bus';
 import { startNatsServer, type NatsServer } from '@shiriki/testing';
 import {
   HEIGHT,
@@ -81,6 +82,28 @@ test('stale frames are skipped and counted; a malformed frame is dropped and the
   assert.deepEqual(await w.worker.sample(), { pending: 0, ackPending: 0 });
   await w.worker.drain();
   assert.equal(w.worker.state, 'stopped');
+});
+
+test("the detections name the frame's predecessor from its header; garbage there is left out", async () => {
+  const subjects = testSubjects();
+  const w = await startTestWorker(bus, subjects, { workerId: 'w-prev' });
+  workers.push(w);
+  const recorder = recordDetections(bus.nc, subjects);
+  const withPrevious = (value: string) => {
+    const h = headers();
+    h.set(PREVIOUS_SEQUENCE_HEADER, value);
+    return { headers: h };
+  };
+  bus.nc.publish(subjects.frames('cam'), frameMessage('cam', 10, emptyFrame));
+  bus.nc.publish(subjects.frames('cam'), frameMessage('cam', 14, emptyFrame), withPrevious('10'));
+  bus.nc.publish(subjects.frames('cam'), frameMessage('cam', 15, emptyFrame), withPrevious('-3'));
+  await waitUntil(() => recorder.messages.length >= 3);
+  recorder.stop();
+  const bySequence = new Map(recorder.messages.map((m) => [m.sequence, m.previous_sequence]));
+  assert.equal(bySequence.get(10), undefined);
+  assert.equal(bySequence.get(14), 10);
+  assert.equal(bySequence.get(15), undefined);
+  await w.worker.drain();
 });
 
 test('a frame with a confident detection is also published as a JPEG snapshot with metadata headers', async () => {

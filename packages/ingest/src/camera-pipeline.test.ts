@@ -2,9 +2,11 @@
 // the FrameSource seam (no ffmpeg process, no NATS): what it publishes is recorded and decoded.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import type { MsgHdrs } from '@nats-io/nats-core';
 import {
   AlertSchema,
   MotionAlertSchema,
+  PREVIOUS_SEQUENCE_HEADER,
   createSubjects,
   decodeFrame,
   decodeJson,
@@ -85,10 +87,15 @@ class RecordedFrames {
 }
 
 class RecordingPublisher implements FramePublisher {
-  readonly messages: { subject: string; data: Uint8Array }[] = [];
-  publish(subject: string, payload: Uint8Array): void {
+  readonly messages: { subject: string; data: Uint8Array; previous?: string }[] = [];
+  publish(subject: string, payload: Uint8Array, options?: { headers?: MsgHdrs }): void {
     // The pipeline hands over its buffer: keep a copy, as the NATS client would queue it.
-    this.messages.push({ subject, data: payload.slice() });
+    const previous = options?.headers?.get(PREVIOUS_SEQUENCE_HEADER);
+    this.messages.push({ subject, data: payload.slice(), ...(previous ? { previous } : {}) });
+  }
+  /** The predecessor each published frame names (`undefined` for none). */
+  previousOfFrames(): Array<string | undefined> {
+    return this.messages.filter((m) => m.subject === subjects.frames('porch')).map((m) => m.previous);
   }
   motion(): MotionAlert[] {
     return this.on(subjects.motion('porch')).map((data) => decodeJson(MotionAlertSchema, data));
@@ -175,6 +182,12 @@ test('frames with motion go to the detectors with their boxes and producer epoch
     if (!frame.trackingRefresh) assert.ok(frame.motionBoxes.length > 0, 'a motion frame carries its boxes');
   }
   // The pixels arrive as played: a published frame is the recorded frame of its sequence.
+  // Each frame names the one published before it, so the tracker need not wait to see whether a frame
+  // left out while nothing moved is still coming.
+  assert.deepEqual(publisher.previousOfFrames(), [
+    undefined,
+    ...frames.slice(0, -1).map((f) => String(f.sequence)),
+  ]);
   const sample = frames[Math.floor(frames.length / 2)]!;
   assert.ok(
     Buffer.from(sample.payload).equals(clip[sample.sequence]!),

@@ -1,8 +1,10 @@
 import { performance } from 'node:perf_hooks';
+import { headers as natsHeaders, type MsgHdrs } from '@nats-io/nats-core';
 import {
   encodeJson,
   AlertSchema,
   MotionAlertSchema,
+  PREVIOUS_SEQUENCE_HEADER,
   type CameraStatus,
   type FrameHeader,
   type MotionAlert,
@@ -69,8 +71,9 @@ export interface CameraPipelineOptions {
 }
 
 /** The one call the pipeline makes on the bus. */
+/** Where frames go: the NATS connection, or a recorder in tests. */
 export interface FramePublisher {
-  publish(subject: string, payload: Uint8Array): void;
+  publish(subject: string, payload: Uint8Array, options?: { headers?: MsgHdrs }): void;
 }
 
 /** ffmpeg decoding the camera's go2rtc restream into yuv420p frames at the detect size and rate. */
@@ -127,6 +130,8 @@ export class CameraPipeline {
   private stateSince = Date.now();
   private reason: string | undefined;
   private published = 0;
+  /** Sequence of the last frame published, which the next one names as its predecessor. */
+  private previousPublished: number | undefined;
   private countedDrops = 0;
   private countedRestarts = 0;
   private lastMotionUpdateAt = 0;
@@ -242,7 +247,13 @@ export class CameraPipeline {
 
   private publishFrame(frame: DecodedFrame, boxes: readonly Box[], reason: PublishReason): void {
     const header = this.frameHeader(frame, boxes, reason);
-    this.options.nc.publish(this.framesSubject, this.messages.message(header, frame.data));
+    const options: { headers?: MsgHdrs } = {};
+    if (this.previousPublished !== undefined) {
+      options.headers = natsHeaders();
+      options.headers.set(PREVIOUS_SEQUENCE_HEADER, String(this.previousPublished));
+    }
+    this.options.nc.publish(this.framesSubject, this.messages.message(header, frame.data), options);
+    this.previousPublished = header.sequence;
     this.published += 1;
     const { metrics } = this;
     metrics.framesPublished(reason).inc();

@@ -166,7 +166,8 @@ export class CameraTracker {
   }
 
   /**
-   * Feeds the detections of one frame. Frames may come out of order: they wait in a buffer of
+   * Feeds the detections of one frame. Frames may come out of order: a frame whose predecessor (it names it
+   * in `previous_sequence`) is already processed is processed at once; others wait in a buffer of
    * `reorderWindowFrames` frames and are processed in sequence order once the buffer overflows or a buffered
    * frame is `reorderDelayMs` newer. A frame whose sequence is not above the last processed one is late and
    * dropped. Returns the events to publish, in order.
@@ -194,10 +195,28 @@ export class CameraTracker {
       const head = this.buffer[0];
       if (head === undefined) break;
       const overflow = this.buffer.length > this.options.reorderWindowFrames;
-      if (!overflow && newest - head.capture_time <= this.options.reorderDelayMs) break;
+      if (
+        !overflow &&
+        !this.followsReleased(head) &&
+        newest - head.capture_time <= this.options.reorderDelayMs
+      )
+        break;
       this.release(events);
     }
     return events;
+  }
+
+  /**
+   * Whether no frame can still come between `frame` and the frames already released: it names its
+   * predecessor (`previous_sequence`), and that one has been released. Such a frame goes out at once; one
+   * without (an older producer, a predecessor lost on the way) waits as the reorder window says.
+   */
+  private followsReleased(frame: Detections): boolean {
+    return (
+      frame.previous_sequence !== undefined &&
+      this.lastReleasedSequence !== undefined &&
+      frame.previous_sequence <= this.lastReleasedSequence
+    );
   }
 
   /**

@@ -95,6 +95,65 @@ describe('CameraTracker reordering', () => {
   });
 });
 
+/** The scenario as the ingest publishes it: each frame names the frame published before it. */
+function linked(frames: readonly Detections[]): Detections[] {
+  return frames.map((f, i) => (i === 0 ? { ...f } : { ...f, previous_sequence: frames[i - 1]!.sequence }));
+}
+
+/** For each event, the index of the push that returned it. */
+function pushIndexOfEvents(tracker: CameraTracker, frames: readonly Detections[]): Map<string, number> {
+  const at = new Map<string, number>();
+  frames.forEach((f, i) => {
+    for (const e of tracker.push(f)) if (!at.has(`${e.id}/${e.type}`)) at.set(`${e.id}/${e.type}`, i);
+  });
+  return at;
+}
+
+describe('CameraTracker release in order', () => {
+  const options = () => testOptions({ zones, reorderWindowFrames: 3 });
+
+  it('releases a frame whose predecessor is released at once: the same events, three frames sooner', () => {
+    const expected = feed(new CameraTracker(options()), scenario());
+    assert.deepEqual(feed(new CameraTracker(options()), linked(scenario())), expected);
+    const waiting = pushIndexOfEvents(new CameraTracker(options()), scenario());
+    const prompt = pushIndexOfEvents(new CameraTracker(options()), linked(scenario()));
+    const news = [...waiting.keys()].filter((k) => k.endsWith('/new'));
+    assert.ok(news.length >= 4);
+    for (const key of news) {
+      // Gaps left by motion gating are no reason to wait: the whole window (3 frames) is saved. Only the
+      // very first frame, which names no predecessor, waits for the window once (push 3).
+      assert.equal(prompt.get(key), Math.max(3, waiting.get(key)! - 3), key);
+    }
+    const tracker = new CameraTracker(options());
+    for (const f of linked(scenario()).slice(0, 10)) tracker.push(f);
+    assert.equal(tracker.stats().buffered, 0, 'nothing waits when frames come in order');
+  });
+
+  it('still waits for a predecessor that is on its way, and yields the same events shuffled', () => {
+    const expected = feed(new CameraTracker(options()), scenario());
+    for (const seed of [1, 2, 3, 4, 5]) {
+      const shuffled = shuffleBlocks(linked(scenario()), 3, seed);
+      const tracker = new CameraTracker(options());
+      assert.deepEqual(feed(tracker, shuffled), expected, `seed ${seed}`);
+      assert.equal(tracker.stats().lateFrames, 0, `seed ${seed}`);
+    }
+  });
+
+  it('a lost predecessor holds its successor only until the window overflows: nothing is dropped', () => {
+    const frames = linked(scenario());
+    const lost = new Set([frames[5]!.sequence, frames[17]!.sequence, frames[30]!.sequence]);
+    const kept = frames.filter((f) => !lost.has(f.sequence));
+    const tracker = new CameraTracker(options());
+    const events = feed(tracker, kept);
+    // The same as the tracker makes of those frames without any ordering hints.
+    const plain = kept.map(({ previous_sequence: _unused, ...f }) => f);
+    assert.deepEqual(events, feed(new CameraTracker(options()), plain));
+    assert.equal(tracker.stats().lateFrames, 0);
+    const ends = events.filter((e) => e.type === 'end').length;
+    assert.equal(ends, events.filter((e) => e.type === 'new').length);
+  });
+});
+
 describe('CameraTracker hand-over', () => {
   it('continues the same objects after exportState/fromState without a second new event', () => {
     const frames = scenario();

@@ -15,6 +15,12 @@ export type Detection = z.infer<typeof DetectionSchema>;
 export const DetectionsSchema = z.object({
   camera: CameraNameSchema,
   sequence: CountSchema,
+  /**
+   * The sequence of the frame the same camera published before this one (its ingest leaves frames out
+   * while nothing moves). The tracker releases this frame as soon as that one is released, instead of
+   * waiting to see whether an older frame is still on its way. Absent: the first frame, or older producers.
+   */
+  previous_sequence: CountSchema.optional(),
   capture_time: EpochMsSchema,
   width: z.number().int().positive(),
   height: z.number().int().positive(),

@@ -4,6 +4,7 @@ import type { Subscription } from '@nats-io/nats-core';
 import {
   DetectionsSchema,
   FrameDecodeError,
+  PREVIOUS_SEQUENCE_HEADER,
   createBusMetrics,
   decodeFrame,
   defaultStreams,
@@ -358,7 +359,7 @@ export class DetectorWorker {
     const ackWaitMs = this.options.consumer?.ackWaitMs ?? FRAMES_CONSUMER_DEFAULTS.ackWaitMs;
     const keepAlive = setInterval(() => msg.working(), Math.max(250, ackWaitMs / 2));
     try {
-      await this.inferAndPublish(frame, snapshots);
+      await this.inferAndPublish(frame, snapshots, previousSequence(msg));
       msg.ack();
     } catch (error) {
       this._stats.inferenceErrors += 1;
@@ -371,7 +372,11 @@ export class DetectorWorker {
     }
   }
 
-  private async inferAndPublish(frame: Frame, snapshots: SnapshotEncoder): Promise<void> {
+  private async inferAndPublish(
+    frame: Frame,
+    snapshots: SnapshotEncoder,
+    previous: { previous_sequence?: number },
+  ): Promise<void> {
     const { detector, bus, subjects, metrics, workerId } = this.options;
     const camera = frame.camera;
     const result = await detector.detect(
@@ -398,6 +403,7 @@ export class DetectorWorker {
     const message: Detections = {
       camera,
       sequence: frame.sequence,
+      ...previous,
       capture_time: frame.captureTime,
       width: frame.width,
       height: frame.height,
@@ -435,4 +441,11 @@ export class DetectorWorker {
     this._stats.snapshots += 1;
     metrics.snapshotsPublished.inc({ camera });
   }
+}
+
+/** The predecessor the ingest named in the frame's headers, when it is a valid sequence. */
+function previousSequence(msg: JsMsg): { previous_sequence?: number } {
+  const text = msg.headers?.get(PREVIOUS_SEQUENCE_HEADER);
+  const value = text ? Number(text) : Number.NaN;
+  return Number.isSafeInteger(value) && value >= 0 ? { previous_sequence: value } : {};
 }
