@@ -492,6 +492,7 @@ describe('cameras, streams, stats and go2rtc', () => {
     api.bus.nc.publish(
       api.subjects.status('detector', 'det-1'),
       encodeJson(ServiceStatusSchema, {
+        busy_ratio: 0.4,
         service: 'detector',
         instance: 'det-1',
         state: 'running',
@@ -515,7 +516,7 @@ describe('cameras, streams, stats and go2rtc', () => {
     assert.ok(!JSON.stringify(cams).includes(CAMERA_SECRET));
     assert.equal((await api.get('/api/cameras/nope', admin)).status, 404);
     interface Stats {
-      services: Record<string, Array<{ instance: string }>>;
+      services: Record<string, Array<{ instance: string; busy_ratio: number | null }>>;
       cameras: Record<string, { fps_in: number }>;
       index: { events: number };
       detector: { backlog: number | null };
@@ -523,6 +524,7 @@ describe('cameras, streams, stats and go2rtc', () => {
     }
     const stats = (await (await api.get('/api/stats', admin)).json()) as Stats;
     assert.equal(stats.services.detector?.[0]?.instance, 'det-1');
+    assert.equal(stats.services.detector?.[0]?.busy_ratio, 0.4);
     assert.equal(stats.cameras.synthetic?.fps_in, 9.8);
     assert.ok(stats.index.events > 30);
     assert.equal(stats.detector.backlog, null, 'no frames stream in this test');

@@ -42,6 +42,8 @@ export interface ServiceContext {
 /** A started component: it is stopped first on shutdown, before NATS drains. */
 export interface RunningComponent {
   stop(): Promise<void>;
+  /** How busy the component was lately (0..1), sent with the heartbeat; detectors report model time. */
+  busyRatio?(): number | undefined;
 }
 
 export interface RunServiceOptions {
@@ -88,12 +90,15 @@ export async function runService(options: RunServiceOptions): Promise<void> {
       logger.info({ url: server.url }, 'telemetry endpoints listening');
     }
     const subjects = createSubjects(config.nats.subject_prefix);
+    // Filled in once setup returns; the heartbeat asks it how busy it is from then on.
+    const running: { component?: RunningComponent } = {};
     const heartbeat = startServiceHeartbeat({
       nc: bus.nc,
       subjects,
       service: options.service,
       instance: instanceId,
       lifecycle,
+      busyRatio: () => running.component?.busyRatio?.(),
     });
     lifecycle.onShutdown('service heartbeat', () => heartbeat.stop());
     const busMetrics = createBusMetrics(registry);
@@ -107,6 +112,7 @@ export async function runService(options: RunServiceOptions): Promise<void> {
       instanceId,
       lifecycle,
     });
+    running.component = component;
     lifecycle.onShutdown(options.service, () => component.stop());
     lifecycle.markRunning();
     logger.info({ instance: instanceId }, `${options.service} running`);

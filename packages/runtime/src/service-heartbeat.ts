@@ -9,6 +9,8 @@ export interface ServiceHeartbeatOptions {
   lifecycle: ServiceLifecycle;
   /** Default 5000 ms. */
   intervalMs?: number;
+  /** Read at every beat: how busy the instance is, when it knows (see `RunningComponent.busyRatio`). */
+  busyRatio?: () => number | undefined;
 }
 
 /**
@@ -29,6 +31,8 @@ export function startServiceHeartbeat(options: ServiceHeartbeatOptions): { stop(
       time: Date.now(),
       started_at: startedAt,
     };
+    const busy = options.busyRatio?.();
+    if (busy !== undefined && Number.isFinite(busy)) status.busy_ratio = Math.min(1, Math.max(0, busy));
     nc.publish(subject, encodeJson(ServiceStatusSchema, status));
   };
   const onState = (): void => publish();

@@ -41,6 +41,7 @@ test('an instance announces itself, beats while running and says when it drains'
     instance: 'host-1-abc',
     lifecycle,
     intervalMs: 100,
+    busyRatio: () => (lifecycle.state === 'running' ? 0.25 : undefined),
   });
   lifecycle.onShutdown('heartbeat', () => heartbeat.stop());
   lifecycle.markRunning();
@@ -56,6 +57,11 @@ test('an instance announces itself, beats while running and says when it drains'
     seen.at(-1)?.state,
     'draining',
     'the last word is draining: stopped after the drain says nothing',
+  );
+  assert.equal(seen[0]?.busy_ratio, undefined, 'nothing to say before it runs');
+  assert.ok(
+    running.every((s) => s.busy_ratio === 0.25),
+    'how busy it is travels with every beat',
   );
   for (const status of seen) {
     assert.equal(status.service, 'detector');

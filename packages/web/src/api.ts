@@ -60,7 +60,16 @@ export interface Recording extends Span {
 export interface Stats {
   time: number;
   version: string;
-  services: Record<string, Array<{ instance: string; state: string; started_at: number; last_seen: number }>>;
+  services: Record<
+    string,
+    Array<{
+      instance: string;
+      state: string;
+      started_at: number;
+      last_seen: number;
+      busy_ratio: number | null;
+    }>
+  >;
   cameras: Record<
     string,
     {

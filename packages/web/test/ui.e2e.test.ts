@@ -255,6 +255,12 @@ test('the web UI, page by page, in chromium', async () => {
         if (service !== 'api') throw new Error(`${service} missing from the system page`);
       });
   }
+  // The detector says how busy its model is (from its heartbeat).
+  await page
+    .getByRole('row')
+    .filter({ has: page.getByRole('cell', { name: 'detector', exact: true }) })
+    .getByRole('cell', { name: /^\d+%$/ })
+    .waitFor({ timeout: 20_000 });
   await page.screenshot({ path: join(shots, 'system.png') });
 
   // Keyboard: on a fresh page the first Tab reaches the skip link, the next ones the page links.

@@ -81,6 +81,9 @@ export function registerSystemRoutes(root: FastifyInstance, ctx: ApiContext, ver
                   state: Type.String(),
                   started_at: Type.Number(),
                   last_seen: Type.Number(),
+                  busy_ratio: Type.Union([Type.Number(), Type.Null()], {
+                    description: 'Fraction of the last interval spent working (detectors: in the model).',
+                  }),
                 }),
               ),
             ),
@@ -123,7 +126,13 @@ export function registerSystemRoutes(root: FastifyInstance, ctx: ApiContext, ver
     async () => {
       const services: Record<
         string,
-        Array<{ instance: string; state: string; started_at: number; last_seen: number }>
+        Array<{
+          instance: string;
+          state: string;
+          started_at: number;
+          last_seen: number;
+          busy_ratio: number | null;
+        }>
       > = {};
       for (const s of ctx.board.instances()) {
         (services[s.service] ??= []).push({
@@ -131,6 +140,7 @@ export function registerSystemRoutes(root: FastifyInstance, ctx: ApiContext, ver
           state: s.state,
           started_at: toSeconds(s.started_at),
           last_seen: toSeconds(s.seen_at),
+          busy_ratio: s.busy_ratio ?? null,
         });
       }
       const cameras: Record<

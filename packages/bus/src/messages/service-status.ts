@@ -12,5 +12,7 @@ export const ServiceStatusSchema = z.object({
   /** When this instance started. */
   started_at: EpochMsSchema,
   version: z.string().optional(),
+  /** Fraction of the last interval the instance spent working, 0..1 (detectors: time in the model). */
+  busy_ratio: z.number().min(0).max(1).optional(),
 });
 export type ServiceStatus = z.infer<typeof ServiceStatusSchema>;

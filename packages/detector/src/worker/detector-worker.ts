@@ -123,6 +123,7 @@ export class DetectorWorker {
   private advisories: Subscription | undefined;
   private sampleTimer: NodeJS.Timeout | undefined;
   private readonly busy: BusyMeter;
+  private lastBusyRatio: number | undefined;
   private readonly busMetrics: BusMetrics;
   private readonly o: Required<
     Pick<
@@ -272,10 +273,16 @@ export class DetectorWorker {
     this.options.logger.info({ worker: this.options.workerId, ...this._stats }, 'detector worker stopped');
   }
 
+  /** The busy ratio of the last sampling window (see `sample`); undefined before the first. */
+  busyRatio(): number | undefined {
+    return this.lastBusyRatio;
+  }
+
   /** Refreshes the backlog gauge from the consumer and the busy ratio. */
   async sample(): Promise<{ pending: number; ackPending: number } | undefined> {
     const { metrics } = this.options;
-    metrics.busyRatio.set(this.busy.sample());
+    this.lastBusyRatio = this.busy.sample();
+    metrics.busyRatio.set(this.lastBusyRatio);
     if (!this.consumer || this._state !== 'running') return undefined;
     try {
       const info = await this.consumer.info(false);

@@ -18,6 +18,7 @@ export function System() {
             <th scope="col">instance</th>
             <th scope="col">state</th>
             <th scope="col">up since</th>
+            <th scope="col">busy</th>
           </tr>
         </thead>
         <tbody>
@@ -28,6 +29,7 @@ export function System() {
                 <td>{i.instance}</td>
                 <td>{i.state}</td>
                 <td>{formatClock(i.started_at)}</td>
+                <td>{i.busy_ratio === null ? '—' : `${Math.round(i.busy_ratio * 100)}%`}</td>
               </tr>
             )),
           )}
