@@ -153,7 +153,7 @@ test('the web UI, page by page, in chromium', async () => {
     (start) =>
       (document.querySelector<HTMLVideoElement>('video[data-camera="porch"]')?.currentTime ?? 0) > start + 1,
     t0,
-    { timeout: 30_000 },
+    { timeout: 60_000 },
   );
   await page.locator('.status-online').first().waitFor({ timeout: 30_000 });
   await page.screenshot({ path: join(shots, 'live.png') });

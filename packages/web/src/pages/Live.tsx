@@ -38,11 +38,16 @@ function CameraTile({ camera }: { camera: Camera }) {
       const retry = setTimeout(() => setFallback(false), 30_000);
       return () => clearTimeout(retry);
     }
+    // A stream that has played and stopped moving for 10 s falls back; one still starting (the camera's
+    // first keyframe, a busy host) gets 30 s before it does.
     let last = -1;
+    let waited = 0;
     const watchdog = setInterval(() => {
       const v = video.current;
       if (!v) return;
-      if (v.currentTime === last && !v.paused) setFallback(true);
+      waited += 10_000;
+      const stuck = v.currentTime === last && !v.paused;
+      if (stuck && (v.currentTime > 0 || waited >= 30_000)) setFallback(true);
       last = v.currentTime;
     }, 10_000);
     return () => clearInterval(watchdog);
