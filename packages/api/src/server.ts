@@ -16,6 +16,7 @@ import { InvalidObjectKeyError, ObjectNotFoundError, StorageUnavailableError } f
 import { installAuthGuard } from './auth/guard.js';
 import type { ApiContext } from './context.js';
 import { ApiError, TooManyRequestsError } from './errors.js';
+import { errorBody } from './http/error-body.js';
 import { registerAuthRoutes } from './routes/auth.js';
 import { registerCameraRoutes } from './routes/cameras.js';
 import { registerEventRoutes } from './routes/events.js';
@@ -29,10 +30,6 @@ export interface BuildApiAppOptions {
 }
 
 export const API_VERSION = '0.1.0';
-
-function errorBody(statusCode: number, error: string, message: string) {
-  return { success: false as const, statusCode, error, message };
-}
 
 /**
  * The HTTP API as a Fastify app, not yet listening: routes, auth guard, OpenAPI document

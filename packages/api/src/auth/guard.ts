@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Role, User, UserStore } from './user-store.js';
+import { errorBody } from '../http/error-body.js';
 
 export const SESSION_COOKIE = 'shiriki_session';
 
@@ -43,17 +44,13 @@ export function installAuthGuard(app: FastifyInstance, users: UserStore, enabled
     const route = request.routeOptions.url;
     if (config.public || (route !== undefined && !route.startsWith('/api/'))) return;
     if (!request.user) {
-      return reply.code(401).header('www-authenticate', 'Bearer realm="shiriki"').send({
-        success: false,
-        statusCode: 401,
-        error: 'Unauthorized',
-        message: 'log in or send an API token',
-      });
+      return reply
+        .code(401)
+        .header('www-authenticate', 'Bearer realm="shiriki"')
+        .send(errorBody(401, 'Unauthorized', 'log in or send an API token'));
     }
     if (config.role === 'admin' && request.user.role !== 'admin') {
-      return reply
-        .code(403)
-        .send({ success: false, statusCode: 403, error: 'Forbidden', message: 'this needs the admin role' });
+      return reply.code(403).send(errorBody(403, 'Forbidden', 'this needs the admin role'));
     }
   });
 }

@@ -2,6 +2,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { ObjectStore } from '@shiriki/storage';
 import { NotFoundError } from '../errors.js';
 import { parseRange } from './range.js';
+import { errorBody } from './error-body.js';
 
 export interface ServeObjectOptions {
   /** Answer with a 302 to a presigned URL when the store has them. */
@@ -44,12 +45,7 @@ export async function serveObject(
   if (range.kind === 'unsatisfiable') {
     reply.header('content-range', `bytes */${stat.size}`);
     reply.type('application/json');
-    return reply.code(416).send({
-      success: false,
-      statusCode: 416,
-      error: 'Range Not Satisfiable',
-      message: `the object has ${stat.size} bytes`,
-    });
+    return reply.code(416).send(errorBody(416, 'Range Not Satisfiable', `the object has ${stat.size} bytes`));
   }
   if (range.kind === 'partial') {
     reply.code(206);

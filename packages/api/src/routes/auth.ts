@@ -7,6 +7,7 @@ import type { ApiContext } from '../context.js';
 import { NotFoundError } from '../errors.js';
 import { toSeconds } from '../http/time.js';
 import { ErrorSchema, UserSchema, errorResponses } from './schemas.js';
+import { errorBody } from '../http/error-body.js';
 
 const publicUser = (user: User) => ({ ...user, created_at: toSeconds(user.created_at) });
 
@@ -54,12 +55,7 @@ export function registerAuthRoutes(root: FastifyInstance, ctx: ApiContext): void
       const user = await users.verify(username, request.body.password);
       if (!user) {
         metrics.logins.inc({ result: 'bad_credentials' });
-        return reply.code(401).send({
-          success: false,
-          statusCode: 401,
-          error: 'Unauthorized',
-          message: 'wrong username or password',
-        });
+        return reply.code(401).send(errorBody(401, 'Unauthorized', 'wrong username or password'));
       }
       metrics.logins.inc({ result: 'ok' });
       const secret = await users.createSession(user.id);
@@ -129,12 +125,7 @@ export function registerAuthRoutes(root: FastifyInstance, ctx: ApiContext): void
     async (request, reply) => {
       const me = request.user!;
       if (!(await users.verify(me.username, request.body.current_password))) {
-        return reply.code(401).send({
-          success: false,
-          statusCode: 401,
-          error: 'Unauthorized',
-          message: 'current password is wrong',
-        });
+        return reply.code(401).send(errorBody(401, 'Unauthorized', 'current password is wrong'));
       }
       await users.setPassword(me.id, request.body.new_password);
       reply.clearCookie(SESSION_COOKIE, { path: '/' });
@@ -187,12 +178,7 @@ export function registerAuthRoutes(root: FastifyInstance, ctx: ApiContext): void
       const user = await users.findByName(request.params.username);
       if (!user) throw new NotFoundError('user', request.params.username);
       if (user.id === request.user!.id) {
-        return reply.code(400).send({
-          success: false,
-          statusCode: 400,
-          error: 'Bad Request',
-          message: 'you cannot delete yourself',
-        });
+        return reply.code(400).send(errorBody(400, 'Bad Request', 'you cannot delete yourself'));
       }
       await users.delete(user.id);
       return reply.code(204).send(null);

@@ -9,6 +9,7 @@ import { parseRange } from '../http/range.js';
 import { toMs, toSeconds } from '../http/time.js';
 import { cutRecording, listRecordings } from '../recordings.js';
 import { BinaryBody, CameraParam, EpochSeconds, errorResponses } from './schemas.js';
+import { errorBody } from '../http/error-body.js';
 
 const DAY_S = 86_400;
 
@@ -19,6 +20,15 @@ const Window = Type.Object(
   },
   { additionalProperties: false },
 );
+
+/** The `Window` query in epoch seconds, with its defaults; throws for an empty or over-long window. */
+function windowOf(query: { after?: number; before?: number }): { after: number; before: number } {
+  const before = query.before ?? Date.now() / 1000;
+  const after = query.after ?? before - 3600;
+  if (after >= before) throw new BadRequestError('after must be earlier than before', 'after');
+  if (before - after > 7 * DAY_S) throw new BadRequestError('the window is at most 7 days', 'after');
+  return { after, before };
+}
 
 /** Continuous recordings: what exists for a camera, and a clip cut from them on request. */
 export function registerRecordingRoutes(root: FastifyInstance, ctx: ApiContext): void {
@@ -52,10 +62,7 @@ export function registerRecordingRoutes(root: FastifyInstance, ctx: ApiContext):
     },
     async (request) => {
       checkCamera(request.params.camera);
-      const before = request.query.before ?? Date.now() / 1000;
-      const after = request.query.after ?? before - 3600;
-      if (after >= before) throw new BadRequestError('after must be earlier than before', 'after');
-      if (before - after > 7 * DAY_S) throw new BadRequestError('the window is at most 7 days', 'after');
+      const { after, before } = windowOf(request.query);
       const chunks = await listRecordings(store, request.params.camera, toMs(after), toMs(before));
       return chunks.map((c) => ({
         start_time: toSeconds(c.start),
@@ -85,10 +92,7 @@ export function registerRecordingRoutes(root: FastifyInstance, ctx: ApiContext):
     },
     async (request) => {
       checkCamera(request.params.camera);
-      const before = request.query.before ?? Date.now() / 1000;
-      const after = request.query.after ?? before - 3600;
-      if (after >= before) throw new BadRequestError('after must be earlier than before', 'after');
-      if (before - after > 7 * DAY_S) throw new BadRequestError('the window is at most 7 days', 'after');
+      const { after, before } = windowOf(request.query);
       const periods = await ctx.index.motion(request.params.camera, toMs(after), toMs(before));
       return periods.map((p) => ({
         start_time: toSeconds(p.start),
@@ -146,12 +150,7 @@ export function registerRecordingRoutes(root: FastifyInstance, ctx: ApiContext):
         if (range.kind === 'unsatisfiable') {
           await clip.cleanup();
           reply.header('content-range', `bytes */${size}`).type('application/json');
-          return reply.code(416).send({
-            success: false,
-            statusCode: 416,
-            error: 'Range Not Satisfiable',
-            message: `the clip has ${size} bytes`,
-          });
+          return reply.code(416).send(errorBody(416, 'Range Not Satisfiable', `the clip has ${size} bytes`));
         }
         const { start: from, end: to } = range.kind === 'partial' ? range : { start: 0, end: size - 1 };
         if (range.kind === 'partial') reply.code(206).header('content-range', `bytes ${from}-${to}/${size}`);
