@@ -34,6 +34,7 @@ export default tseslint.config(
       '**/test/**/*.ts',
       'scripts/**/*.ts',
       'bench/**/*.ts',
+      'deploy/**/*.ts',
       'packages/cli/src/**/*.ts',
     ],
     rules: {
@@ -41,6 +42,7 @@ export default tseslint.config(
       '@typescript-eslint/no-non-null-assertion': 'off',
       '@typescript-eslint/no-unsafe-member-access': 'off',
       '@typescript-eslint/no-unsafe-assignment': 'off',
+      '@typescript-eslint/no-unsafe-call': 'off',
     },
   },
 );

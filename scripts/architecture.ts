@@ -27,7 +27,7 @@ function workspacePackages(): WorkspacePackage[] {
   const dirs = ['packages', 'services'].flatMap((parent) =>
     readdirSync(join(root, parent)).map((name) => join(parent, name)),
   );
-  dirs.push('bench');
+  dirs.push('bench', 'deploy');
   return dirs
     .filter((dir) => statSync(join(root, dir)).isDirectory())
     .map((dir) => {
@@ -78,7 +78,8 @@ export function boundaryProblems(packages: WorkspacePackage[] = workspacePackage
     const declared = new Set([...pkg.dependencies, ...pkg.devDependencies, pkg.name]);
     for (const file of sourceFiles(pkg.dir)) {
       const where = relative(root, file);
-      const isTest = /\.test\.ts$|\/test\//.test(where) || pkg.name === '@shiriki/bench';
+      const isTest =
+        /\.test\.ts$|\/test\//.test(where) || pkg.name === '@shiriki/bench' || pkg.name === '@shiriki/deploy';
       for (const spec of importsOf(file)) {
         if (spec.startsWith('@shiriki/')) {
           const name = spec.split('/').slice(0, 2).join('/');

@@ -12,6 +12,14 @@ tools_dir=${SHIRIKI_TOOLS_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/shiriki/tools}
 bin_dir="$repo_root/.tools/bin"
 mkdir -p "$tools_dir" "$bin_dir"
 
+with_deploy_tools=0
+for arg in "$@"; do
+  case $arg in
+    --with-deploy-tools) with_deploy_tools=1 ;;
+    *) printf '[bootstrap] unknown option %s (known: --with-deploy-tools)\n' "$arg" >&2 && exit 2 ;;
+  esac
+done
+
 say() { printf '[bootstrap] %s\n' "$*"; }
 fail() {
   printf '[bootstrap] ERROR: %s\n' "$*" >&2
@@ -71,6 +79,23 @@ build_go_tool() {
 build_go_tool nats-server "$NATS_SERVER_MODULE" "$NATS_SERVER_VERSION"
 build_go_tool go2rtc "$GO2RTC_MODULE" "$GO2RTC_VERSION"
 build_go_tool minio "$MINIO_MODULE" "$MINIO_VERSION"
+
+# --- deployment tools: helm, promtool and kube-validate (the deploy tests' strict manifest check) ---
+if [[ $with_deploy_tools == 1 ]]; then
+  build_go_tool helm "$HELM_MODULE" "$HELM_VERSION" "$HELM_MODULE/cmd/helm"
+  build_go_tool promtool "$PROMETHEUS_MODULE" "$PROMETHEUS_VERSION" "$PROMETHEUS_MODULE/cmd/promtool"
+  # kube-validate is this repository's own Go module; its build is keyed by its sources and go.sum.
+  kv_sum=$(cat deploy/kube-validate/go.mod deploy/kube-validate/go.sum deploy/kube-validate/*.go | sha256sum | cut -c1-16)
+  kv_dest="$tools_dir/kube-validate-$kv_sum"
+  if [[ ! -x "$kv_dest/kube-validate" ]]; then
+    say "building kube-validate (Kubernetes, KEDA and Prometheus operator types; first run only, a few minutes)"
+    (cd deploy/kube-validate && CGO_ENABLED=0 go build -trimpath -o "$kv_dest.partial/kube-validate" .) ||
+      fail "could not build deploy/kube-validate"
+    rm -rf "$kv_dest" && mv "$kv_dest.partial" "$kv_dest"
+  fi
+  ln -sfn "$kv_dest/kube-validate" "$bin_dir/kube-validate"
+  say "helm $HELM_VERSION, promtool $PROMETHEUS_VERSION, kube-validate: $bin_dir"
+fi
 
 # --- node dependencies ---
 # onnxruntime-node's install script downloads CUDA libraries; the CPU build it bundles needs none of them.

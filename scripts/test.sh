@@ -12,7 +12,7 @@ if [[ ${1:-} == --unit || ${1:-} == --integration ]]; then
   shift
 fi
 
-if [[ -z ${SHIRIKI_SKIP_BOOTSTRAP:-} ]]; then bash scripts/bootstrap.sh; fi
+if [[ -z ${SHIRIKI_SKIP_BOOTSTRAP:-} ]]; then bash scripts/bootstrap.sh --with-deploy-tools; fi
 export PATH="$repo_root/.tools/bin:$PATH"
 export NODE_OPTIONS="--conditions=shiriki-source --import tsx ${NODE_OPTIONS:-}"
 
@@ -28,7 +28,7 @@ else
   echo "[test] package boundaries"
   pnpm -s check:architecture
   mapfile -t unit < <(find packages services -path '*/node_modules' -prune -o -path '*/src/*' -name '*.test.ts' -print | sort)
-  mapfile -t integration < <(find packages services test -path '*/node_modules' -prune -o -path '*/test/*' -name '*.test.ts' -print | sort)
+  mapfile -t integration < <(find packages services test deploy -path '*/node_modules' -prune -o -path '*/test/*' -name '*.test.ts' -print | sort)
   case $scope in
     unit) files=("${unit[@]}") ;;
     integration) files=("${integration[@]}") ;;

@@ -6,6 +6,7 @@ import { writeGo2rtcConfig } from './commands/go2rtc-config.js';
 import { tail } from './commands/tail.js';
 import { runDemo } from './commands/demo.js';
 import { up } from './commands/up.js';
+import { SERVICES, SERVICE_DESCRIPTIONS, runServiceCommand } from './commands/service.js';
 
 const program = new Command('shiriki')
   .description('Distributed video analytics on NATS: cameras, motion, objects, alerts and clips.')
@@ -57,6 +58,13 @@ program
       durationS: options.duration === undefined ? undefined : Number(options.duration),
     }),
   );
+
+for (const service of SERVICES) {
+  program
+    .command(service)
+    .description(`run the ${service} service in this process: ${SERVICE_DESCRIPTIONS[service]}`)
+    .action(() => runServiceCommand(service));
+}
 
 program
   .command('demo')

@@ -128,6 +128,7 @@ function pipelineFor(camera: Record<string, unknown> = {}, top: Record<string, u
   const publisher = new RecordingPublisher();
   const statuses: CameraStatus[] = [];
   const pipeline = new CameraPipeline({
+    sequenceBase: 0,
     camera: cameraSettingsFromConfig(config, config.cameras['porch']!),
     producer: 'ingest-1',
     epoch: 7,

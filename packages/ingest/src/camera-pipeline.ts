@@ -68,6 +68,13 @@ export interface CameraPipelineOptions {
   ffmpegPath?: string;
   /** Where frames come from. Default: ffmpeg decoding `camera.inputUrl` ({@link ffmpegFrameSource}). */
   frameSource?: FrameSourceFactory;
+  /**
+   * Added to the decoder's frame counter to make the published sequence. Default: the start time in
+   * microseconds, so that a camera's sequence keeps growing when another worker (or a restarted one) takes it
+   * over: the tracker drops a frame numbered below one it has processed as late. Clocks of ingest hosts may
+   * differ by up to the lease TTL before that breaks.
+   */
+  sequenceBase?: number;
 }
 
 /** The one call the pipeline makes on the bus. */
@@ -139,9 +146,11 @@ export class CameraPipeline {
   /** Largest fraction of the frame in motion since the episode started. */
   private episodePeakArea = 0;
   private lastMotionSequence = 0;
+  private readonly sequenceBase: number;
 
   constructor(private readonly options: CameraPipelineOptions) {
     const { camera } = options;
+    this.sequenceBase = options.sequenceBase ?? Date.now() * 1000;
     const { width, height } = camera.detect;
     this.frameArea = width * height;
     this.lumaSize = width * height;
@@ -214,9 +223,10 @@ export class CameraPipeline {
       boxes = result.boxes;
       if (boxes.length > 0) this.episodePeakArea = Math.max(this.episodePeakArea, this.areaFraction(boxes));
       const transition = this.motionTracker.update(result, at);
-      if (transition) this.publishMotion(transition, boxes, frame.sequence);
-      else this.maybePublishMotionUpdate(at, boxes, frame.sequence);
-      if (boxes.length > 0) this.lastMotionSequence = frame.sequence;
+      const sequence = this.sequenceBase + frame.sequence;
+      if (transition) this.publishMotion(transition, boxes, sequence);
+      else this.maybePublishMotionUpdate(at, boxes, sequence);
+      if (boxes.length > 0) this.lastMotionSequence = sequence;
     }
 
     if (!this.options.camera.detectEnabled) return;
@@ -234,7 +244,7 @@ export class CameraPipeline {
       camera: this.name,
       producer: this.options.producer,
       producerEpoch: this.options.epoch,
-      sequence: frame.sequence,
+      sequence: this.sequenceBase + frame.sequence,
       captureTime: frame.receivedAt,
       width,
       height,

@@ -16,6 +16,8 @@ export interface RecorderMetrics {
   uploadSeconds: Histogram;
   spoolFiles: Gauge;
   spoolBytes: Gauge;
+  /** `record.spool.max_bytes`, so that alerts can compare the spool with its limit. */
+  spoolMaxBytes: Gauge;
   spoolDropped: Counter;
   failures: Counter<'camera' | 'reason'>;
   segmenterRestarts: Counter<'camera'>;
@@ -80,6 +82,11 @@ export function createRecorderMetrics(registry: Registry): RecorderMetrics {
       registers,
     }),
     spoolBytes: new Gauge({ name: 'shiriki_recorder_spool_bytes', help: 'Bytes in the spool.', registers }),
+    spoolMaxBytes: new Gauge({
+      name: 'shiriki_recorder_spool_max_bytes',
+      help: 'The spool limit (record.spool.max_bytes); the oldest clips are dropped beyond it.',
+      registers,
+    }),
     spoolDropped: new Counter({
       name: 'shiriki_recorder_spool_dropped_total',
       help: 'Spooled clips dropped (oldest first) to keep the spool under max_bytes.',

@@ -104,6 +104,7 @@ export class RecorderWorker {
     await ensureStream(o.bus.jsm, streams.events);
     await ensureStream(o.bus.jsm, streams.clips);
     const ffmpegPath = o.ffmpegPath ?? resolveFfmpegPath();
+    o.metrics.spoolMaxBytes.set(o.spool.maxBytes);
     this.#spool = new UploadSpool({
       dir: o.spool.dir,
       maxBytes: o.spool.maxBytes,

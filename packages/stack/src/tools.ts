@@ -3,11 +3,17 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { RepoRootNotFoundError, ToolNotFoundError } from './errors.js';
 
-/** The server binaries this package starts, with the environment variable that overrides each. */
+/**
+ * The binaries bootstrap builds, with the environment variable that overrides each: the servers this package
+ * starts, and the deployment tools of the deploy tests (`bootstrap.sh --with-deploy-tools`).
+ */
 export const TOOL_ENV = {
   'nats-server': 'SHIRIKI_NATS_SERVER',
   go2rtc: 'SHIRIKI_GO2RTC',
   minio: 'SHIRIKI_MINIO',
+  helm: 'SHIRIKI_HELM',
+  promtool: 'SHIRIKI_PROMTOOL',
+  'kube-validate': 'SHIRIKI_KUBE_VALIDATE',
 } as const;
 
 export type ToolName = keyof typeof TOOL_ENV;

@@ -20,6 +20,8 @@ export interface SpawnServiceOptions {
   env?: NodeJS.ProcessEnv;
   /** Node options before the entry point, e.g. `--cpu-prof`. Default: none. */
   nodeArgs?: readonly string[];
+  /** A command the service runs under, e.g. `['ip', 'netns', 'exec', 'host1']`. Default: none. */
+  prefix?: readonly string[];
 }
 
 /** A service running as its own process; stdout and stderr are appended to `logFile`. */
@@ -41,9 +43,11 @@ export async function spawnService(
   options: SpawnServiceOptions = {},
 ): Promise<ServiceProcess> {
   const root = repoRoot();
+  const [command = process.execPath, ...prefixArgs] = [...(options.prefix ?? []), process.execPath];
   const child = await spawnChild(
-    process.execPath,
+    command,
     [
+      ...prefixArgs,
       ...(options.nodeArgs ?? []),
       ...['--conditions=shiriki-source', '--import', 'tsx'],
       ...[join(root, `services/${service}/src/main.ts`), '--config', configPath],

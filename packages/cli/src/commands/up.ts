@@ -1,4 +1,3 @@
-import { existsSync } from 'node:fs';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { parse, stringify } from 'yaml';
@@ -18,6 +17,7 @@ import {
 } from '@shiriki/stack';
 import { ANNOUNCE_ENV, INITIAL_ADMIN_PASSWORD_FILE, WEB_DIR_ENV } from '@shiriki/api/first-admin';
 import { UP_DIR, configArgv, upOverlayPath } from './load.js';
+import { SERVICES, serviceEntry, type ServiceName } from './service.js';
 
 export interface UpOptions {
   config?: string | undefined;
@@ -35,7 +35,8 @@ export interface UpOptions {
 }
 
 /** The services `up` runs, in start order; they stop in the same order (ingest first: no new frames). */
-export const UP_SERVICES = ['ingest', 'detector', 'tracker', 'recorder', 'api'] as const;
+/** Started in this order, after NATS and go2rtc. */
+export const UP_SERVICES = SERVICES;
 /** The overlay `up` writes for its services; `tail` and `config show` read it to find what `up` runs. */
 
 const NATS_PORT = 4222;
@@ -238,14 +239,13 @@ async function go2rtcSpec(
 }
 
 function serviceSpec(
-  service: (typeof UP_SERVICES)[number],
+  service: ServiceName,
   configPath: string,
   overlayPath: string,
   metricsPort: number,
   logDir: string,
 ): ProcessSpec {
-  const main = join(repoRoot(), 'services', service, 'src', 'main.ts');
-  if (!existsSync(main)) throw new Error(`the ${service} service is missing at ${main}`);
+  const main = serviceEntry(service, false);
   return {
     name: service,
     command: process.execPath,
