@@ -103,6 +103,11 @@ build_server() {
   context=$(mktemp -d)
   trap 'rm -rf "$context"' RETURN
   cp "$(readlink -f ".tools/bin/$name")" "$context/$name"
+  if [[ $name == go2rtc ]]; then
+    # go2rtc's own image ships ffmpeg for exec: and ffmpeg: sources; this one carries the static build shiriki uses.
+    cp "$(cd packages/process && node --import tsx -e 'import("./src/ffmpeg.ts").then((m) => console.log(m.resolveFfmpegPath()))')" \
+      "$context/ffmpeg"
+  fi
   podman build --quiet --format docker --build-arg "BASE=$BASE_IMAGE" --build-arg "NAME=$name" \
     --tag "$image" --file deploy/images/binary.Dockerfile "$context" >/dev/null || fail "podman build of $image failed"
   say "$name: $image"

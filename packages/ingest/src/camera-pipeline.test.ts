@@ -114,7 +114,12 @@ class RecordingPublisher implements FramePublisher {
 }
 
 /** Motion ends 2 s after the last moving frame, so an episode closes inside the clip. */
-function pipelineFor(camera: Record<string, unknown> = {}, top: Record<string, unknown> = {}) {
+function pipelineFor(
+  camera: Record<string, unknown> = {},
+  top: Record<string, unknown> = {},
+  /** `clock`: the pipeline's own default, the start time. */
+  sequenceBase: number | 'clock' = 0,
+) {
   const config = parseConfig(
     JSON.stringify({
       storage: { type: 'local' },
@@ -128,7 +133,7 @@ function pipelineFor(camera: Record<string, unknown> = {}, top: Record<string, u
   const publisher = new RecordingPublisher();
   const statuses: CameraStatus[] = [];
   const pipeline = new CameraPipeline({
-    sequenceBase: 0,
+    sequenceBase: sequenceBase === 'clock' ? undefined : sequenceBase,
     camera: cameraSettingsFromConfig(config, config.cameras['porch']!),
     producer: 'ingest-1',
     epoch: 7,
@@ -194,6 +199,22 @@ test('frames with motion go to the detectors with their boxes and producer epoch
     Buffer.from(sample.payload).equals(clip[sample.sequence]!),
     `frame ${sample.sequence} arrives as played`,
   );
+});
+
+test('a camera taken over by another worker keeps numbering its frames upwards, so the tracker takes them', async () => {
+  const runs: number[][] = [];
+  for (let worker = 0; worker < 2; worker++) {
+    const { pipeline, source, publisher } = pipelineFor({}, {}, 'clock');
+    await pipeline.start();
+    source.play(clip.slice(0, 40));
+    await pipeline.stop();
+    runs.push(publisher.frames().map((frame) => frame.sequence));
+    await new Promise((resolve) => setTimeout(resolve, 2));
+  }
+  const [first, second] = runs;
+  assert.ok(first!.length > 0 && second!.length > 0);
+  assert.ok(second![0]! > first!.at(-1)!, `second worker starts at ${second![0]} after ${first!.at(-1)}`);
+  for (const sequence of [...first!, ...second!]) assert.ok(Number.isSafeInteger(sequence));
 });
 
 test('alerts.enabled false keeps motion messages but sends no motion alert; detect.enabled false sends no frame', async () => {
