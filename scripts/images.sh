@@ -90,6 +90,8 @@ build_app() {
   # The docker format keeps HEALTHCHECK (OCI image configs have no field for it).
   podman build --format docker "${ca_args[@]}" --build-arg "BASE=$BASE_IMAGE" --build-arg "PNPM_VERSION=$PNPM_VERSION" \
     --tag "$APP_IMAGE" --tag localhost/shiriki:dev --file Dockerfile . || fail "podman build of $APP_IMAGE failed"
+  # The build stages stay behind as dangling images of 2 GB each.
+  podman image prune --force >/dev/null || true
   say "shiriki: $APP_IMAGE"
 }
 

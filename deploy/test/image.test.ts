@@ -62,7 +62,7 @@ test(
     assert.equal(uid.trim(), '10001');
     const inspect = JSON.parse((await podman('image', 'inspect', image)).stdout)[0];
     assert.ok(
-      inspect.Config?.Healthcheck?.Test?.join(' ').includes('/healthz'),
+      inspect.Healthcheck?.Test?.join(' ').includes('/healthz'),
       'HEALTHCHECK probes /healthz',
     );
     assert.equal(inspect.Config.User, 'shiriki');
