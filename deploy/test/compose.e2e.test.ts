@@ -89,6 +89,9 @@ test(
       SHIRIKI_CONFIG_FILE: join(dir, 'shiriki.yaml'),
       SHIRIKI_ASSETS: assetsDir(),
       SHIRIKI_API_BIND: `127.0.0.1:${port}`,
+      // What `--env-file deploy/compose/.env` gives compose itself (MinIO's root credentials are interpolated).
+      S3_ACCESS_KEY: 'shiriki',
+      S3_SECRET_KEY: 'compose-test-secret',
     };
     await compose('up', '-d');
     t.after(async () => {
