@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { after, test } from 'node:test';
 import { assetsDir, freePort, repoRoot, waitFor } from '@shiriki/testing';
+import { pinnedVersions } from './versions.js';
 
 const run = promisify(execFile);
 const root = repoRoot();
@@ -41,12 +42,7 @@ test(
         stdio: 'inherit',
       });
     }
-    const versions = Object.fromEntries(
-      (await run('bash', ['-c', 'source tools/versions.env && env | grep _VERSION='], { cwd: root })).stdout
-        .trim()
-        .split('\n')
-        .map((line) => line.split('=') as [string, string]),
-    );
+    const versions = pinnedVersions();
     const image = (await run('bash', [join(root, 'scripts/images.sh'), 'print-tag'])).stdout.trim();
     dir = mkdtempSync(join(tmpdir(), 'shiriki-compose-'));
     const port = await freePort();
@@ -94,9 +90,9 @@ test(
       S3_SECRET_KEY: 'compose-test-secret',
     };
     await compose('up', '-d');
+    let passed = false;
     t.after(async () => {
-      if (process.exitCode)
-        console.log((await compose('logs').catch(() => ({ stdout: '' }))).stdout.slice(-6000));
+      if (!passed) console.log((await compose('logs').catch(() => ({ stdout: '' }))).stdout.slice(-8000));
     });
     const api = `http://127.0.0.1:${port}`;
     await waitFor(
@@ -151,5 +147,6 @@ test(
       await run('podman', ['port', `${project}_go2rtc_1`], { env: composeEnv })
     ).stdout.trim();
     assert.equal(published, '', 'go2rtc publishes no port');
+    passed = true;
   },
 );

@@ -9,6 +9,7 @@ import { connect } from '@nats-io/transport-node';
 import type { NatsConnection } from '@nats-io/nats-core';
 import { createSubjects } from '@shiriki/bus';
 import { assetsDir, freePort, repoRoot, startNatsServer, waitFor, type NatsServer } from '@shiriki/testing';
+import { pinnedVersions } from './versions.js';
 
 const run = promisify(execFile);
 const root = repoRoot();
@@ -61,10 +62,7 @@ test(
     const { stdout: uid } = await podman('run', '--rm', '--entrypoint', 'id', image, '-u');
     assert.equal(uid.trim(), '10001');
     const inspect = JSON.parse((await podman('image', 'inspect', image)).stdout)[0];
-    assert.ok(
-      inspect.Healthcheck?.Test?.join(' ').includes('/healthz'),
-      'HEALTHCHECK probes /healthz',
-    );
+    assert.ok(inspect.Healthcheck?.Test?.join(' ').includes('/healthz'), 'HEALTHCHECK probes /healthz');
     assert.equal(inspect.Config.User, 'shiriki');
   },
 );
@@ -135,14 +133,7 @@ test(
 );
 
 test('the server images run the pinned binaries', { skip, timeout: 120_000 }, async () => {
-  const versions = await run(
-    'bash',
-    ['-c', 'source tools/versions.env && echo $NATS_SERVER_VERSION $GO2RTC_VERSION'],
-    {
-      cwd: root,
-    },
-  );
-  const [natsVersion, go2rtcVersion] = versions.stdout.trim().split(' ');
+  const { NATS_SERVER_VERSION: natsVersion, GO2RTC_VERSION: go2rtcVersion } = pinnedVersions();
   const natsOut = await podman('run', '--rm', `localhost/shiriki-nats-server:${natsVersion}`, '--version');
   assert.match(natsOut.stdout, new RegExp(natsVersion!.replace(/^v/, '')));
   const go2rtcOut = await podman('run', '--rm', `localhost/shiriki-go2rtc:${go2rtcVersion}`, '-version');
