@@ -34,7 +34,13 @@ RUN pnpm install --offline --frozen-lockfile \
  && chmod +x packages/cli/dist/src/main.js
 
 FROM ${BASE}
+# Debian's ffmpeg, not the static build in node_modules: a static glibc binary crashes resolving host names (a
+# camera or go2rtc named by DNS, as in compose and Kubernetes), and Debian's build has VAAPI for hwaccel_args.
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends ffmpeg \
+ && rm -rf /var/lib/apt/lists/*
 ENV NODE_ENV=production \
+    SHIRIKI_FFMPEG=/usr/bin/ffmpeg \
     SHIRIKI_CONFIG=/etc/shiriki/shiriki.yaml \
     SHIRIKI_WEB_DIR=/app/packages/web/dist \
     SHIRIKI_METRICS_PORT=9464
