@@ -16,8 +16,12 @@ BASE_IMAGE=${SHIRIKI_BASE_IMAGE:-localhost/shiriki-base:bookworm-node$(node -p p
 # Tagged by the sources it was built from, so that a changed checkout gets a new image and an unchanged one
 # reuses it; localhost/shiriki:dev names the newest build.
 source_tag() {
+  # What the build reads: the context the Dockerfile copies, less what changes no byte of the image.
+  local paths=(. ':(exclude)docs' ':(exclude)*.md' ':(exclude)deploy/test' ':(exclude)deploy/testbed'
+    ':(exclude)deploy/helm' ':(exclude)deploy/observability' ':(exclude)deploy/compose.yaml' ':(exclude)deploy/compose' ':(exclude)deploy/kube-validate' ':(exclude)scripts'
+    ':(exclude)bench/*.ts' ':(exclude)**/*.test.ts' ':(exclude)**/test/**')
   if git rev-parse --is-inside-work-tree >/dev/null 2>&1; then
-    { git ls-files -s; git diff HEAD; git ls-files --others --exclude-standard | xargs -r sha256sum; } |
+    { git ls-files -s -- "${paths[@]}"; git diff HEAD -- "${paths[@]}"; git ls-files --others --exclude-standard -- "${paths[@]}" | xargs -r sha256sum; } |
       sha256sum | cut -c1-12
   else
     echo dev
