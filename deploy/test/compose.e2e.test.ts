@@ -16,7 +16,8 @@ let dir: string | undefined;
 let composeEnv: NodeJS.ProcessEnv = {};
 
 function compose(...args: string[]): Promise<{ stdout: string; stderr: string }> {
-  return run('podman-compose', ['-p', project, '-f', join(root, 'deploy/compose.yaml'), ...args], {
+  const files = ['-f', join(root, 'deploy/compose.yaml'), '-f', join(dir!, 'compose.override.yaml')];
+  return run('podman-compose', ['-p', project, ...files, ...args], {
     env: composeEnv,
     maxBuffer: 16 * 1024 * 1024,
   });
@@ -46,6 +47,13 @@ test(
     const image = (await run('bash', [join(root, 'scripts/images.sh'), 'print-tag'])).stdout.trim();
     dir = mkdtempSync(join(tmpdir(), 'shiriki-compose-'));
     const port = await freePort();
+    // The test's camera plays a clip from the assets, so go2rtc needs them too (a real camera does not).
+    writeFileSync(
+      join(dir, 'compose.override.yaml'),
+      JSON.stringify({
+        services: { go2rtc: { volumes: ['go2rtc:/go2rtc', `${assetsDir()}:/assets:ro`] } },
+      }),
+    );
     writeFileSync(join(dir, '.env'), 'S3_ACCESS_KEY=shiriki\nS3_SECRET_KEY=compose-test-secret\n');
     // The camera is go2rtc playing a sample clip in a loop (the go2rtc image carries ffmpeg, as go2rtc's own does).
     writeFileSync(
