@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { clipCutArgs, decoderArgs, frameSizeOf, segmenterArgs } from './ffmpeg-args.js';
+import { clipCutArgs, decoderArgs, frameSizeOf, rateSelectFilter, segmenterArgs } from './ffmpeg-args.js';
+import { parseFfmpegVersion } from './ffmpeg-version.js';
 import { DecoderOptionsError } from './errors.js';
 
 test('an RTSP input gets the transport option before -i and stdin stays usable for q', () => {
@@ -17,7 +18,9 @@ test('an RTSP input gets the transport option before -i and stdin stays usable f
     'rtsp://127.0.0.1:8554/front',
     '-an',
     '-vf',
-    'fps=5,scale=640:360',
+    `${rateSelectFilter(5)},scale=640:360`,
+    '-vsync',
+    'passthrough',
     '-pix_fmt',
     'yuv420p',
     '-f',
@@ -58,9 +61,11 @@ test('global, hwaccel and input arguments keep their order and pass through unch
     '-i',
     'rtsps://cam/x',
   ]);
-  assert.deepEqual(args.slice(-7), [
+  assert.deepEqual(args.slice(-9), [
     '-vf',
-    'fps=2.5,scale=320:180',
+    `${rateSelectFilter(2.5)},scale=320:180`,
+    '-vsync',
+    'passthrough',
     '-pix_fmt',
     'nv12',
     '-f',
@@ -150,4 +155,32 @@ test('the clip cutter stream-copies the concat list into a fast-start MP4 of the
   assert.equal(args[args.indexOf('-t') + 1], '12.346');
   assert.deepEqual(args.slice(-5), ['-movflags', '+faststart', '-f', 'mp4', '/tmp/c.mp4']);
   assert.ok(args.includes('-nostdin') && args.includes('-stats'));
+});
+
+test('frame-rate passthrough is spelled for the ffmpeg that runs it', () => {
+  const base = { inputUrl: 'rtsp://127.0.0.1:8554/front', width: 640, height: 360, fps: 5 };
+  const after = (args: string[], flag: string) => args[args.indexOf(flag) + 1];
+  assert.equal(after(decoderArgs(base), '-vsync'), 'passthrough', 'unknown version: the old spelling');
+  assert.equal(
+    after(decoderArgs({ ...base, ffmpegVersion: { major: 4, minor: 4 } }), '-vsync'),
+    'passthrough',
+  );
+  for (const ffmpegVersion of [
+    { major: 5, minor: 1 },
+    { major: 7, minor: 0 },
+  ]) {
+    const args = decoderArgs({ ...base, ffmpegVersion });
+    assert.equal(after(args, '-fps_mode'), 'passthrough');
+    assert.ok(!args.includes('-vsync'));
+  }
+});
+
+test('ffmpeg -version output gives the release, a git snapshot none', () => {
+  assert.deepEqual(parseFfmpegVersion('ffmpeg version 5.1.6-0+deb12u1 Copyright (c) 2000-2024'), {
+    major: 5,
+    minor: 1,
+  });
+  assert.deepEqual(parseFfmpegVersion('ffmpeg version n7.1 Copyright'), { major: 7, minor: 1 });
+  assert.equal(parseFfmpegVersion('ffmpeg version N-47683-g0e8eb07980-static https://'), undefined);
+  assert.equal(parseFfmpegVersion('bash: ffmpeg: command not found'), undefined);
 });

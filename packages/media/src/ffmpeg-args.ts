@@ -1,4 +1,5 @@
 import { DecoderOptionsError } from './errors.js';
+import type { FfmpegVersion } from './ffmpeg-version.js';
 
 /** Raw pixel formats the decoder can emit; see `frameSizeOf` for their sizes. */
 export type PixelFormat = 'yuv420p' | 'nv12' | 'gray' | 'rgb24' | 'bgr24';
@@ -12,7 +13,7 @@ export interface DecoderArgsOptions {
   width: number;
   /** Output height in pixels; even for the 4:2:0 formats. */
   height: number;
-  /** Output frames per second (ffmpeg's `fps` filter drops or duplicates frames to hit it). */
+  /** Output frames per second: at most one frame per `1 / fps` of stream time (see {@link rateSelectFilter}). */
   fps: number;
   /** Default `yuv420p`, the layout motion detection and the detector's preprocessing expect. */
   pixelFormat?: PixelFormat;
@@ -31,6 +32,11 @@ export interface DecoderArgsOptions {
   hwaccelArgs?: readonly string[];
   /** Input options placed right before `-i` (e.g. `-re` to read a file in real time). Default none. */
   inputArgs?: readonly string[];
+  /**
+   * Version of the ffmpeg that runs the arguments (`ffmpegVersion(path)`), which picks how frame-rate
+   * passthrough is spelled: `-fps_mode` from 5.1, `-vsync` before. Default: older than 5.1 (or unknown).
+   */
+  ffmpegVersion?: FfmpegVersion;
 }
 
 export const DECODER_ARGS_DEFAULTS = {
@@ -68,13 +74,32 @@ export function decoderArgs(options: DecoderArgsOptions): string[] {
     options.inputUrl,
     '-an',
     '-vf',
-    `fps=${options.fps},scale=${options.width}:${options.height}`,
+    `${rateSelectFilter(options.fps)},scale=${options.width}:${options.height}`,
+    ...passthroughArgs(options.ffmpegVersion),
     '-pix_fmt',
     pixelFormat,
     '-f',
     'rawvideo',
     'pipe:1',
   ];
+}
+
+/**
+ * Keeps one frame per `1 / fps` of stream time: the first whose time rounds to the next slot (slot `k` spans
+ * `(k - 0.49) / fps` to `(k + 0.51) / fps`, so a camera that sends exactly `fps` may jitter by almost half a frame
+ * without losing one), and resynchronises when time jumps back. Unlike ffmpeg's `fps` filter, which holds every
+ * frame until the next one arrives to decide whether to drop or repeat it (a whole camera frame of latency),
+ * `select` decides on the frame alone; a camera slower than `fps` gives fewer frames instead of repeated ones.
+ */
+export function rateSelectFilter(fps: number): string {
+  const slot = (time: string) => `floor(${time}*${fps}+0.49)`;
+  return `select='isnan(prev_selected_t)+gte(${slot('t')}-${slot('prev_selected_t')},1)+lt(t,prev_selected_t)'`;
+}
+
+/** `-fps_mode passthrough` (ffmpeg 5.1 and later) or `-vsync passthrough`: frames leave as selected, none repeated. */
+function passthroughArgs(version: FfmpegVersion | undefined): string[] {
+  const modern = version !== undefined && (version.major > 5 || (version.major === 5 && version.minor >= 1));
+  return modern ? ['-fps_mode', 'passthrough'] : ['-vsync', 'passthrough'];
 }
 
 export interface SegmenterArgsOptions {

@@ -3,7 +3,8 @@ import type { Socket } from 'node:net';
 import { resolveFfmpegPath, spawnChild, type ChildExit, type ManagedChild } from '@shiriki/process';
 import { redactText, LogLimiter } from '@shiriki/telemetry';
 import { Backoff } from './backoff.js';
-import { decoderArgs, frameSizeOf } from './ffmpeg-args.js';
+import { decoderArgs, frameSizeOf, type DecoderArgsOptions } from './ffmpeg-args.js';
+import { ffmpegVersion } from './ffmpeg-version.js';
 import {
   DECODER_DEFAULTS,
   type DecodedFrame,
@@ -51,7 +52,7 @@ export class FfmpegDecoder extends EventEmitter<DecoderEvents> {
   readonly #onFrame: FfmpegDecoderOptions['onFrame'];
   readonly #allocateFrame: FfmpegDecoderOptions['allocateFrame'];
   readonly #ffmpegPathOption: string | undefined;
-  readonly #args: readonly string[];
+  readonly #decode: DecoderArgsOptions;
   readonly #frameSize: number;
   readonly #backoff: Backoff;
   readonly #stderrLimiter: LogLimiter;
@@ -83,7 +84,9 @@ export class FfmpegDecoder extends EventEmitter<DecoderEvents> {
     this.#onFrame = options.onFrame;
     this.#allocateFrame = options.allocateFrame;
     this.#ffmpegPathOption = options.ffmpegPath;
-    this.#args = decoderArgs(options.decode);
+    this.#decode = options.decode;
+    // Validates the options now; the arguments themselves are built per launch for the ffmpeg that runs them.
+    decoderArgs(options.decode);
     this.#frameSize = frameSizeOf(options.decode.width, options.decode.height, options.decode.pixelFormat);
     const { initialBackoffMs, maxBackoffMs, random, stderrMaxLines, stderrWindowMs, now } = this.#settings;
     this.#backoff = new Backoff({ initialMs: initialBackoffMs, maxMs: maxBackoffMs, random });
@@ -142,9 +145,10 @@ export class FfmpegDecoder extends EventEmitter<DecoderEvents> {
 
   async #launch(ffmpegPath: string, reason: string): Promise<void> {
     const { name, redact, now } = this.#settings;
+    const args = decoderArgs({ ...this.#decode, ffmpegVersion: ffmpegVersion(ffmpegPath) });
     this.#setState('starting', reason);
     this.#settings.logger.info(
-      { decoder: name, command: [ffmpegPath, ...this.#args].map(redact).join(' ') },
+      { decoder: name, command: [ffmpegPath, ...args].map(redact).join(' ') },
       'starting ffmpeg',
     );
     // Frames reach the splitter only once the run below exists: nothing is read before ffmpeg runs, and the
@@ -166,7 +170,7 @@ export class FfmpegDecoder extends EventEmitter<DecoderEvents> {
           splitter.wrote(nread);
         },
       });
-      child = await spawnChild(ffmpegPath, this.#args, {
+      child = await spawnChild(ffmpegPath, args, {
         name: `ffmpeg[${name}]`,
         stdio: ['pipe', stdout.childEnd, 'pipe'],
       });

@@ -3,6 +3,7 @@ export {
   decoderArgs,
   frameSizeOf,
   isRtspUrl,
+  rateSelectFilter,
   segmenterArgs,
   DECODER_ARGS_DEFAULTS,
 } from './ffmpeg-args.js';
@@ -13,6 +14,8 @@ export type {
   RtspTransport,
   SegmenterArgsOptions,
 } from './ffmpeg-args.js';
+export { ffmpegVersion, parseFfmpegVersion } from './ffmpeg-version.js';
+export type { FfmpegVersion } from './ffmpeg-version.js';
 export { FrameSplitter } from './frame-splitter.js';
 export type { FrameSplitterOptions, FrameSplitterCounts } from './frame-splitter.js';
 export { Backoff, backoffDelayMs } from './backoff.js';

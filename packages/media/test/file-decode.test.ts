@@ -111,6 +111,44 @@ test('a slow consumer still gets every frame, whole, before the exit is reported
   assert.equal(decoder.stats.framesDropped, 0);
 });
 
+test('cameras faster than the detect rate give the detect rate, slower ones their own, never a repeated frame', async () => {
+  const seconds = 4;
+  // testsrc2 draws a frame counter, so no two of its frames are alike.
+  const pattern = (fps: number) => `testsrc2=size=${WIDTH}x${HEIGHT}:rate=${fps}:duration=${seconds}`;
+  for (const [camera, source, expected] of [
+    ['12.5 fps', pattern(12.5), seconds * FPS],
+    ['25 fps', pattern(25), seconds * FPS],
+    ['3 fps', pattern(3), seconds * 3],
+    // A camera at the detect rate whose timestamps wander by up to 80 ms (of 200): every frame still counts.
+    ['jittery 5 fps', `${pattern(FPS)},settb=1/1000,setpts=N/${FPS}/TB+0.08*sin(N*1.7)/TB`, seconds * FPS],
+  ] as const) {
+    const frames: Uint8Array[] = [];
+    let exited = false;
+    const decoder = new FfmpegDecoder({
+      decode: {
+        inputUrl: source,
+        width: WIDTH,
+        height: HEIGHT,
+        fps: FPS,
+        inputArgs: ['-f', 'lavfi'],
+      },
+      logger: captureLogger(),
+      onFrame: (frame) => void frames.push(frame.data.slice()),
+    });
+    decoder.on('exit', () => (exited = true));
+    await decoder.start();
+    await until(() => exited, 'ffmpeg to reach the end of the test pattern');
+    await decoder.stop();
+    assert.ok(
+      Math.abs(frames.length - expected) <= 1,
+      `${camera} camera: ${frames.length} frames, expected ${expected}`,
+    );
+    for (let i = 1; i < frames.length; i++) {
+      assert.notEqual(Buffer.compare(frames[i]!, frames[i - 1]!), 0, `${camera} camera: frame ${i} repeats`);
+    }
+  }
+});
+
 test('stop() while streaming quits ffmpeg with q, leaves no child and delivers no later frame', async () => {
   const childrenBefore = liveChildCount();
   let framesAfterStop = 0;

@@ -75,8 +75,8 @@ describe('CameraTracker false positives', () => {
     }
   });
 
-  it('makes an object real once the median of its recent scores reaches the threshold', () => {
-    const tracker = new CameraTracker(testOptions());
+  it('makes an object real once the median of its recent scores reaches the threshold (rule median)', () => {
+    const tracker = new CameraTracker(testOptions({ confirmation: 'median' }));
     const scores = [0.6, 0.6, 0.9, 0.9, 0.9];
     const perFrame = scores.map((s, k) => run(tracker, [frame(k, [person(s, box(100 + k, 100))])]));
     assert.deepEqual(
@@ -86,6 +86,20 @@ describe('CameraTracker false positives', () => {
     const created = perFrame[3]?.[0];
     assert.equal(created?.score, 0.75);
     assert.equal(created?.top_score, 0.75);
+    assert.equal(created?.start_time, T0);
+  });
+
+  it('under the default rule, as soon as its last min_initialized_frames scores reach it on average', () => {
+    const tracker = new CameraTracker(testOptions());
+    const scores = [0.6, 0.6, 0.9, 0.9, 0.9];
+    const perFrame = scores.map((s, k) => run(tracker, [frame(k, [person(s, box(100 + k, 100))])]));
+    assert.deepEqual(
+      perFrame.map((events) => events.map((e) => e.type)),
+      [[], [], ['new'], [], []],
+      'the median of 0.6, 0.6, 0.9 is 0.6, but the mean of the last two is 0.75: a frame before the median rule',
+    );
+    const created = perFrame[2]?.[0];
+    assert.equal(created?.score, 0.6, 'the reported score is still the median');
     assert.equal(created?.start_time, T0);
   });
 

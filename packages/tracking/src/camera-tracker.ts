@@ -5,6 +5,7 @@ import { CameraMismatchError, TrackerStateError } from './errors.js';
 import { bottomCentre, iou, type Box } from '@shiriki/geometry';
 import { HungarianSolver } from './hungarian.js';
 import { kalmanInit, kalmanPredict, kalmanPredictedBox, kalmanUpdate } from './kalman.js';
+import { isConfirmed } from './confirmation.js';
 import { median, rejectDetection, type FilterRejection } from './filters.js';
 import {
   DEFAULT_OBJECT_FILTER,
@@ -551,7 +552,10 @@ export class CameraTracker {
       object.phase = 'tracked';
     if (object.phase === 'tracked') {
       const threshold = this.filters.get(object.label)?.threshold ?? DEFAULT_OBJECT_FILTER.threshold;
-      if (object.score >= threshold) {
+      const confirmation = { scores: object.scores, median: object.score };
+      if (
+        isConfirmed(this.options.confirmation, confirmation, threshold, this.options.minInitializedFrames)
+      ) {
         object.phase = 'real';
         events.push(this.event(object, 'new', time));
       }

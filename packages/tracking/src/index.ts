@@ -10,6 +10,8 @@ export type { ObjectIdContext, TrackerOptions, TrackerOverrides } from './option
 export { TRACKER_STATE_VERSION } from './state.js';
 export type { ObjectState, TrackerState } from './state.js';
 export type { TrackPhase } from './tracked-object.js';
+export { CONFIRMATION_RULES, isConfirmed } from './confirmation.js';
+export type { ConfirmationRule, ConfirmationInput } from './confirmation.js';
 export { rejectDetection, median } from './filters.js';
 export type { DetectionFilter, FilterRejection } from './filters.js';
 export { compileZones, observeZones, emptyPresence } from './zones.js';

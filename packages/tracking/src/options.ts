@@ -1,5 +1,6 @@
 import type { CameraConfig, ObjectFilterConfig, ZoneConfig } from '@shiriki/config';
 import { DEFAULT_KALMAN_NOISE, type KalmanNoise } from './kalman.js';
+import type { ConfirmationRule } from './confirmation.js';
 import { InvalidTrackerOptionError } from './errors.js';
 
 /** Context handed to an id factory when a new track starts. */
@@ -54,6 +55,8 @@ export interface TrackerOptions {
   distanceGate: number;
   /** Recent detection scores whose median decides whether a track is real. */
   scoreHistory: number;
+  /** When a tracked candidate becomes real; see {@link ConfirmationRule}. Default `recent`. */
+  confirmation: ConfirmationRule;
   /** Pixels from the border within which a box counts as cut off (snapshot selection). */
   edgeMarginPx: number;
   kalman: KalmanNoise;
@@ -80,6 +83,7 @@ export const TRACKER_DEFAULTS = {
   minIou: 0.1,
   distanceGate: 0.75,
   scoreHistory: 10,
+  confirmation: 'recent' as ConfirmationRule,
   edgeMarginPx: 2,
   kalman: DEFAULT_KALMAN_NOISE,
 } as const;
@@ -95,6 +99,7 @@ export type TrackerOverrides = Partial<
     | 'minIou'
     | 'distanceGate'
     | 'scoreHistory'
+    | 'confirmation'
     | 'edgeMarginPx'
     | 'kalman'
     | 'idFactory'

@@ -4,8 +4,8 @@ import type { ZonePresence } from './zones.js';
 
 /**
  * Lifecycle of a track: `initializing` until it has been detected in `minInitializedFrames` consecutive
- * frames (a miss drops it silently), then `tracked` (a candidate that is not yet believed: its median score is
- * below the label threshold), then `real` once the median reaches the threshold. Only real objects produce
+ * frames (a miss drops it silently), then `tracked` (a candidate that is not yet believed: its scores do not pass
+ * the confirmation rule, see `ConfirmationRule`), then `real` once they do. Only real objects produce
  * events, and a real object stays real (as in Frigate).
  */
 export type TrackPhase = 'initializing' | 'tracked' | 'real';

@@ -7,7 +7,7 @@ export const objectFilterSchema = z
     threshold: fraction()
       .default(0.7)
       .describe(
-        "Median score over a track's recent detections needed to count it as a true positive (0..1).",
+        'Score a track needs to count as a true positive (0..1): the median of its recent detections, or the mean of its last `min_initialized_frames` (so the low scores of a person walking in stop holding it back).',
       ),
     min_area: fraction()
       .default(0)
