@@ -7,7 +7,7 @@
  * go2rtc in real time and looped, so each loop is one appearance whose frame times are known
  * (bench/latency-camera.ts). Downstream run the real services, each its own process on one nats-server:
  * ingest (reads go2rtc's RTSP restream), detector (YOLOX-Nano, one worker, one intra-op thread), tracker and
- * recorder, detect 640x360 at 5 fps.
+ * recorder, detect 640x360 at 5 fps, and the MQTT bridge publishing to a mosquitto of its own.
  *
  * The reference: the bare model on every camera frame at the detect size (no motion gating, no tracker)
  * names the first frame showing the person (score >= the person filter's min_score). Each `new` event is then
@@ -26,6 +26,7 @@ import { writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { connectAsync } from 'mqtt';
 import {
   AlertSchema,
   DetectionsSchema,
@@ -44,6 +45,7 @@ import {
   sleep,
   spawnService,
   startGo2rtc,
+  startMosquitto,
   startNatsServer,
   writeServiceConfig,
   type ServiceProcess,
@@ -68,6 +70,9 @@ const percentile = (values: readonly number[], p: number): number => {
 
 interface Appearance {
   loop: number;
+  /** The \`new\` event on the NATS bus -> its MQTT message at a subscriber of the broker. */
+  mqtt: number | undefined;
+  toMqtt: number | undefined;
   confirm: number;
   decode: number;
   detect: number;
@@ -98,7 +103,11 @@ console.log(
   `first finding: frame ${finding.index} (${(finding.index / CAMERA_FPS).toFixed(1)} s, score ${finding.score.toFixed(2)}); bare inference p50 ${bareInferenceMs.toFixed(1)} ms`,
 );
 
-const [nats, go2rtc] = await Promise.all([startNatsServer(), startGo2rtc({ streams: { [CAMERA]: [] } })]);
+const [nats, go2rtc, broker] = await Promise.all([
+  startNatsServer(),
+  startGo2rtc({ streams: { [CAMERA]: [] } }),
+  startMosquitto(),
+]);
 const bus = await connectBus({ servers: [nats.url] }, { logger: quietLogger, name: 'bench-latency' });
 const children: ServiceProcess[] = [];
 const prefix = 'bench';
@@ -124,7 +133,15 @@ try {
     motion: { mask: [MARKER_MOTION_MASK], off_delay_s: 3 },
     telemetry: { log_level: 'warn', metrics_port: 0 },
     cameras: { [CAMERA]: { source: go2rtc.rtspUrl(CAMERA) } },
+    mqtt: { enabled: true, host: broker.host, port: broker.port },
   });
+  const mqtt = await connectAsync(broker.url, { clientId: 'bench-latency' });
+  const mqttNews = new Map<string, number>();
+  mqtt.on('message', (_topic, payload) => {
+    const message = JSON.parse(payload.toString()) as { type: string; after: { id: string } };
+    if (message.type === 'new') mqttNews.set(message.after.id, Date.now());
+  });
+  await mqtt.subscribeAsync('shiriki/events', { qos: 1 });
   const frames = new Map<number, { index: number; seenAt: number }>();
   const frameByCapture = new Map<number, number>();
   const framesSub = bus.nc.subscribe(subjects.frames(CAMERA), {
@@ -148,7 +165,7 @@ try {
     at: Date.now(),
     alert: decodeJson(AlertSchema, msg.data),
   }));
-  for (const service of ['detector', 'tracker', 'recorder']) {
+  for (const service of ['detector', 'tracker', 'recorder', 'mqtt']) {
     children.push(await spawnService(service, configPath, join(dir, `${service}.log`)));
   }
   // The detector loads its model and every consumer subscribes before frames flow.
@@ -180,8 +197,11 @@ try {
     const motion = alerts.messages.find(
       (a) => a.alert.kind === 'motion' && Math.abs(a.at - reference) < LOOP_SECONDS * 250,
     );
+    const mqttAt = mqttNews.get(event.id);
     rows.push({
       loop,
+      mqtt: mqttAt === undefined ? undefined : mqttAt - at,
+      toMqtt: mqttAt === undefined ? undefined : mqttAt - reference,
       confirm: sentAt - reference,
       decode: event.frame_time - sentAt,
       detect: detected.at - event.frame_time,
@@ -194,11 +214,12 @@ try {
     });
   }
   rows = rows.sort((a, b) => a.loop - b.loop);
+  await mqtt.endAsync();
 } finally {
   for (const { child } of children.reverse()) await child.stop({ termGraceMs: 5000 });
   await camera.child.stop({ quitInput: 'q', quitGraceMs: 1000, termGraceMs: 2000 });
   await bus.drain();
-  await Promise.all([nats.dispose(), go2rtc.dispose()]);
+  await Promise.all([nats.dispose(), go2rtc.dispose(), broker.dispose()]);
   await removeTempDir(dir);
 }
 
@@ -240,7 +261,7 @@ person at score >= ${MIN_SCORE}: frame ${finding.index} (${(finding.index / CAME
 | the \`new\` event on NATS | ${cell(column('toNew'), 50)} | ${cell(column('toNew'), 99)} |
 | the person alert on NATS | ${cell(column('toAlert'), 50)} | ${cell(column('toAlert'), 99)} |
 | the motion alert on NATS | ${column('motionAlert').length ? cell(column('motionAlert'), 50) : 'n/a'} | ${column('motionAlert').length ? cell(column('motionAlert'), 99) : 'n/a'} |
-| (MQTT) | not measured: the MQTT bridge has not landed | |
+| the \`new\` event on MQTT (the bridge, mosquitto) | ${column('toMqtt').length ? cell(column('toMqtt'), 50) : 'n/a'} | ${column('toMqtt').length ? cell(column('toMqtt'), 99) : 'n/a'} |
 
 The loop is an odd number of camera frames, so 5 fps sampling alternates between the camera's odd and even
 frames from one appearance to the next: appearances of even loops p50 ${cell(byParity[0]!, 50)} ms to the alert, of odd
@@ -262,6 +283,8 @@ ${table(hops)}
 - detect: ingest -> its detections on NATS (frame publish, JetStream work queue, inference).
 - track: detections -> the \`new\` event on NATS (reorder, tracker, checkpoint, JetStream publish).
 - alert: the \`new\` event -> the person alert.
+- mqtt (not in the sum): the \`new\` event on NATS -> its message at an MQTT subscriber (durable consumer, Frigate
+  mapping, QoS 1 through mosquitto): p50 ${column('mqtt').length ? cell(column('mqtt'), 50) : 'n/a'} ms, p99 ${column('mqtt').length ? cell(column('mqtt'), 99) : 'n/a'} ms.
 
 ## What changed, measured with this bench (2026-12-07)
 

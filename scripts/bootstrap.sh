@@ -120,20 +120,28 @@ fi
 "$bin_dir/pnpm" --filter @shiriki/web run -s build >/dev/null
 say "web UI: packages/web/dist"
 
-# --- a browser for the UI tests: Debian's chromium (the test tool's own browser download is refused here) ---
-if [[ -x /usr/bin/chromium ]]; then
-  say "chromium: $(/usr/bin/chromium --version 2>/dev/null | head -n1)"
-elif command -v apt-get >/dev/null 2>&1 && { [[ $(id -u) -eq 0 ]] || sudo -n true 2>/dev/null; }; then
-  say "installing chromium from the distribution (UI tests)"
-  as_root=()
-  [[ $(id -u) -eq 0 ]] || as_root=(sudo -n)
-  "${as_root[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends chromium >/dev/null ||
-    { "${as_root[@]}" apt-get update -q >/dev/null && "${as_root[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends chromium >/dev/null; } ||
-    fail "could not install chromium (apt-get install chromium); the UI tests need /usr/bin/chromium"
-  say "chromium: $(/usr/bin/chromium --version 2>/dev/null | head -n1)"
-else
-  say "WARNING: no /usr/bin/chromium and no root to install it (apt-get install chromium); the UI tests will fail"
-fi
+# --- distribution packages the tests need, installed when missing and root (or sudo) is at hand ---
+# distro_package <binary> <package> <what for>
+distro_package() {
+  local binary=$1 package=$2 why=$3
+  if [[ -x $binary ]]; then
+    say "$package: $binary"
+  elif command -v apt-get >/dev/null 2>&1 && { [[ $(id -u) -eq 0 ]] || sudo -n true 2>/dev/null; }; then
+    say "installing $package from the distribution ($why)"
+    local as_root=()
+    [[ $(id -u) -eq 0 ]] || as_root=(sudo -n)
+    "${as_root[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "$package" >/dev/null ||
+      { "${as_root[@]}" apt-get update -q >/dev/null && "${as_root[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "$package" >/dev/null; } ||
+      fail "could not install $package (apt-get install $package); the $why need $binary"
+    say "$package: $binary"
+  else
+    say "WARNING: no $binary and no root to install it (apt-get install $package); the $why will fail"
+  fi
+}
+# Debian's chromium: the test tool's own browser download is refused here.
+distro_package /usr/bin/chromium chromium 'UI tests'
+# A broker of the tests' own on a free port (a machine may run its own on 1883: never used).
+distro_package /usr/sbin/mosquitto mosquitto 'MQTT tests'
 
 # --- ffmpeg ---
 ffmpeg_path=$(cd packages/process && node --import tsx -e \

@@ -40,11 +40,13 @@ as_root=()
 ensure_tools() {
   local missing=()
   for tool in podman runc mmdebstrap iptables; do command -v "$tool" >/dev/null 2>&1 || missing+=("$tool"); done
+  # Without the CNI dnsname plugin, compose networks have no DNS and services cannot find each other by name.
+  [[ -x /usr/lib/cni/dnsname ]] || missing+=(dnsname)
   [[ ${#missing[@]} -eq 0 ]] && return 0
   command -v apt-get >/dev/null 2>&1 || fail "missing ${missing[*]}; install podman, runc and mmdebstrap"
   say "installing podman, runc and mmdebstrap from the distribution"
   "${as_root[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends \
-    podman runc mmdebstrap iptables containernetworking-plugins >/dev/null ||
+    podman runc mmdebstrap iptables containernetworking-plugins golang-github-containernetworking-plugin-dnsname >/dev/null ||
     fail "could not install podman runc mmdebstrap (apt-get)"
 }
 

@@ -1,8 +1,8 @@
 import { chmod, mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import type { Bus, BusMetrics, Subjects } from '@shiriki/bus';
-import type { ShirikiConfig } from '@shiriki/config';
+import { CameraSwitchBoard, type Bus, type BusMetrics, type Subjects } from '@shiriki/bus';
+import { switchDefaults, type ShirikiConfig } from '@shiriki/config';
 import { Go2rtcClient } from '@shiriki/go2rtc';
 import { resolveFfmpegPath } from '@shiriki/process';
 import { createObjectStore, type ObjectStore } from '@shiriki/storage';
@@ -86,6 +86,17 @@ export class ApiServer {
           : new EventIndexer({ bus, subjects, index, logger, metrics });
       indexer?.start();
       if (indexer) started.push(() => indexer.stop());
+      const switches = await CameraSwitchBoard.open(
+        bus.js,
+        subjects.buckets.cameraSwitches,
+        (camera) => {
+          const cameraConfig = config.cameras[camera];
+          return cameraConfig
+            ? switchDefaults(cameraConfig)
+            : { detect: false, motion: false, recordings: false, snapshots: false };
+        },
+        config.events.stream_replicas,
+      );
       const workDir = join(config.data_dir, 'api', 'tmp');
       await rm(workDir, { recursive: true, force: true });
       await mkdir(workDir, { recursive: true });
@@ -98,6 +109,7 @@ export class ApiServer {
         users,
         store,
         board,
+        switches,
         indexer,
         go2rtc: new Go2rtcClient({ apiUrl: config.go2rtc.api_url }),
         registry,

@@ -1,4 +1,4 @@
-import type { Bus, Subjects } from '@shiriki/bus';
+import type { Bus, CameraSwitchBoard, Subjects } from '@shiriki/bus';
 import type { ShirikiConfig } from '@shiriki/config';
 import type { Go2rtcClient } from '@shiriki/go2rtc';
 import type { ObjectStore } from '@shiriki/storage';
@@ -18,6 +18,8 @@ export interface ApiContext {
   users: UserStore;
   store: ObjectStore;
   board: StatusBoard;
+  /** The cameras' run-time switches (detect, motion, recordings, snapshots). */
+  switches: CameraSwitchBoard;
   /** Absent when another replica or process feeds the index. */
   indexer?: EventIndexer | undefined;
   go2rtc: Go2rtcClient;

@@ -428,6 +428,44 @@ describe('live updates over SSE', () => {
 });
 
 describe('cameras, streams, stats and go2rtc', () => {
+  test('run-time switches: read by anyone, set by admins, motion kept on while detect is on', async () => {
+    const put = (body: unknown, auth: string | undefined = admin) =>
+      fetch(`${api.url}/api/cameras/front/switches`, {
+        method: 'PUT',
+        headers: { ...authHeader(auth), 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+    const initial = await api.get('/api/cameras/front/switches', admin);
+    assert.equal(initial.status, 200);
+    assert.deepEqual(await initial.json(), { detect: true, motion: true, recordings: true, snapshots: true });
+    const off = await put({ detect: false, snapshots: false });
+    assert.equal(off.status, 200);
+    assert.deepEqual(await off.json(), { detect: false, motion: true, recordings: true, snapshots: false });
+    assert.deepEqual(await (await api.get('/api/cameras/front/switches', admin)).json(), {
+      detect: false,
+      motion: true,
+      recordings: true,
+      snapshots: false,
+    });
+    assert.equal((await put({ detect: true })).status, 200);
+    const refused = await put({ motion: false });
+    assert.equal(refused.status, 400);
+    assert.match(((await refused.json()) as { message: string }).message, /detect/);
+    assert.equal((await put({})).status, 400, 'an empty change');
+    assert.equal((await put({ detect: 'yes' })).status, 400, 'not a boolean');
+    assert.equal((await put({ exposure: true })).status, 400, 'not a switch');
+    assert.equal((await api.get('/api/cameras/nowhere/switches', admin)).status, 404);
+    await fetch(`${api.url}/api/users`, {
+      method: 'POST',
+      headers: { ...authHeader(admin), 'content-type': 'application/json' },
+      body: JSON.stringify({ username: 'viewer2', password: 'viewer-password-2', role: 'viewer' }),
+    });
+    const viewer = await api.login('viewer2', 'viewer-password-2');
+    assert.equal((await api.get('/api/cameras/front/switches', viewer)).status, 200);
+    assert.equal((await put({ snapshots: true }, viewer)).status, 403);
+    assert.equal((await put({ snapshots: true })).status, 200);
+  });
+
   test('streams come live from go2rtc with their RTSP base and no credentials', async () => {
     const r = await api.get('/api/streams', admin);
     assert.equal(r.status, 200);

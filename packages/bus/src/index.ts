@@ -26,9 +26,12 @@ export type { Frame, FrameHeader } from './frame-codec.js';
 export { PIXEL_FORMAT_CODES, pixelFormatFromCode, pixelFormatSize } from './pixel-format.js';
 export type { PixelFormat } from './pixel-format.js';
 export { decodeJson, encodeJson } from './json-codec.js';
+export { CameraSwitchBoard, SwitchConflictError, parseSwitchPayload } from './camera-switches.js';
 export {
   AlertSchema,
+  CAMERA_SWITCHES,
   CameraNameSchema,
+  CameraSwitchesSchema,
   CameraStatusSchema,
   ClipReadySchema,
   CountSchema,
@@ -49,6 +52,9 @@ export {
 export type {
   Alert,
   CameraStatus,
+  CameraSwitch,
+  CameraSwitches,
+  SwitchStates,
   ClipReady,
   Detection,
   Detections,

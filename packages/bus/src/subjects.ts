@@ -63,6 +63,8 @@ export interface BucketNames {
   cameraStatus: string;
   /** Per-camera tracker checkpoints for hand-over. */
   trackerState: string;
+  /** Per-camera run-time switches (detect, motion, recordings, snapshots). */
+  cameraSwitches: string;
 }
 
 export interface Subjects {
@@ -151,6 +153,7 @@ export function createSubjects(prefix: string = DEFAULT_SUBJECT_PREFIX): Subject
       leases: (role: string) => `${nameBase}_leases_${checkToken('role', role)}`,
       cameraStatus: `${nameBase}_camera_status`,
       trackerState: `${nameBase}_tracker_state`,
+      cameraSwitches: `${nameBase}_camera_switches`,
     }),
     parse: (subject: string) => parseSubject(subject, prefix),
   });

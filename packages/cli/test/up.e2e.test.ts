@@ -9,6 +9,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
+import { connectAsync } from 'mqtt';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { jetstreamManager } from '@nats-io/jetstream';
 import {
@@ -48,6 +49,8 @@ await writeFile(
       porch: { source: loopingFileSource(resolveFfmpegPath(), assetPath('media/person-walk.mp4')) },
     },
     motion: { off_delay_s: 5 },
+    // No host: up serves MQTT from its own nats-server (this machine's broker on 1883 makes it move).
+    mqtt: { enabled: true },
     record: { pre_capture: 2, post_capture: 2, segment_seconds: 2 },
   }),
 );
@@ -124,6 +127,8 @@ test('up brings NATS, go2rtc and every service to ready and prints where things 
     'logs',
     'web/API',
     'login',
+    'MQTT',
+    'mqtt',
   ]) {
     assert.match(out, new RegExp(`^  ${line}\\s`, 'm'), `summary names ${line}`);
   }
@@ -131,6 +136,18 @@ test('up brings NATS, go2rtc and every service to ready and prints where things 
   const password = /^ {2}login\s+admin \/ (\S+)/m.exec(out)?.[1];
   assert.ok(apiUrl && password, 'the summary gives the api URL and the first login');
   assert.ok(existsSync(join(dataDir, 'nats')), 'JetStream keeps its store in the data dir');
+
+  const mqttPort = /^ {2}MQTT\s+mqtt:\/\/127\.0\.0\.1:(\d+) \(nats-server's MQTT listener/m.exec(out)?.[1];
+  assert.ok(mqttPort, 'the summary names the MQTT listener');
+  const mqtt = await connectAsync(`mqtt://127.0.0.1:${mqttPort}`, { clientId: 'up-e2e' });
+  const mqttEvents: { type: string; after: { id: string; label: string; start_time: number } }[] = [];
+  const available: string[] = [];
+  mqtt.on('message', (topic, payload) => {
+    if (topic === 'shiriki/events')
+      mqttEvents.push(JSON.parse(payload.toString()) as (typeof mqttEvents)[number]);
+    if (topic === 'shiriki/available') available.push(payload.toString());
+  });
+  await mqtt.subscribeAsync(['shiriki/events', 'shiriki/available'], { qos: 1 });
 
   nc = await connect({ servers: natsUrl() });
   nc.subscribe(subjects.eventsAll, {
@@ -145,6 +162,16 @@ test('up brings NATS, go2rtc and every service to ready and prints where things 
     what: 'a person event',
     timeoutMs: 90_000,
   });
+  // The same event reaches MQTT, in Frigate's shape.
+  const mqttNew = await waitFor(
+    () => mqttEvents.find((e) => e.type === 'new' && e.after.id === firstEvent.id),
+    { what: 'the person event on MQTT', timeoutMs: 15_000 },
+  );
+  assert.equal(mqttNew.after.label, 'person');
+  assert.equal(mqttNew.after.start_time, firstEvent.start_time / 1000);
+  assert.deepEqual(available, ['online']);
+  await mqtt.endAsync();
+
   const recorderPid = ourProcesses()
     .find((line) => line.includes('services/recorder/src/main.ts'))
     ?.trim()

@@ -10,6 +10,7 @@ export type { LoadConfigOptions, ParseConfigOptions } from './load.js';
 export { ConfigError, formatConfigError } from './errors.js';
 export type { ConfigIssue } from './errors.js';
 export { redactConfigForDisplay } from './redact.js';
+export { switchDefaults } from './switch-defaults.js';
 export { renderConfigReference } from './docs.js';
 export { configSchema } from './schema/root.js';
 export { parseByteSize } from './schema/common.js';
@@ -35,5 +36,6 @@ export type {
   AlertsConfig,
   StorageConfig,
   ApiConfig,
+  MqttConfig,
   TelemetryConfig,
 } from './types.js';

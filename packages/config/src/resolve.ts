@@ -80,6 +80,15 @@ export function resolveConfig(
       ...doc.api,
       index: { ...doc.api.index, sqlite_path: resolve(dataDir, doc.api.index.sqlite_path) },
     },
+    mqtt: {
+      ...doc.mqtt,
+      tls: {
+        ...doc.mqtt.tls,
+        ca_file: optionalPath(context.baseDir, doc.mqtt.tls.ca_file),
+        cert_file: optionalPath(context.baseDir, doc.mqtt.tls.cert_file),
+        key_file: optionalPath(context.baseDir, doc.mqtt.tls.key_file),
+      },
+    },
     objects: withFilterPerLabel(doc.objects),
     record: resolveRecord(doc.record, dataDir),
     cameras,

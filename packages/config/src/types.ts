@@ -56,4 +56,5 @@ export type { EventsConfig } from './schema/events.js';
 export type { AlertsConfig } from './schema/alerts.js';
 export type { StorageConfig } from './schema/storage.js';
 export type { ApiConfig } from './schema/api.js';
+export type { MqttConfig } from './schema/mqtt.js';
 export type { TelemetryConfig } from './schema/telemetry.js';

@@ -123,7 +123,9 @@ export function ffmpegFrameSource(
  */
 export class CameraPipeline {
   private readonly source: FrameSource;
-  private readonly motion: MotionDetector | undefined;
+  private motion: MotionDetector | undefined;
+  /** `detect` run-time switch; starts as `camera.detectEnabled`. */
+  private detectOn: boolean;
   private readonly motionTracker: MotionTracker;
   private readonly policy: FramePublishPolicy;
   private readonly fps = new RateMeter();
@@ -161,6 +163,7 @@ export class CameraPipeline {
       sampleHeader: this.frameHeader({ sequence: 0, receivedAt: 0 }, [], 'motion'),
     });
     this.motion = camera.motionEnabled ? new MotionDetector(width, height, camera.motion) : undefined;
+    this.detectOn = camera.detectEnabled;
     this.motionTracker = new MotionTracker({ offDelayMs: camera.motionOffDelayMs });
     this.policy = new FramePublishPolicy(camera.publish);
     const source = options.frameSource ?? ffmpegFrameSource(camera, options.logger, options.ffmpegPath);
@@ -190,6 +193,24 @@ export class CameraPipeline {
   /** The tracker's object events of this camera, fed back so objects that stand still keep getting frames. */
   onObjectEvent(atMs: number, news: TrackedObjectNews): void {
     this.policy.onObjectEvent(atMs, news);
+  }
+
+  /**
+   * The camera's run-time switches (MQTT `<camera>/detect/set`, the api): with detect off no frame goes to
+   * the detectors; with motion off motion detection stops, an open episode ends, and detection (if on) gets
+   * every frame, as with `motion.enabled: false`. Takes effect from the next frame.
+   */
+  setSwitches(switches: { detect: boolean; motion: boolean }): void {
+    this.detectOn = switches.detect;
+    if (switches.motion && !this.motion) {
+      const { width, height } = this.options.camera.detect;
+      this.motion = new MotionDetector(width, height, this.options.camera.motion);
+    } else if (!switches.motion && this.motion) {
+      this.motion = undefined;
+      const ended = this.motionTracker.flush(Date.now());
+      if (ended) this.publishMotion(ended, [], this.lastMotionSequence);
+      this.options.metrics.motionActive.set({ camera: this.name }, 0);
+    }
   }
 
   status(now = Date.now()): CameraStatus {
@@ -229,7 +250,7 @@ export class CameraPipeline {
       if (boxes.length > 0) this.lastMotionSequence = sequence;
     }
 
-    if (!this.options.camera.detectEnabled) return;
+    if (!this.detectOn) return;
     const reason = this.policy.decide(at, this.motion ? boxes.length > 0 : true);
     if (reason !== undefined) this.publishFrame(frame, boxes, reason);
   }

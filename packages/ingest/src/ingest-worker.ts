@@ -1,6 +1,7 @@
 import type { KV } from '@nats-io/kv';
 import {
   CameraStatusSchema,
+  CameraSwitchBoard,
   ObjectEventSchema,
   encodeJson,
   ensureKv,
@@ -46,6 +47,8 @@ export class IngestWorker {
   private objectEvents: SafeSubscription | undefined;
   private statusKv: KV | undefined;
   private statusTimer: NodeJS.Timeout | undefined;
+  private switches: CameraSwitchBoard | undefined;
+  private stopWatchingSwitches: (() => void) | undefined;
   private _state: IngestWorkerState = 'idle';
 
   constructor(private readonly options: IngestWorkerOptions) {
@@ -81,6 +84,21 @@ export class IngestWorker {
       },
       { logger, metrics: this.options.busMetrics },
     );
+    this.switches = await CameraSwitchBoard.open(bus.js, subjects.buckets.cameraSwitches, (camera) => {
+      const settings = this.settings.get(camera);
+      return {
+        detect: settings?.detectEnabled ?? true,
+        motion: settings?.motionEnabled ?? true,
+        recordings: true,
+        snapshots: true,
+      };
+    });
+    this.stopWatchingSwitches = await this.switches.watch((camera, states) => {
+      const pipeline = this.pipelines?.get(camera);
+      if (!pipeline) return;
+      pipeline.setSwitches(states);
+      logger.info({ camera, detect: states.detect, motion: states.motion }, 'camera switches changed');
+    });
     this.pipelines = await OwnedCameras.start(bus.nc, {
       bucket: subjects.buckets.leases('ingest'),
       replicas: lease.replicas,
@@ -101,6 +119,7 @@ export class IngestWorker {
     if (this._state === 'stopped' || this._state === 'draining') return;
     this._state = 'draining';
     clearInterval(this.statusTimer);
+    this.stopWatchingSwitches?.();
     await this.pipelines?.stop();
     await this.objectEvents?.drain();
     this._state = 'stopped';
@@ -136,6 +155,7 @@ export class IngestWorker {
       ffmpegPath: this.options.ffmpegPath,
       onStateChange: (status) => this.publishStatus(status),
     });
+    if (this.switches) pipeline.setSwitches(await this.switches.get(lease.camera));
     await pipeline.start();
     return pipeline;
   }

@@ -56,6 +56,8 @@ export interface CameraRecorderOptions {
   footageGraceMs: number;
   /** How long `stop()` lets clips in progress finish before handing their events back. */
   stopGraceMs: number;
+  /** The camera's `recordings` switch: an event that ends while it is off gets no clip. Default: always on. */
+  recordingsEnabled?: () => boolean;
 }
 
 interface OpenEvent {
@@ -230,6 +232,11 @@ export class CameraRecorder {
     }
     const open = this.#open.get(event.id);
     this.#open.delete(event.id);
+    if (this.options.recordingsEnabled?.() === false) {
+      logger.info({ eventId: event.id }, 'recordings are switched off: no clip for this event');
+      msg.ack();
+      return;
+    }
     const heartbeat = setInterval(() => msg.working(), Math.max(1000, Math.floor(ackWaitMs / 3)));
     try {
       await this.#recordEvent(event, open?.done ?? new Set(), msg.info.deliveryCount > 1);

@@ -1,4 +1,5 @@
 import {
+  CameraSwitchBoard,
   ClipReadySchema,
   defaultStreams,
   encodeJson,
@@ -68,6 +69,9 @@ export const recorderLeaseBucket = (subjects: Subjects): string => subjects.buck
 export class RecorderWorker {
   readonly #cameras: Map<string, CameraConfig>;
   #recorders: OwnedCameras<CameraRecorder> | undefined;
+  /** The `recordings` switch per camera (MQTT `<camera>/recordings/set`, the api). */
+  readonly #recordingsOn = new Map<string, boolean>();
+  #stopWatchingSwitches: (() => void) | undefined;
   #spool: UploadSpool | undefined;
   #delivery: ClipDelivery | undefined;
   #timers: NodeJS.Timeout[] = [];
@@ -134,6 +138,16 @@ export class RecorderWorker {
         else if (this.#spool && this.#spool.files > 0) void delivery.drain();
       }, o.spoolDrainIntervalMs ?? RECORDER_WORKER_DEFAULTS.spoolDrainIntervalMs),
     );
+    const board = await CameraSwitchBoard.open(
+      o.bus.js,
+      o.subjects.buckets.cameraSwitches,
+      (name) => ({ detect: true, motion: true, snapshots: true, recordings: this.#cameras.has(name) }),
+      o.replicas,
+    );
+    for (const name of this.#cameras.keys()) this.#recordingsOn.set(name, (await board.get(name)).recordings);
+    this.#stopWatchingSwitches = await board.watch((name, states) =>
+      this.#recordingsOn.set(name, states.recordings),
+    );
     this.#recorders = await OwnedCameras.start(o.bus.nc, {
       bucket: recorderLeaseBucket(o.subjects),
       replicas: o.replicas,
@@ -155,6 +169,7 @@ export class RecorderWorker {
     this.#state = 'draining';
     for (const timer of this.#timers) clearInterval(timer);
     this.#timers = [];
+    this.#stopWatchingSwitches?.();
     await this.#recorders?.stop();
     this.#state = 'stopped';
   }
@@ -217,6 +232,7 @@ export class RecorderWorker {
       ackWaitMs: o.ackWaitMs ?? RECORDER_WORKER_DEFAULTS.ackWaitMs,
       footageGraceMs,
       stopGraceMs: o.stopGraceMs ?? RECORDER_WORKER_DEFAULTS.stopGraceMs,
+      recordingsEnabled: () => this.#recordingsOn.get(lease.camera) ?? true,
     });
     await recorder.start();
     return recorder;

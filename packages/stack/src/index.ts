@@ -18,6 +18,8 @@ export type { Go2rtcServer, Go2rtcOptions, Go2rtcApiAuth, Go2rtcLogLevel } from 
 export { loopingFileSource, syntheticSource, clipSources, SYNTHETIC_DEFAULTS } from './go2rtc-sources.js';
 export type { SyntheticSourceOptions } from './go2rtc-sources.js';
 export { startMinio, MINIO_DEFAULTS } from './minio.js';
+export { startMosquitto, MOSQUITTO_ENV } from './mosquitto.js';
+export type { MosquittoServer, MosquittoOptions } from './mosquitto.js';
 export type { MinioServer, MinioOptions } from './minio.js';
 export { getJson, httpOk } from './http.js';
 export {

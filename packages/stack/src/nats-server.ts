@@ -1,3 +1,4 @@
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { httpOk } from './http.js';
 import { freePort, LOOPBACK } from './ports.js';
@@ -16,6 +17,8 @@ export interface NatsServerOptions {
   storeDir?: string;
   /** `server_name`. Default `shiriki-<port>`. */
   serverName?: string;
+  /** Serve MQTT on this port too (nats-server's MQTT listener; needs JetStream). Default: no MQTT. */
+  mqttPort?: number;
   /** More nats-server arguments, appended to the generated ones (for example cluster flags). */
   args?: readonly string[];
   /** Monitoring path polled until it answers 2xx. Default `/healthz` (JetStream included when enabled). */
@@ -48,6 +51,8 @@ export interface NatsServer extends ServerHandle {
   readonly storeDir: string;
   /** stdout and stderr of every run of this server. */
   readonly logFile: string;
+  /** The MQTT listener's port, when `mqttPort` was given. */
+  readonly mqttPort: number | undefined;
 }
 
 /** Starts nats-server and resolves once its monitoring endpoint reports it healthy. */
@@ -69,7 +74,12 @@ export async function createNatsServer(options: NatsServerOptions = {}): Promise
   const storeDir = options.storeDir ?? join(tempDir, 'store');
   const logFile = join(tempDir, 'nats-server.log');
   const monitorUrl = `http://${LOOPBACK}:${monitorPort}`;
+  // The MQTT listener has no command-line flag: it comes from a config file, the rest from the flags.
+  const configFile = join(tempDir, 'mqtt.conf');
+  if (options.mqttPort !== undefined)
+    writeFileSync(configFile, `mqtt {\n  host: "${LOOPBACK}"\n  port: ${options.mqttPort}\n}\n`);
   const args = [
+    ...(options.mqttPort === undefined ? [] : ['-c', configFile]),
     ...['--addr', LOOPBACK, '--port', String(port), '--http_port', String(monitorPort)],
     ...['--server_name', serverName],
     ...(jetstream ? ['--jetstream', '--store_dir', storeDir] : []),
@@ -95,6 +105,7 @@ export async function createNatsServer(options: NatsServerOptions = {}): Promise
       tempDir,
       storeDir,
       logFile,
+      mqttPort: options.mqttPort,
     },
     { tempDir, keepData },
   );

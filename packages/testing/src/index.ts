@@ -29,6 +29,8 @@ export {
   SYNTHETIC_DEFAULTS,
   startMinio,
   MINIO_DEFAULTS,
+  startMosquitto,
+  MOSQUITTO_ENV,
   ToolNotFoundError,
   RepoRootNotFoundError,
   AssetsNotFoundError,
@@ -48,6 +50,7 @@ export type {
   Go2rtcLogLevel,
   SyntheticSourceOptions,
   MinioServer,
+  MosquittoServer,
   MinioOptions,
 } from '@shiriki/stack';
 export { seededRandom } from './random.js';

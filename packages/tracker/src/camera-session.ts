@@ -56,6 +56,8 @@ export interface CameraSessionOptions {
   logger: Logger;
   metrics: TrackerMetrics;
   busMetrics?: BusMetrics;
+  /** The camera's `snapshots` switch: off, events keep no best snapshot. Default: always on. */
+  snapshotsEnabled?: () => boolean;
 }
 
 type Task = () => Promise<void>;
@@ -260,6 +262,7 @@ export class CameraSession {
 
   private snapshotFor(event: ObjectEvent): SnapshotObject | undefined {
     if (event.type !== 'end' || !event.snapshot || event.snapshot.key !== undefined) return undefined;
+    if (this.options.snapshotsEnabled?.() === false) return undefined;
     const cached = this.cache.get(event.snapshot.frame_sequence);
     if (!cached) {
       this.options.metrics.snapshotUploads.inc({ camera: this.camera, result: 'missing' });

@@ -1,5 +1,6 @@
 import type { KV } from '@nats-io/kv';
 import {
+  CameraSwitchBoard,
   defaultStreams,
   ensureKv,
   ensureStream,
@@ -75,6 +76,9 @@ export const trackerStateBucket = (subjects: Subjects): string => subjects.bucke
 export class TrackerWorker {
   private readonly cameras: Map<string, CameraConfig>;
   private sessions: OwnedCameras<CameraSession> | undefined;
+  /** The `snapshots` switch per camera (MQTT `<camera>/snapshots/set`, the api). */
+  private readonly snapshotsOn = new Map<string, boolean>();
+  private stopWatchingSwitches: (() => void) | undefined;
   private stateKv: KV | undefined;
   private _state: TrackerWorkerState = 'idle';
 
@@ -109,6 +113,16 @@ export class TrackerWorker {
       // Uploads retry on their own; tracking must not wait for the object store.
       logger.warn({ err: error }, 'object store not ready; snapshots will be retried');
     });
+    const board = await CameraSwitchBoard.open(
+      bus.js,
+      subjects.buckets.cameraSwitches,
+      (name) => ({ detect: true, motion: true, recordings: true, snapshots: true, ...this.defaultsOf(name) }),
+      events.replicas,
+    );
+    for (const name of this.cameras.keys()) this.snapshotsOn.set(name, (await board.get(name)).snapshots);
+    this.stopWatchingSwitches = await board.watch((name, states) =>
+      this.snapshotsOn.set(name, states.snapshots),
+    );
     this.sessions = await OwnedCameras.start(bus.nc, {
       bucket: trackerLeaseBucket(subjects),
       replicas: events.replicas,
@@ -128,6 +142,7 @@ export class TrackerWorker {
   async stop(): Promise<void> {
     if (this._state === 'stopped' || this._state === 'draining') return;
     this._state = 'draining';
+    this.stopWatchingSwitches?.();
     await this.sessions?.stop();
     this._state = 'stopped';
   }
@@ -157,6 +172,12 @@ export class TrackerWorker {
       logger,
       metrics: o.metrics,
       busMetrics: o.busMetrics,
+      snapshotsEnabled: () => this.snapshotsOn.get(lease.camera) ?? true,
     });
+  }
+
+  private defaultsOf(name: string): { recordings: boolean } | undefined {
+    const camera = this.cameras.get(name);
+    return camera && { recordings: camera.record.enabled };
   }
 }

@@ -5,7 +5,8 @@ import { Type } from 'typebox';
 import WebSocket from 'ws';
 import { Go2rtcUnavailableError, type Go2rtcStream } from '@shiriki/go2rtc';
 import type { ApiContext } from '../context.js';
-import { NotFoundError, UpstreamUnavailableError } from '../errors.js';
+import { SwitchConflictError } from '@shiriki/bus';
+import { BadRequestError, NotFoundError, UpstreamUnavailableError } from '../errors.js';
 import { toSeconds } from '../http/time.js';
 import { BinaryBody, CameraParam, errorResponses } from './schemas.js';
 
@@ -48,6 +49,13 @@ const CameraSchema = Type.Object({
   labels: Type.Array(Type.String()),
 });
 
+const SwitchesSchema = Type.Object({
+  detect: Type.Boolean({ description: 'Frames go to the detectors.' }),
+  motion: Type.Boolean({ description: 'Motion detection runs; cannot be off while detect is on.' }),
+  recordings: Type.Boolean({ description: 'Events get clips.' }),
+  snapshots: Type.Boolean({ description: 'Events keep a best snapshot.' }),
+});
+
 function rtspBase(rtspUrl: string): string {
   const url = new URL(rtspUrl);
   url.username = '';
@@ -58,7 +66,7 @@ function rtspBase(rtspUrl: string): string {
 /** go2rtc streams, cameras with their live status, and go2rtc's live media proxied behind the api's auth. */
 export function registerCameraRoutes(root: FastifyInstance, ctx: ApiContext): void {
   const app = root.withTypeProvider<TypeBoxTypeProvider>();
-  const { config, go2rtc, board, index } = ctx;
+  const { config, go2rtc, board, index, switches } = ctx;
   const base = rtspBase(config.go2rtc.rtsp_url);
   const cameraOf = (name: string) => {
     const camera = config.cameras[name];
@@ -73,6 +81,52 @@ export function registerCameraRoutes(root: FastifyInstance, ctx: ApiContext): vo
       throw error;
     }
   };
+
+  app.get(
+    '/api/cameras/:camera/switches',
+    {
+      schema: {
+        tags: ['cameras'],
+        summary: "The camera's run-time switches (the same as MQTT's <camera>/<switch>/state)",
+        params: CameraParam,
+        response: { 200: SwitchesSchema, ...errorResponses },
+      },
+    },
+    async (request) => {
+      cameraOf(request.params.camera);
+      return switches.get(request.params.camera);
+    },
+  );
+
+  app.put(
+    '/api/cameras/:camera/switches',
+    {
+      config: { role: 'admin' },
+      schema: {
+        tags: ['cameras'],
+        summary:
+          'Turn detect, motion, recordings or snapshots on or off at run time (admin); the others stay',
+        params: CameraParam,
+        body: Type.Partial(SwitchesSchema, { minProperties: 1, additionalProperties: false }),
+        response: { 200: SwitchesSchema, ...errorResponses },
+      },
+    },
+    async (request) => {
+      const { camera } = request.params;
+      cameraOf(camera);
+      try {
+        const states = await switches.set(camera, request.body, `api:${request.user?.username ?? 'unknown'}`);
+        request.log.info(
+          { camera, change: request.body, user: request.user?.username },
+          'camera switches set',
+        );
+        return states;
+      } catch (error) {
+        if (error instanceof SwitchConflictError) throw new BadRequestError(error.message, 'motion');
+        throw error;
+      }
+    },
+  );
 
   app.get(
     '/api/streams',

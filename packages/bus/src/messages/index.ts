@@ -21,3 +21,5 @@ export { CameraStatusSchema } from './camera-status.js';
 export type { CameraStatus } from './camera-status.js';
 export { ServiceStatusSchema } from './service-status.js';
 export type { ServiceStatus } from './service-status.js';
+export { CAMERA_SWITCHES, CameraSwitchesSchema } from './camera-switches.js';
+export type { CameraSwitch, CameraSwitches, SwitchStates } from './camera-switches.js';

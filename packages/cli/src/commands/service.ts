@@ -4,7 +4,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { repoRoot } from '@shiriki/stack';
 
 /** The long-running services, each started in this process by `shiriki <service>` (the container entry). */
-export const SERVICES = ['ingest', 'detector', 'tracker', 'recorder', 'api'] as const;
+export const SERVICES = ['ingest', 'detector', 'tracker', 'recorder', 'api', 'mqtt'] as const;
 export type ServiceName = (typeof SERVICES)[number];
 
 export const SERVICE_DESCRIPTIONS: Record<ServiceName, string> = {
@@ -13,6 +13,7 @@ export const SERVICE_DESCRIPTIONS: Record<ServiceName, string> = {
   tracker: 'turn detections into tracked objects, object events and alerts',
   recorder: 'keep a segment ring per camera and store clips, snapshots and recordings',
   api: 'serve the HTTP API, live updates and the web UI',
+  mqtt: "bridge events, reviews, counts, motion and snapshots to an MQTT broker (Frigate's topics, Home Assistant discovery)",
 };
 
 /**

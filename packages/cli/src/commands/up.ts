@@ -34,9 +34,15 @@ export interface UpOptions {
   onReady?: (config: ShirikiConfig) => Promise<() => Promise<void>>;
 }
 
-/** The services `up` runs, in start order; they stop in the same order (ingest first: no new frames). */
-/** Started in this order, after NATS and go2rtc. */
+/**
+ * The services `up` runs, in start order, after NATS and go2rtc; they stop in the same order (ingest first:
+ * no new frames). The MQTT bridge runs only with `mqtt.enabled`.
+ */
 export const UP_SERVICES = SERVICES;
+
+export function upServices(config: ShirikiConfig): ServiceName[] {
+  return UP_SERVICES.filter((service) => service !== 'mqtt' || config.mqtt.enabled);
+}
 /** The overlay `up` writes for its services; `tail` and `config show` read it to find what `up` runs. */
 
 const NATS_PORT = 4222;
@@ -78,18 +84,40 @@ export async function up(options: UpOptions = {}): Promise<void> {
     const overlay: Record<string, unknown> = { data_dir: dataDir };
     const summary: string[] = [];
 
+    // MQTT without a broker of the user's: nats-server's own MQTT listener, no extra process.
+    const builtInMqtt = config.mqtt.enabled && config.mqtt.host === undefined;
+    if (builtInMqtt && written.natsServers)
+      throw new Error(
+        'mqtt.enabled is set without mqtt.host, and nats.servers names a NATS that shiriki up does not run: set mqtt.host (your broker), or enable MQTT on that nats-server and point mqtt.host at it',
+      );
     if (written.natsServers) {
       summary.push(`NATS     ${config.nats.servers.join(', ')} (from the config)`);
     } else {
       const { port, moved } = await preferredPort(NATS_PORT);
       if (moved)
         print(`  port ${NATS_PORT} is taken on ${LOOPBACK} (another NATS?); shiriki's NATS uses ${port}`);
+      let mqttPort: number | undefined;
+      if (builtInMqtt) {
+        const mqtt = await preferredPort(config.mqtt.port);
+        if (mqtt.moved)
+          print(
+            `  port ${config.mqtt.port} is taken on ${LOOPBACK} (another broker?); shiriki's MQTT uses ${mqtt.port}`,
+          );
+        mqttPort = mqtt.port;
+        overlay.mqtt = { host: LOOPBACK, port: mqttPort };
+      }
       const url = `nats://${LOOPBACK}:${port}`;
       print(`  starting nats-server on ${url} (JetStream in ${join(dataDir, 'nats')})`);
-      await supervisor.start(await natsSpec(port, dataDir, logDir));
+      await supervisor.start(await natsSpec(port, dataDir, logDir, upDir, mqttPort));
       overlay.nats = { servers: [url] };
       summary.push(`NATS     ${url}`);
+      if (mqttPort !== undefined)
+        summary.push(
+          `MQTT     mqtt://${LOOPBACK}:${mqttPort} (nats-server's MQTT listener; topics under ${config.mqtt.topic_prefix}/)`,
+        );
     }
+    if (config.mqtt.enabled && !builtInMqtt)
+      summary.push(`MQTT     ${config.mqtt.host}:${config.mqtt.port} (from the config)`);
 
     if (written.go2rtcApi) {
       summary.push(`go2rtc   ${config.go2rtc.api_url} (from the config)`);
@@ -119,7 +147,7 @@ export async function up(options: UpOptions = {}): Promise<void> {
     );
     config = await loadConfig(configPath, { overlayPath });
 
-    for (const service of UP_SERVICES) {
+    for (const service of upServices(config)) {
       const port = await freePort();
       print(`  starting ${service}`);
       await supervisor.start(serviceSpec(service, configPath, overlayPath, port, logDir));
@@ -187,14 +215,28 @@ async function explicitSections(
   };
 }
 
-async function natsSpec(port: number, dataDir: string, logDir: string): Promise<ProcessSpec> {
+async function natsSpec(
+  port: number,
+  dataDir: string,
+  logDir: string,
+  upDir: string,
+  mqttPort: number | undefined,
+): Promise<ProcessSpec> {
   const monitorPort = await freePort();
   const storeDir = join(dataDir, 'nats');
   await mkdir(storeDir, { recursive: true });
+  // The MQTT listener has no command-line flag; the rest stays on the command line, which wins over the file.
+  const configFile = join(upDir, 'nats-mqtt.conf');
+  if (mqttPort !== undefined)
+    await writeFile(
+      configFile,
+      `# Written by shiriki up.\nmqtt {\n  host: "${LOOPBACK}"\n  port: ${mqttPort}\n}\n`,
+    );
   return {
     name: 'nats',
     command: resolveTool('nats-server'),
     args: [
+      ...(mqttPort === undefined ? [] : ['-c', configFile]),
       ...['-a', LOOPBACK, '-p', String(port), '-m', String(monitorPort)],
       ...['-js', '-sd', storeDir, '--server_name', 'shiriki-up'],
     ],

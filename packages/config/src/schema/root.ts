@@ -11,6 +11,7 @@ import { ingestSchema } from './ingest.js';
 import { leaseTimingSchema } from './lease.js';
 import { modelSchema } from './model.js';
 import { motionSchema } from './motion.js';
+import { mqttSchema } from './mqtt.js';
 import { natsSchema } from './nats.js';
 import { objectsSchema } from './objects.js';
 import { recordSchema } from './record.js';
@@ -59,6 +60,7 @@ export const configSchema = z.strictObject({
   alerts: section(alertsSchema, 'Which events become alerts.'),
   storage: section(storageSchema, 'Object storage for clips, snapshots and recordings.'),
   api: section(apiSchema, 'The HTTP API service: event index, users, clip serving.'),
+  mqtt: section(mqttSchema, 'The MQTT bridge to Home Assistant and other home-automation systems.'),
   telemetry: section(telemetrySchema, 'Logging and metrics of every service.'),
 });
 

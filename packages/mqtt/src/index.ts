@@ -1,0 +1,21 @@
+// The MQTT bridge: Frigate's topic layout on the user's broker, Home Assistant discovery.
+export { MqttBridge, mqttLeaseBucket } from './bridge-worker.js';
+export type { MqttBridgeOptions, MqttBridgeState } from './bridge-worker.js';
+export { CameraBridge, mqttConsumerName } from './camera-bridge.js';
+export type { CameraBridgeOptions } from './camera-bridge.js';
+export { MqttBrokerLink, BrokerUnavailableError } from './broker-link.js';
+export type { BrokerLink, BrokerLinkOptions } from './broker-link.js';
+export { StateOutbox } from './state-outbox.js';
+export type { StateOutboxOptions } from './state-outbox.js';
+export { createMqttMetrics } from './metrics.js';
+export type { MqttMetrics } from './metrics.js';
+export { mqttTopics, topicLevel } from './topics.js';
+export type { MqttTopics } from './topics.js';
+export { toFrigateObject, frigateEventMessage } from './frigate-event.js';
+export type { FrigateObject, FrigateEventMessage, CameraMedia } from './frigate-event.js';
+export { ReviewGrouper } from './reviews.js';
+export type { ReviewItem, ReviewMessage, ReviewRules, ReviewSeverity } from './reviews.js';
+export { ActiveObjects } from './active-objects.js';
+export type { CountChange } from './active-objects.js';
+export { cameraDiscovery } from './discovery.js';
+export type { DiscoveryMessage, DiscoveryComponent, DiscoveryCamera, DiscoveryOptions } from './discovery.js';
