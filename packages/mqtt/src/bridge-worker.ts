@@ -167,29 +167,18 @@ export class MqttBridge {
     const first = [...this.#cameras.keys()].sort()[0];
     if (first === undefined || !owned.includes(first)) return;
     const cameras: Record<string, object> = {};
-    try {
-      const kv = await this.options.bus.kvm.open(this.options.subjects.buckets.cameraStatus);
-      for (const name of this.#cameras.keys()) {
-        const entry = await kv.get(name);
-        let status: CameraStatus | undefined;
-        try {
-          status = entry && entry.length > 0 ? decodeJson(CameraStatusSchema, entry.value) : undefined;
-        } catch {
-          status = undefined;
-        }
-        cameras[name] = status
-          ? {
-              camera_fps: status.fps_in,
-              state: status.state,
-              frames_published: status.frames_published,
-              frames_dropped: status.frames_dropped,
-              restarts: status.restarts,
-              motion_active: status.motion_active,
-            }
-          : { state: 'unknown' };
-      }
-    } catch (error) {
-      this.options.logger.warn({ err: error }, 'camera status unavailable for stats');
+    for (const name of [...this.#cameras.keys()].sort()) {
+      const status = await this.#cameraStatus(name);
+      cameras[name] = status
+        ? {
+            camera_fps: status.fps_in,
+            state: status.state,
+            frames_published: status.frames_published,
+            frames_dropped: status.frames_dropped,
+            restarts: status.restarts,
+            motion_active: status.motion_active,
+          }
+        : { state: 'unknown' };
     }
     const stats = {
       cameras,
@@ -200,5 +189,16 @@ export class MqttBridge {
       },
     };
     this.#outbox.set(this.topics.stats, JSON.stringify(stats), 'stats', false);
+  }
+
+  /** The latest status ingest stored for the camera; undefined when there is none (no ingest yet). */
+  async #cameraStatus(name: string): Promise<CameraStatus | undefined> {
+    try {
+      const kv = await this.options.bus.kvm.open(this.options.subjects.buckets.cameraStatus);
+      const entry = await kv.get(name);
+      return entry && entry.length > 0 ? decodeJson(CameraStatusSchema, entry.value) : undefined;
+    } catch {
+      return undefined;
+    }
   }
 }

@@ -24,6 +24,7 @@ export interface StateOutboxOptions {
 export class StateOutbox {
   readonly #pending = new Map<string, Pending>();
   #flushing: Promise<void> | undefined;
+  #again = false;
 
   constructor(private readonly options: StateOutboxOptions) {
     options.link.onConnect(() => void this.flush());
@@ -46,9 +47,21 @@ export class StateOutbox {
     void this.flush();
   }
 
-  /** Sends what is pending; resolves when the broker took it or went away again. */
+  /**
+   * Sends what is pending; resolves when the broker took it or went away again. A flush asked for while one
+   * runs (a reconnect, a new value) makes that one go round again, so nothing waits for the next `set`.
+   */
   flush(): Promise<void> {
-    this.#flushing ??= this.#drain().finally(() => {
+    if (this.#flushing) {
+      this.#again = true;
+      return this.#flushing;
+    }
+    this.#flushing = (async () => {
+      do {
+        this.#again = false;
+        await this.#drain();
+      } while (this.#again && this.options.link.connected);
+    })().finally(() => {
       this.#flushing = undefined;
       this.options.onQueueChange?.(this.#pending.size);
     });

@@ -264,7 +264,10 @@ describe("MQTT bridge against nats-server's MQTT listener", () => {
     const broker = { host: '127.0.0.1', port: mqttPort };
     try {
       const sub = await subscriber(`mqtt://127.0.0.1:${mqttPort}`, ['frigate/#']);
-      const running = await startBridge(bridgeConfig(nats.url, broker, { topic_prefix: 'frigate' }));
+      // stats every 5 s, the shortest interval allowed
+      const running = await startBridge(
+        bridgeConfig(nats.url, broker, { topic_prefix: 'frigate', stats_interval_s: 5 }),
+      );
       try {
         await sub.until('online', () => sub.texts('frigate/available').includes('online'));
         await publishEvent(running.bus, objectEvent('new', 'p3', 'person', 0));
@@ -276,6 +279,12 @@ describe("MQTT bridge against nats-server's MQTT listener", () => {
           ['new', 'end'],
         );
         await sub.until('count 1 -> 0', () => sub.texts(`frigate/${CAMERA}/person`).at(-1) === '0');
+        await sub.until('stats', () => sub.on('frigate/stats').length > 0, 8000);
+        const [stats] = sub.json<{ cameras: Record<string, { state: string }>; service: { uptime: number } }>(
+          'frigate/stats',
+        );
+        assert.equal(stats!.cameras[CAMERA]?.state, 'unknown', 'no ingest runs here');
+        assert.ok(stats!.service.uptime >= 4);
       } finally {
         await running.stop();
         await sub.close();

@@ -14,6 +14,8 @@ export const MOSQUITTO_ENV = 'SHIRIKI_MOSQUITTO';
 export interface MosquittoOptions {
   /** Default: a free port; never the machine's own broker on 1883. */
   port?: number;
+  /** Serve MQTT over TLS with this certificate and key (PEM files). Default: plain TCP. */
+  tls?: { certFile: string; keyFile: string };
   /** Require this user and password (a password file made with mosquitto_passwd). Default: anonymous. */
   user?: { name: string; password: string };
   keepData?: boolean;
@@ -47,6 +49,7 @@ export async function startMosquitto(options: MosquittoOptions = {}): Promise<Mo
     'log_dest stdout',
     `user ${userInfo().username}`,
   ];
+  if (options.tls) lines.push(`certfile ${options.tls.certFile}`, `keyfile ${options.tls.keyFile}`);
   if (options.user) {
     const passwordFile = join(tempDir, 'passwords');
     writeFileSync(passwordFile, '');

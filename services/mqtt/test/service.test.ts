@@ -1,6 +1,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { connectAsync } from 'mqtt';
 import {
@@ -98,4 +99,93 @@ test('a wrong password is refused and reported, without the password', async () 
   const log = readFileSync(logFile, 'utf8');
   assert.match(log, /Not authorized|Bad username or password|refused/i);
   assert.ok(!log.includes('not-the-password-1234'));
+});
+
+test('over TLS: the bridge verifies the broker against the CA it is given', async () => {
+  // A CA and a broker certificate for 127.0.0.1, as a user with a private CA has them.
+  const tlsDir = join(dir, 'tls');
+  mkdirSync(tlsDir);
+  const openssl = (...args: string[]) => execFileSync('openssl', args, { cwd: tlsDir, stdio: 'ignore' });
+  openssl(
+    'req',
+    '-x509',
+    '-newkey',
+    'rsa:2048',
+    '-nodes',
+    '-days',
+    '1',
+    '-subj',
+    '/CN=shiriki test CA',
+    '-keyout',
+    'ca.key',
+    '-out',
+    'ca.pem',
+  );
+  openssl(
+    'req',
+    '-newkey',
+    'rsa:2048',
+    '-nodes',
+    '-subj',
+    '/CN=127.0.0.1',
+    '-keyout',
+    'broker.key',
+    '-out',
+    'broker.csr',
+  );
+  writeFileSync(join(tlsDir, 'san.ext'), 'subjectAltName=IP:127.0.0.1\n');
+  openssl(
+    'x509',
+    '-req',
+    '-in',
+    'broker.csr',
+    '-CA',
+    'ca.pem',
+    '-CAkey',
+    'ca.key',
+    '-CAcreateserial',
+    '-days',
+    '1',
+    '-extfile',
+    'san.ext',
+    '-out',
+    'broker.pem',
+  );
+  const tlsBroker = await startMosquitto({
+    tls: { certFile: join(tlsDir, 'broker.pem'), keyFile: join(tlsDir, 'broker.key') },
+  });
+  try {
+    const configPath = writeServiceConfig(dir, {
+      nats: { servers: [nats.url] },
+      storage: { type: 'local', local: { path: join(dir, 'store') } },
+      telemetry: { log_level: 'info', metrics_port: 0 },
+      cameras: { front: { source: 'rtsp://192.0.2.7/h264' } },
+      mqtt: {
+        enabled: true,
+        host: '127.0.0.1',
+        port: tlsBroker.port,
+        tls: { enabled: true, ca_file: join(tlsDir, 'ca.pem') },
+      },
+    });
+    const client = await connectAsync(`mqtts://127.0.0.1:${tlsBroker.port}`, {
+      ca: readFileSync(join(tlsDir, 'ca.pem')),
+      clientId: 'tls-watcher',
+    });
+    const available: string[] = [];
+    client.on('message', (_topic, payload) => available.push(payload.toString()));
+    await client.subscribeAsync('shiriki/available', { qos: 1 });
+    const service = await spawnService('mqtt', configPath, join(dir, 'mqtt-tls.log'));
+    try {
+      await waitFor(() => available.at(-1) === 'online', {
+        what: 'the bridge online over TLS',
+        timeoutMs: 30_000,
+      });
+    } finally {
+      await service.child.stop({ termGraceMs: 5000 });
+      await client.endAsync();
+    }
+    assert.equal(available.at(-1), 'offline', 'a clean stop says offline');
+  } finally {
+    await tlsBroker.dispose();
+  }
 });

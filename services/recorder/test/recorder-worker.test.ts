@@ -5,7 +5,7 @@ import { after, before, test } from 'node:test';
 import { jetstream, type JetStreamClient } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/nats-core';
 import { connect } from '@nats-io/transport-node';
-import { createSubjects, type ClipReady } from '@shiriki/bus';
+import { CameraSwitchBoard, createSubjects, type ClipReady } from '@shiriki/bus';
 import { parseConfig } from '@shiriki/config';
 import type { RecorderWorker } from '@shiriki/recorder';
 import type { ObjectStore } from '@shiriki/storage';
@@ -232,4 +232,29 @@ test('clips of events that end while MinIO is down for a minute are spooled and 
     .jetstreamManager(nc)
     .then((m) => m.streams.info(subjects.streams.clips));
   assert.equal(info.state.messages, all.length);
+});
+
+test('an event that ends while recordings are switched off gets no clip; switched on again, the next one does', async () => {
+  const board = await CameraSwitchBoard.open(js, subjects.buckets.cameraSwitches, () => ({
+    detect: true,
+    motion: true,
+    recordings: true,
+    snapshots: true,
+  }));
+  await board.set(CAMERA, { recordings: false }, 'test');
+  await sleep(500);
+  const off = Date.now() + 500;
+  await runEvent('evt-switched-off', off, off + 2000);
+
+  await board.set(CAMERA, { recordings: true }, 'test');
+  await sleep(500);
+  const on = Date.now() + 500;
+  await runEvent('evt-switched-on', on, on + 2000);
+  await until('the clip after recordings are back on', () => clipsOf('evt-switched-on')[0], 40_000);
+  // The first event ended earlier and its clip would have been cut first.
+  assert.deepEqual(
+    clipsOf('evt-switched-off'),
+    [],
+    'no clip for the event that ended while recordings were off',
+  );
 });

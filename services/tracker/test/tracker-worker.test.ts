@@ -4,6 +4,7 @@ import sharp from 'sharp';
 import { connect } from '@nats-io/transport-node';
 import type { NatsConnection } from '@nats-io/nats-core';
 import {
+  CameraSwitchBoard,
   AlertSchema,
   ObjectEventSchema,
   connectBus,
@@ -193,4 +194,23 @@ test('an ordered consumer started at the first event time replays what a live su
   );
   // And it starts at the time, not at the stream's start: nothing before the first event.
   assert.equal(replayed[0]?.seq, first.seq);
+});
+
+test('with snapshots switched off, an object ends without a snapshot', async () => {
+  const board = await CameraSwitchBoard.open(bus.js, subjects.buckets.cameraSwitches, () => ({
+    detect: true,
+    motion: true,
+    recordings: true,
+    snapshots: true,
+  }));
+  await board.set('yard', { snapshots: false }, 'test');
+  await sleep(500);
+  const jpeg = await makeJpeg();
+  const walk = personWalk({ camera: 'yard', firstSequence: 200, frames: 20, fromX: 30, toX: 300 });
+  await sendFrames(nc, subjects, [walk], { jpeg, t0: Date.now(), frameMs: FRAME_MS });
+  const endOf = () => live.find((e) => e.id === 'yard-person-200' && e.type === 'end');
+  await waitUntil(() => endOf() !== undefined, 20_000, 'the person to end');
+  assert.ok(endOf()?.snapshot, 'the tracker still chose a best frame');
+  assert.equal(endOf()?.snapshot?.key, undefined, 'but stored no snapshot while snapshots are off');
+  await board.set('yard', { snapshots: true }, 'test');
 });
