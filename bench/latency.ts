@@ -52,6 +52,7 @@ import {
 } from '@shiriki/testing';
 import { MARKER_MOTION_MASK, markedCameraClip, readFrameMarker, startCamera } from './latency-camera.js';
 import { detectEveryFrame, firstFinding } from './latency-reference.js';
+import { percentile } from './percentile.js';
 import { quietLogger } from './quiet-logger.js';
 
 const repoRoot = fileURLToPath(new URL('..', import.meta.url));
@@ -62,11 +63,6 @@ const LOOP_SECONDS = 21.9;
 const CAMERA_FPS = 10;
 const DETECT = { width: 640, height: 360, fps: 5 };
 const MIN_SCORE = 0.5;
-
-const percentile = (values: readonly number[], p: number): number => {
-  const sorted = values.slice().sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
-};
 
 interface Appearance {
   loop: number;

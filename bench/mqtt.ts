@@ -34,17 +34,13 @@ import {
   waitFor,
   writeServiceConfig,
 } from '@shiriki/testing';
+import { percentile } from './percentile.js';
 import { quietLogger } from './quiet-logger.js';
 
 const repoRoot = fileURLToPath(new URL('..', import.meta.url));
 const total = Number(process.argv[2] ?? 2000);
 const rate = Number(process.argv[3] ?? 200);
 const CAMERA = 'bench';
-
-const percentile = (values: readonly number[], p: number): number => {
-  const sorted = values.slice().sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
-};
 
 interface Result {
   p50: number;

@@ -32,17 +32,13 @@ import {
   type ServiceProcess,
 } from '@shiriki/testing';
 import { CameraTracker, trackerOptionsFromCamera } from '@shiriki/tracking';
+import { percentile } from './percentile.js';
 import { quietLogger } from './quiet-logger.js';
 
 const repoRoot = fileURLToPath(new URL('..', import.meta.url));
 const pipelineSeconds = Number(process.argv[2] ?? 140);
 const frames = Number(process.argv[3] ?? 20_000);
 const OBJECTS = 20;
-
-function percentile(values: readonly number[], p: number): number {
-  const sorted = values.slice().sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
-}
 
 function trackingCost(): { p50: number; p99: number; mean: number; objects: number } {
   const config = parseConfig(
