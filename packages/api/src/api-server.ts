@@ -2,7 +2,7 @@ import { chmod, mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { CameraSwitchBoard, type Bus, type BusMetrics, type Subjects } from '@shiriki/bus';
-import { switchDefaults, type ShirikiConfig } from '@shiriki/config';
+import { switchDefaultsFor, type ShirikiConfig } from '@shiriki/config';
 import { Go2rtcClient } from '@shiriki/go2rtc';
 import { resolveFfmpegPath } from '@shiriki/process';
 import { createObjectStore, type ObjectStore } from '@shiriki/storage';
@@ -89,12 +89,7 @@ export class ApiServer {
       const switches = await CameraSwitchBoard.open(
         bus.js,
         subjects.buckets.cameraSwitches,
-        (camera) => {
-          const cameraConfig = config.cameras[camera];
-          return cameraConfig
-            ? switchDefaults(cameraConfig)
-            : { detect: false, motion: false, recordings: false, snapshots: false };
-        },
+        switchDefaultsFor(Object.values(config.cameras)),
         config.events.stream_replicas,
       );
       const workDir = join(config.data_dir, 'api', 'tmp');

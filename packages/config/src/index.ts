@@ -10,7 +10,7 @@ export type { LoadConfigOptions, ParseConfigOptions } from './load.js';
 export { ConfigError, formatConfigError } from './errors.js';
 export type { ConfigIssue } from './errors.js';
 export { redactConfigForDisplay } from './redact.js';
-export { switchDefaults } from './switch-defaults.js';
+export { switchDefaults, switchDefaultsFor } from './switch-defaults.js';
 export { renderConfigReference } from './docs.js';
 export { configSchema } from './schema/root.js';
 export { parseByteSize } from './schema/common.js';

@@ -17,3 +17,19 @@ export function switchDefaults(camera: CameraConfig): {
     snapshots: true,
   };
 }
+
+/**
+ * {@link switchDefaults} by camera name, for a `CameraSwitchBoard`; a name not among `cameras` has every
+ * switch off.
+ */
+export function switchDefaultsFor(
+  cameras: Iterable<CameraConfig>,
+): (name: string) => ReturnType<typeof switchDefaults> {
+  const byName = new Map([...cameras].map((camera) => [camera.name, camera]));
+  return (name) => {
+    const camera = byName.get(name);
+    return camera
+      ? switchDefaults(camera)
+      : { detect: false, motion: false, recordings: false, snapshots: false };
+  };
+}

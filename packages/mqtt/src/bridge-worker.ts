@@ -9,7 +9,7 @@ import {
   type CameraStatus,
   type Subjects,
 } from '@shiriki/bus';
-import { switchDefaults, type CameraConfig, type ShirikiConfig } from '@shiriki/config';
+import { switchDefaultsFor, type CameraConfig, type ShirikiConfig } from '@shiriki/config';
 import { OwnedCameras } from '@shiriki/ownership';
 import type { Logger } from '@shiriki/telemetry';
 import type { BrokerLink } from './broker-link.js';
@@ -97,12 +97,7 @@ export class MqttBridge {
     const switches = await CameraSwitchBoard.open(
       bus.js,
       subjects.buckets.cameraSwitches,
-      (name) => {
-        const camera = this.#cameras.get(name);
-        return camera
-          ? switchDefaults(camera)
-          : { detect: false, motion: false, recordings: false, snapshots: false };
-      },
+      switchDefaultsFor(this.#cameras.values()),
       config.events.stream_replicas,
     );
     this.#stopWatchingSwitches = await switches.watch((name, states) =>

@@ -8,7 +8,7 @@ import {
   type ClipReady,
   type Subjects,
 } from '@shiriki/bus';
-import type { CameraConfig } from '@shiriki/config';
+import { switchDefaultsFor, type CameraConfig } from '@shiriki/config';
 import { OwnedCameras, type Lease } from '@shiriki/ownership';
 import { resolveFfmpegPath } from '@shiriki/process';
 import type { ObjectStore, RetentionRule } from '@shiriki/storage';
@@ -141,7 +141,7 @@ export class RecorderWorker {
     const board = await CameraSwitchBoard.open(
       o.bus.js,
       o.subjects.buckets.cameraSwitches,
-      (name) => ({ detect: true, motion: true, snapshots: true, recordings: this.#cameras.has(name) }),
+      switchDefaultsFor(this.#cameras.values()),
       o.replicas,
     );
     for (const name of this.#cameras.keys()) this.#recordingsOn.set(name, (await board.get(name)).recordings);

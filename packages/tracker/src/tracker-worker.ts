@@ -8,7 +8,7 @@ import {
   type BusMetrics,
   type Subjects,
 } from '@shiriki/bus';
-import type { CameraConfig } from '@shiriki/config';
+import { switchDefaultsFor, type CameraConfig } from '@shiriki/config';
 import { OwnedCameras, type Lease } from '@shiriki/ownership';
 import type { Logger } from '@shiriki/telemetry';
 import { trackerOptionsFromCamera, type ObjectAlertsConfig, type TrackerOverrides } from '@shiriki/tracking';
@@ -116,7 +116,7 @@ export class TrackerWorker {
     const board = await CameraSwitchBoard.open(
       bus.js,
       subjects.buckets.cameraSwitches,
-      (name) => ({ detect: true, motion: true, recordings: true, snapshots: true, ...this.defaultsOf(name) }),
+      switchDefaultsFor(this.cameras.values()),
       events.replicas,
     );
     for (const name of this.cameras.keys()) this.snapshotsOn.set(name, (await board.get(name)).snapshots);
@@ -174,10 +174,5 @@ export class TrackerWorker {
       busMetrics: o.busMetrics,
       snapshotsEnabled: () => this.snapshotsOn.get(lease.camera) ?? true,
     });
-  }
-
-  private defaultsOf(name: string): { recordings: boolean } | undefined {
-    const camera = this.cameras.get(name);
-    return camera && { recordings: camera.record.enabled };
   }
 }
