@@ -12,42 +12,37 @@
  * Run: node --conditions=shiriki-source --import tsx bench/confirmation.ts
  * Writes docs/benchmarks/confirmation.md.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Detections, ObjectEvent } from '@shiriki/bus';
 import { parseConfig } from '@shiriki/config';
 import { ObjectDetector, modelSpecFromConfig, readLabels } from '@shiriki/detector';
 import { MotionDetector } from '@shiriki/motion';
 import { assetPath, assetsDir, decodeClipFrames } from '@shiriki/testing';
+import { CONFIRMATION_RULES, type ConfirmationRule } from '@shiriki/tracking';
 import {
-  CONFIRMATION_RULES,
-  CameraTracker,
-  trackerOptionsFromCamera,
-  type ConfirmationRule,
-} from '@shiriki/tracking';
+  SLACK_S,
+  readPersonWalkTruth,
+  replayNewEvents,
+  scoreAppearances,
+  type DetectedFrame,
+} from './person-walk-truth.js';
 
 const repoRoot = fileURLToPath(new URL('..', import.meta.url));
 const DETECT = { width: 640, height: 360, fps: 5 };
-const SLACK_S = 2;
 const VEHICLES = new Set(['car', 'truck', 'bus', 'motorcycle', 'bicycle']);
 const PHASES = [0, 0.5 / DETECT.fps];
-
-interface DetectFrameResult {
-  timeS: number;
-  detections: Detections['detections'];
-}
 
 /** The frames ingest would send at this phase, with what the detector would find in each. */
 async function pipelineDetections(
   detector: ObjectDetector,
   clip: string,
   phaseS: number,
-): Promise<DetectFrameResult[]> {
+): Promise<DetectedFrame[]> {
   const { width, height, fps } = DETECT;
   const motion = new MotionDetector(width, height);
   const frames = decodeClipFrames(clip, { width, height, fps, from: phaseS });
-  const results: DetectFrameResult[] = [];
+  const results: DetectedFrame[] = [];
   for (const [k, payload] of frames.entries()) {
     const { boxes } = motion.detect(payload.subarray(0, width * height));
     const result = await detector.detect({
@@ -60,39 +55,6 @@ async function pipelineDetections(
     results.push({ timeS: phaseS + k / fps, detections: result.detections });
   }
   return results;
-}
-
-function replay(
-  frames: readonly DetectFrameResult[],
-  track: string[],
-  rule: ConfirmationRule,
-): ObjectEvent[] {
-  const config = parseConfig(
-    JSON.stringify({
-      cameras: { bench: { source: 'rtsp://127.0.0.1:8554/bench', objects: { track } } },
-      detect: DETECT,
-      storage: { type: 'local' },
-    }),
-  );
-  const tracker = new CameraTracker(trackerOptionsFromCamera(config.cameras.bench!, { confirmation: rule }));
-  const news: ObjectEvent[] = [];
-  for (const [k, frame] of frames.entries()) {
-    const message: Detections = {
-      camera: 'bench',
-      sequence: k + 1,
-      capture_time: frame.timeS * 1000,
-      width: DETECT.width,
-      height: DETECT.height,
-      detections: frame.detections,
-      model: 'bench',
-      worker: 'bench',
-      inference_ms: 0,
-      region_count: 1,
-      ...(k > 0 ? { previous_sequence: k } : {}),
-    };
-    for (const event of tracker.push(message)) if (event.type === 'new') news.push(event);
-  }
-  return news;
 }
 
 interface Row {
@@ -116,42 +78,33 @@ const config = parseConfig(
 );
 const detector = await ObjectDetector.load(modelSpecFromConfig(config));
 const labels = await readLabels(assetPath('models/coco-labels.txt'));
-const truth = JSON.parse(readFileSync(assetPath('media/person-walk.truth.json'), 'utf8')) as {
-  person_intervals_s: [number, number][];
-};
+const truth = readPersonWalkTruth();
 const rows: Row[] = [];
 for (const phase of PHASES) {
   console.log(`phase ${phase} s: motion and detection on person-walk and parking-lot`);
   const walk = await pipelineDetections(detector, assetPath('media/person-walk.mp4'), phase);
   const lot = await pipelineDetections(detector, assetPath('media/parking-lot.mp4'), phase);
   for (const rule of CONFIRMATION_RULES) {
-    const news = replay(walk, ['person'], rule);
+    const news = replayNewEvents(walk, DETECT, ['person'], rule);
+    const scored = scoreAppearances(news, truth);
     const row: Row = {
       rule,
       phase,
       walkNew: news.length,
-      missed: 0,
-      outside: 0,
-      extra: 0,
+      missed: scored.missed,
+      outside: scored.outside,
+      extra: scored.extra,
       confirmMs: [],
       lot: new Map(),
     };
-    const claimed = new Set<ObjectEvent>();
-    for (const [from, to] of truth.person_intervals_s) {
-      const inside = news.filter(
-        (e) => e.start_time >= (from - SLACK_S) * 1000 && e.start_time <= (to + SLACK_S) * 1000,
-      );
-      for (const event of inside) claimed.add(event);
-      if (inside.length === 0) row.missed++;
-      row.extra += Math.max(0, inside.length - 1);
+    truth.person_intervals_s.forEach(([from], i) => {
       const found = walk.find(
         (f) => f.timeS >= from - SLACK_S && f.detections.some((d) => d.label === 'person' && d.score >= 0.5),
       );
-      const first = inside[0];
+      const first = scored.firsts[i];
       if (first && found) row.confirmMs.push((first.frame_time ?? first.start_time) - found.timeS * 1000);
-    }
-    row.outside = news.filter((e) => !claimed.has(e)).length;
-    for (const event of replay(lot, labels, rule))
+    });
+    for (const event of replayNewEvents(lot, DETECT, labels, rule))
       row.lot.set(event.label, (row.lot.get(event.label) ?? 0) + 1);
     rows.push(row);
   }

@@ -35,7 +35,9 @@ import {
   createSubjects,
   decodeFrame,
   decodeJson,
+  type Frame,
 } from '@shiriki/bus';
+import sharp from 'sharp';
 import {
   assetPath,
   assetsDir,
@@ -140,13 +142,11 @@ try {
   await mqtt.subscribeAsync('shiriki/events', { qos: 1 });
   const frames = new Map<number, { index: number; seenAt: number }>();
   const frameByCapture = new Map<number, number>();
+  // Markers are read after the run: a JPEG frame is decoded first, which must not hold up the subscriber.
+  const framesSeen: Frame[] = [];
   const framesSub = bus.nc.subscribe(subjects.frames(CAMERA), {
     callback: (error, msg) => {
-      if (error) return;
-      const frame = decodeFrame(msg.data);
-      const index = readFrameMarker(frame.payload, frame.width, frame.height);
-      frames.set(frame.sequence, { index, seenAt: frame.captureTime });
-      frameByCapture.set(frame.captureTime, frame.sequence);
+      if (!error) framesSeen.push(decodeFrame(msg.data.slice()));
     },
   });
   const detections = collect(bus.nc, subjects.detections(CAMERA), (msg) => ({
@@ -171,6 +171,13 @@ try {
   console.log(`live: ${appearances} appearances, about ${Math.round(runSeconds)} s`);
   await sleep(runSeconds * 1000);
   framesSub.unsubscribe();
+  for (const frame of framesSeen) {
+    const luma =
+      frame.pixelFormat === 'jpeg' ? await sharp(frame.payload).greyscale().raw().toBuffer() : frame.payload;
+    const index = readFrameMarker(luma, frame.width, frame.height);
+    frames.set(frame.sequence, { index, seenAt: frame.captureTime });
+    frameByCapture.set(frame.captureTime, frame.sequence);
+  }
 
   const loopMs = clip.loopSeconds * 1000;
   const firstFrameAt = Math.min(...[...frames.values()].map((f) => f.seenAt));

@@ -150,7 +150,10 @@ export class TestbedStack {
       nats: { servers: this.natsUrls, subject_prefix: SUBJECT_PREFIX },
       go2rtc: { api_url: `http://${cams}:1984`, rtsp_url: `rtsp://${cams}:8554`, register_streams: false },
       detect: { width: 640, height: 360, fps: this.#o.detectFps },
-      detector: { intra_op_threads: 1 },
+      // A buffer deep enough that no frame is dropped by design (oldest first) while a detector host is cut
+      // off: NATS does not count those drops, so with the default (10) the test could not tell them from a
+      // frame lost silently. Frames older than max_frame_age_ms are still skipped, and counted, as stale.
+      detector: { intra_op_threads: 1, frame_buffer_per_camera: 100 },
       ingest: { lease_ttl_s: this.#o.leaseTtlS, heartbeat_s: this.#o.heartbeatS },
       events: { stream_replicas: 3 },
       storage: {

@@ -197,8 +197,8 @@ async function run(): Promise<Report> {
   );
 
   // --- fault 3: a detector host is cut off the network for 20 s ---
-  // The two that stay get room to take its share, so that no frame ages out of the per-camera buffer (10
-  // frames, oldest dropped first, by design) and every frame can be accounted for.
+  // The two that stay get room to take its share; the per-camera buffer is deep enough (see the stack's
+  // config) that no frame is dropped oldest-first, so every frame can be accounted for.
   for (const name of ['det-2', 'det-3']) network.setCpus(name, cutPhaseCpus);
   await sleep(warmS * 1000);
   const before = await counters();

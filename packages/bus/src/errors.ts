@@ -7,6 +7,7 @@ export type FrameErrorReason =
   | 'bad_pixel_format'
   | 'bad_dimensions'
   | 'payload_size_mismatch'
+  | 'bad_payload'
   | 'bad_box'
   | 'bad_camera'
   | 'bad_producer'

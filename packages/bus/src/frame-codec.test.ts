@@ -32,9 +32,40 @@ test('random frames of every pixel format survive a round trip unchanged', () =>
   for (let i = 0; i < 500; i++) {
     const frame = randomFrame();
     const message = encodeFrame(frame);
-    assert.equal(message.byteLength, frameMessageSize(frame));
+    assert.equal(message.byteLength, frameMessageSize(frame, frame.payload.byteLength));
     assert.deepEqual(decodeFrame(message), frame);
   }
+});
+
+test('a JPEG frame carries any size of JPEG, and only a JPEG', () => {
+  const frame = randomFrame({ pixelFormat: 'jpeg', width: 640, height: 360 });
+  for (const length of [4, 1000, 70_000]) {
+    const payload = new Uint8Array(randomBytes(length));
+    payload.set([0xff, 0xd8]);
+    assert.deepEqual(decodeFrame(encodeFrame({ ...frame, payload })).payload, payload);
+  }
+  const notJpeg = { ...frame, payload: new Uint8Array(100) };
+  assert.throws(
+    () => encodeFrame(notJpeg),
+    (error: unknown) => error instanceof FrameEncodeError && error.reason === 'bad_payload',
+  );
+  assert.throws(
+    () => encodeFrame({ ...frame, payload: new Uint8Array([0xff, 0xd8]) }),
+    (error: unknown) => error instanceof FrameEncodeError && error.reason === 'payload_size_mismatch',
+  );
+  assert.throws(
+    () => frameMessageSize(frame),
+    (error: unknown) => error instanceof FrameEncodeError && error.reason === 'payload_size_mismatch',
+  );
+
+  const message = encodeFrame(frame);
+  const payloadAt = frameHeaderSize(frame);
+  const damaged = message.slice();
+  damaged[payloadAt] = 0;
+  assert.equal(decodeError(damaged).reason, 'bad_payload');
+  const huge = message.slice();
+  new DataView(huge.buffer).setUint32(payloadAt - 4, 0xffffffff, true);
+  assert.equal(decodeError(huge).reason, 'payload_size_mismatch');
 });
 
 test('the decoded payload is a view into the message, not a copy', () => {
@@ -83,6 +114,7 @@ test('every truncation of a valid message is rejected', () => {
 
 test('bit flips in magic, version, format, dimensions, sequence and payload length are rejected', () => {
   const frame = randomFrame({ pixelFormat: 'yuv420p', width: 16, height: 12, sequence: 42 });
+  frame.payload[0] = 0; // read as a JPEG (format flipped to 5), the payload must not start like one
   const message = encodeFrame(frame);
   const payloadLengthAt = frameHeaderSize(frame) - 4;
   const expectReason = (bytes: number[], bits: number[], reasons: FrameErrorReason[]): void => {
@@ -96,7 +128,7 @@ test('bit flips in magic, version, format, dimensions, sequence and payload leng
   const allBits = [0, 1, 2, 3, 4, 5, 6, 7];
   expectReason([0, 1, 2, 3], allBits, ['bad_magic']);
   expectReason([4], allBits, ['unsupported_version']);
-  expectReason([5], allBits, ['bad_pixel_format', 'payload_size_mismatch']);
+  expectReason([5], allBits, ['bad_pixel_format', 'payload_size_mismatch', 'bad_payload']);
   expectReason([8, 9, 10, 11], allBits, ['bad_dimensions', 'bad_box', 'payload_size_mismatch']);
   expectReason([18], [5, 6, 7], ['bad_sequence']);
   expectReason([19], allBits, ['bad_sequence']);

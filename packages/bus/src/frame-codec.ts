@@ -1,6 +1,8 @@
 import { FrameDecodeError, FrameEncodeError, type FrameErrorReason } from './errors.js';
 import {
   PIXEL_FORMAT_CODES,
+  jpegPayloadProblem,
+  payloadProblem,
   pixelFormatFromCode,
   pixelFormatSize,
   type PixelFormat,
@@ -15,7 +17,7 @@ import type { Box } from '@shiriki/geometry';
  * | ------ | ----- | ---------------------------------------------------------------- |
  * | 0      | 4     | magic `SHFR`                                                     |
  * | 4      | 1     | version (1)                                                      |
- * | 5      | 1     | pixel format (1 yuv420p, 2 gray8, 3 rgb24, 4 bgr24)              |
+ * | 5      | 1     | pixel format (1 yuv420p, 2 gray8, 3 rgb24, 4 bgr24, 5 jpeg)      |
  * | 6      | 2     | flags: bit 0 has motion, bit 1 tracking refresh; others reserved 0 |
  * | 8      | 2     | width                                                            |
  * | 10     | 2     | height                                                           |
@@ -25,7 +27,7 @@ import type { Box } from '@shiriki/geometry';
  * | 32     | 1 + n | camera name (length, ASCII `[A-Za-z0-9_-]`)                      |
  * |        | 1 + n | producer id (length 1..255, UTF-8)                               |
  * |        | 2 + 8k| motion box count, then k boxes of u16 x1 y1 x2 y2 (x2, y2 exclusive) |
- * |        | 4     | payload length (must equal the pixel format's image size)        |
+ * |        | 4     | payload length (raw formats: the image size; jpeg: 4 B to 16 MiB) |
  * |        | n     | payload                                                          |
  *
  * Readers ignore reserved flag bits so a later producer can add one without a version bump.
@@ -60,7 +62,7 @@ export interface FrameHeader {
 }
 
 export interface Frame extends FrameHeader {
-  /** Raw image, exactly `pixelFormatSize(pixelFormat, width, height)` bytes. */
+  /** Raw image of exactly `pixelFormatSize(pixelFormat, width, height)` bytes, or a JPEG (`jpeg`). */
   payload: Uint8Array;
 }
 
@@ -79,21 +81,27 @@ export function frameHeaderSize(header: FrameHeader): number {
   return FIXED_SIZE + 1 + header.camera.length + 1 + producerBytes + 2 + 8 * header.motionBoxes.length + 4;
 }
 
-/** Header plus payload size of a message for `header`. */
-export function frameMessageSize(header: FrameHeader): number {
-  return frameHeaderSize(header) + expectedPayloadSize(header);
+/** Header plus payload size of a message for `header`; `payloadSize` is needed for a JPEG only. */
+export function frameMessageSize(header: FrameHeader, payloadSize?: number): number {
+  return frameHeaderSize(header) + expectedPayloadSize(header, payloadSize);
 }
 
 /**
  * Validates `header` and writes it into `target` at `offset`; returns the number of header bytes written.
- * The payload belongs right after them: `target.set(pixels, offset + written)`.
+ * The payload belongs right after them: `target.set(pixels, offset + written)`. A JPEG's size is not
+ * implied by the header: pass it as `payloadSize`.
  */
-export function encodeFrameHeaderInto(target: Uint8Array, header: FrameHeader, offset = 0): number {
+export function encodeFrameHeaderInto(
+  target: Uint8Array,
+  header: FrameHeader,
+  offset = 0,
+  payloadSize?: number,
+): number {
   validateHeader(header);
-  const payloadSize = expectedPayloadSize(header);
+  const payloadBytes = expectedPayloadSize(header, payloadSize);
   const size = frameHeaderSize(header);
-  if (offset < 0 || target.byteLength - offset < size + payloadSize) {
-    throw new FrameEncodeError('buffer_too_small', `need ${size + payloadSize} bytes at offset ${offset}`);
+  if (offset < 0 || target.byteLength - offset < size + payloadBytes) {
+    throw new FrameEncodeError('buffer_too_small', `need ${size + payloadBytes} bytes at offset ${offset}`);
   }
   const view = new DataView(target.buffer, target.byteOffset + offset, size);
   target.set(MAGIC_BYTES, offset);
@@ -120,28 +128,19 @@ export function encodeFrameHeaderInto(target: Uint8Array, header: FrameHeader, o
       at += 2;
     }
   }
-  view.setUint32(at, payloadSize, true);
+  view.setUint32(at, payloadBytes, true);
   return at + 4;
-}
-
-/** One message for `header` with the header written; `payload` is a view into it, to be filled. */
-function allocateFrame(header: FrameHeader): { message: Uint8Array; payload: Uint8Array } {
-  const message = new Uint8Array(frameMessageSize(header));
-  const headerSize = encodeFrameHeaderInto(message, header);
-  return { message, payload: message.subarray(headerSize) };
 }
 
 /** Encodes `frame` into one new buffer, copying the payload once. Throws {@link FrameEncodeError}. */
 export function encodeFrame(frame: Frame): Uint8Array {
-  const expected = expectedPayloadSize(frame);
-  if (frame.payload.byteLength !== expected) {
-    throw new FrameEncodeError(
-      'payload_size_mismatch',
-      `${frame.pixelFormat} ${frame.width}x${frame.height} needs ${expected} bytes, payload has ${frame.payload.byteLength}`,
-    );
-  }
-  const { message, payload } = allocateFrame(frame);
-  payload.set(frame.payload);
+  const expected = expectedPayloadSize(frame, frame.payload.byteLength);
+  const problem = payloadProblem(frame.pixelFormat, frame.width, frame.height, frame.payload);
+  if (problem !== undefined)
+    reject(frame.payload.byteLength === expected ? 'bad_payload' : 'payload_size_mismatch', problem);
+  const message = new Uint8Array(frameMessageSize(frame, frame.payload.byteLength));
+  const headerSize = encodeFrameHeaderInto(message, frame, 0, frame.payload.byteLength);
+  message.set(frame.payload, headerSize);
   return message;
 }
 
@@ -226,7 +225,10 @@ function decodeUnchecked(bytes: Uint8Array): Frame {
   need(at + 4, 'payload length');
   const declared = view.getUint32(at, true);
   at += 4;
-  if (declared !== payloadSize) {
+  if (payloadSize === 'variable') {
+    const problem = jpegPayloadProblem(declared);
+    if (problem !== undefined) fail('payload_size_mismatch', problem);
+  } else if (declared !== payloadSize) {
     fail(
       'payload_size_mismatch',
       `declares ${declared} bytes, ${pixelFormat} ${width}x${height} is ${payloadSize}`,
@@ -235,6 +237,10 @@ function decodeUnchecked(bytes: Uint8Array): Frame {
   need(at + declared, 'payload');
   if (bytes.byteLength > at + declared)
     fail('trailing_bytes', `${bytes.byteLength - at - declared} bytes after payload`);
+  if (payloadSize === 'variable') {
+    const problem = jpegPayloadProblem(declared, bytes.subarray(at, at + 2));
+    if (problem !== undefined) fail('bad_payload', problem);
+  }
 
   return {
     camera,
@@ -276,13 +282,18 @@ function validateHeader(header: FrameHeader): void {
   });
 }
 
-function expectedPayloadSize(header: FrameHeader): number {
+/** The payload size of a message for `header`: the raw image size, or `given` (required) for a JPEG. */
+function expectedPayloadSize(header: FrameHeader, given?: number): number {
   if (!(header.pixelFormat in PIXEL_FORMAT_CODES)) reject('bad_pixel_format', String(header.pixelFormat));
   const size = pixelFormatSize(header.pixelFormat, header.width, header.height);
   if (size === undefined) {
     reject('bad_dimensions', `${header.width}x${header.height} is not a valid ${header.pixelFormat} size`);
   }
-  return size;
+  if (size !== 'variable') return size;
+  if (given === undefined) reject('payload_size_mismatch', 'a JPEG frame needs its payload size');
+  const problem = jpegPayloadProblem(given);
+  if (problem !== undefined) reject('payload_size_mismatch', problem);
+  return given;
 }
 
 function producerByteLength(producer: string): number {

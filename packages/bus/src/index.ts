@@ -23,7 +23,13 @@ export {
   frameMessageSize,
 } from './frame-codec.js';
 export type { Frame, FrameHeader } from './frame-codec.js';
-export { PIXEL_FORMAT_CODES, pixelFormatFromCode, pixelFormatSize } from './pixel-format.js';
+export {
+  MAX_JPEG_PAYLOAD,
+  PIXEL_FORMAT_CODES,
+  payloadProblem,
+  pixelFormatFromCode,
+  pixelFormatSize,
+} from './pixel-format.js';
 export type { PixelFormat } from './pixel-format.js';
 export { decodeJson, encodeJson } from './json-codec.js';
 export { CameraSwitchBoard, SwitchConflictError, parseSwitchPayload } from './camera-switches.js';

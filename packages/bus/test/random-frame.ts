@@ -2,7 +2,7 @@ import { randomBytes, randomInt } from 'node:crypto';
 import { pixelFormatSize, type Frame, type PixelFormat } from '../src/index.js';
 import type { Box } from '@shiriki/geometry';
 
-const FORMATS: readonly PixelFormat[] = ['yuv420p', 'gray8', 'rgb24', 'bgr24'];
+const FORMATS: readonly PixelFormat[] = ['yuv420p', 'gray8', 'rgb24', 'bgr24', 'jpeg'];
 
 export interface RandomFrameOptions {
   camera?: string;
@@ -19,6 +19,9 @@ export function randomFrame(options: RandomFrameOptions = {}): Frame {
   const height = options.height ?? 2 * randomInt(1, 30);
   const size = pixelFormatSize(pixelFormat, width, height);
   if (size === undefined) throw new Error(`bad test dimensions ${width}x${height}`);
+  const payload = new Uint8Array(randomBytes(size === 'variable' ? randomInt(4, 4000) : size));
+  // The codec checks a JPEG's start-of-image marker only; the bytes after it stay random.
+  if (size === 'variable') payload.set([0xff, 0xd8]);
   const boxes: Box[] = Array.from({ length: randomInt(0, 6) }, () => randomBox(width, height));
   return {
     camera: options.camera ?? `cam_${randomInt(1000)}`,
@@ -32,7 +35,7 @@ export function randomFrame(options: RandomFrameOptions = {}): Frame {
     hasMotion: boxes.length > 0,
     trackingRefresh: Math.random() < 0.3,
     motionBoxes: boxes,
-    payload: new Uint8Array(randomBytes(size)),
+    payload,
   };
 }
 

@@ -10,6 +10,7 @@ import {
   clipFrames,
   connectTestBus,
   frameMessage,
+  jpegOf,
   recordDetections,
   sleep,
   startTestWorker,
@@ -149,6 +150,49 @@ test('a frame with a confident detection is also published as a JPEG snapshot wi
   const rgbMean = (stats.channels[0]!.mean + stats.channels[1]!.mean + stats.channels[2]!.mean) / 3;
   assert.ok(Math.abs(((lumaMean - 16) * 255) / 219 - rgbMean) < 12, `luma ${lumaMean} vs rgb ${rgbMean}`);
   assert.equal(w.worker.stats.snapshots, 1);
+});
+
+test('a JPEG frame is decoded and detected like the raw one, and its own JPEG is the snapshot, byte for byte', async () => {
+  const subjects = testSubjects();
+  const w = await startTestWorker(bus, subjects, { workerId: 'w-jpeg', snapshotThreshold: 0.6 });
+  workers.push(w);
+  const snapshots: Uint8Array[] = [];
+  const sub = bus.nc.subscribe(subjects.snapshotsAll, {
+    callback: (error, msg) => {
+      if (!error) snapshots.push(msg.data);
+    },
+  });
+  const recorder = recordDetections(bus.nc, subjects);
+  const jpeg = jpegOf(personFrame);
+  bus.nc.publish(subjects.frames('porch'), frameMessage('porch', 1, personFrame));
+  await waitUntil(() => recorder.messages.length >= 1);
+  bus.nc.publish(subjects.frames('porch'), frameMessage('porch', 2, jpeg, { pixelFormat: 'jpeg' }));
+  // A JPEG that does not decode, and one of another size: dropped as invalid, never retried.
+  const broken = Buffer.concat([jpeg.subarray(0, 600), Buffer.alloc(400)]);
+  bus.nc.publish(subjects.frames('porch'), frameMessage('porch', 3, broken, { pixelFormat: 'jpeg' }));
+  const small = await sharp(jpeg).resize(320, 180).jpeg().toBuffer();
+  bus.nc.publish(subjects.frames('porch'), frameMessage('porch', 4, small, { pixelFormat: 'jpeg' }));
+  await waitUntil(() => recorder.messages.length >= 2 && w.worker.stats.invalid >= 2);
+  await sleep(300);
+  sub.unsubscribe();
+  recorder.stop();
+
+  const [raw, fromJpeg] = recorder.messages;
+  assert.deepEqual(
+    recorder.messages.map((m) => m.sequence),
+    [1, 2],
+  );
+  const person = (m: typeof raw) => m!.detections.find((d) => d.label === 'person')!;
+  assert.ok(person(fromJpeg), `person in the JPEG frame: ${JSON.stringify(fromJpeg!.detections)}`);
+  assert.ok(Math.abs(person(fromJpeg).score - person(raw).score) < 0.05, 'about the same score');
+  const [rx1, ry1, rx2, ry2] = person(raw).box;
+  const [jx1, jy1, jx2, jy2] = person(fromJpeg).box;
+  assert.ok(Math.max(Math.abs(rx1 - jx1), Math.abs(ry1 - jy1), Math.abs(rx2 - jx2), Math.abs(ry2 - jy2)) < 6);
+  assert.equal(snapshots.length, 2);
+  assert.ok(Buffer.from(snapshots[1]!).equals(jpeg), 'the snapshot is the frame JPEG itself');
+  assert.equal(w.worker.stats.invalid, 2);
+  assert.equal(w.busMetrics.invalidMessages.get({ subject_kind: 'frames', reason: 'bad_payload' }), 2);
+  assert.deepEqual(await w.worker.sample(), { pending: 0, ackPending: 0 });
 });
 
 test('drain stops pulling, finishes and acks the frame in flight, then closes the model', async () => {

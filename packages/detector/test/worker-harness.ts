@@ -1,4 +1,6 @@
+import { execFileSync } from 'node:child_process';
 import type { NatsConnection } from '@nats-io/nats-core';
+import { resolveFfmpegPath } from '@shiriki/process';
 import {
   DetectionsSchema,
   connectBus,
@@ -76,12 +78,24 @@ export function clipFrames(startS: number, count: number, fps = 5): Uint8Array[]
   });
 }
 
+/** A 640x360 yuv420p frame as ingest's ffmpeg encodes it for `ingest.frames.format: jpeg` (at `-q:v 4`). */
+export function jpegOf(yuv: Uint8Array): Buffer {
+  return execFileSync(
+    resolveFfmpegPath(),
+    [
+      ...['-v', 'error', '-f', 'rawvideo', '-pix_fmt', 'yuv420p', '-s', `${WIDTH}x${HEIGHT}`, '-i', 'pipe:0'],
+      ...['-c:v', 'mjpeg', '-q:v', '4', '-f', 'image2pipe', 'pipe:1'],
+    ],
+    { input: yuv },
+  );
+}
+
 /** A frame message as ingest publishes it. */
 export function frameMessage(
   camera: string,
   sequence: number,
   payload: Uint8Array,
-  options: { captureTime?: number; motionBoxes?: Box[] } = {},
+  options: { captureTime?: number; motionBoxes?: Box[]; pixelFormat?: 'yuv420p' | 'jpeg' } = {},
 ): Uint8Array {
   const motionBoxes = options.motionBoxes ?? [[0, 0, WIDTH, HEIGHT]];
   return encodeFrame({
@@ -92,7 +106,7 @@ export function frameMessage(
     captureTime: options.captureTime ?? Date.now(),
     width: WIDTH,
     height: HEIGHT,
-    pixelFormat: 'yuv420p',
+    pixelFormat: options.pixelFormat ?? 'yuv420p',
     hasMotion: motionBoxes.length > 0,
     trackingRefresh: false,
     motionBoxes,

@@ -81,6 +81,13 @@ class RecordedFrames {
     });
   }
 
+  /** As the decoder delivers jpeg frames: the small gray motion image, with the frame's JPEG. */
+  playJpeg(planes: readonly Uint8Array[], jpegs: readonly Buffer[]): void {
+    planes.forEach((data, i) => {
+      this.sink!.onFrame({ data, jpeg: jpegs[i]!, sequence: i, receivedAt: T0 + i * FRAME_MS });
+    });
+  }
+
   state(change: Omit<DecoderStateChange, 'previous'> & { previous?: DecoderStateChange['previous'] }): void {
     this.sink!.onState({ previous: 'streaming', ...change });
   }
@@ -125,6 +132,8 @@ function pipelineFor(
       storage: { type: 'local' },
       detect: { width: WIDTH, height: HEIGHT, fps: FPS },
       motion: { off_delay_s: 2 },
+      // The recorded frames are raw, as the decoder delivers them with `format: yuv420p`.
+      ingest: { frames: { format: 'yuv420p' } },
       ...top,
       cameras: { porch: { source: 'rtsp://127.0.0.1:8554/porch', ...camera } },
     }),
@@ -199,6 +208,43 @@ test('frames with motion go to the detectors with their boxes and producer epoch
     Buffer.from(sample.payload).equals(clip[sample.sequence]!),
     `frame ${sample.sequence} arrives as played`,
   );
+});
+
+test('jpeg frames: motion runs on the small gray image, boxes come in frame pixels, the JPEG goes out as it came', async () => {
+  const planes = decodeClipFrames(assetPath('media/person-walk.mp4'), {
+    width: 178,
+    height: 100,
+    fps: FPS,
+    from: FROM_S,
+    count: SECONDS * FPS,
+    pixelFormat: 'gray',
+  });
+  // The pipeline does not decode the JPEG: any bytes that start one stand in for it.
+  const jpegs = planes.map((_, i) => Buffer.from([0xff, 0xd8, i & 0xff, i >> 8, 0xff, 0xd9]));
+  const { pipeline, source, publisher } = pipelineFor({}, { ingest: { frames: { format: 'jpeg' } } });
+  await pipeline.start();
+  source.playJpeg(planes, jpegs);
+  await pipeline.stop();
+
+  const started = publisher.motion().find((m) => m.state === 'started')!;
+  const startS = (started.started_at - T0) / 1000 + FROM_S;
+  assert.ok(startS >= 49 && startS <= 53, `motion started at ${startS} s of the clip`);
+  const frames = publisher.frames();
+  assert.ok(frames.length > 10 && frames.length < planes.length, `${frames.length} frames published`);
+  const boxes = frames.flatMap((f) => f.motionBoxes);
+  for (const frame of frames) {
+    assert.equal(frame.pixelFormat, 'jpeg');
+    assert.deepEqual([frame.width, frame.height], [WIDTH, HEIGHT]);
+    assert.ok(
+      Buffer.from(frame.payload).equals(jpegs[frame.sequence]!),
+      `frame ${frame.sequence} as it came`,
+    );
+  }
+  assert.ok(
+    boxes.some(([x1, , x2]) => x2 - x1 > 178),
+    'boxes are scaled to the 640x360 frame, not left at the 178x100 analysis size',
+  );
+  assert.ok(boxes.every(([, , x2, y2]) => x2 <= WIDTH && y2 <= HEIGHT));
 });
 
 test('a camera taken over by another worker keeps numbering its frames upwards, so the tracker takes them', async () => {

@@ -1,6 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import { headers as natsHeaders, type MsgHdrs } from '@nats-io/nats-core';
 import {
+  encodeFrame,
   encodeJson,
   AlertSchema,
   MotionAlertSchema,
@@ -18,7 +19,13 @@ import {
   type FrameSource,
   type FrameSourceFactory,
 } from '@shiriki/media';
-import { MotionDetector, MotionTracker, type MotionOptions, type MotionTransition } from '@shiriki/motion';
+import {
+  MotionDetector,
+  MotionTracker,
+  motionAnalysisSize,
+  type MotionOptions,
+  type MotionTransition,
+} from '@shiriki/motion';
 import { cameraStateOf, RateMeter, type CameraState } from './camera-status.js';
 import { FrameMessages } from './frame-messages.js';
 import { bindCameraMetrics, type CameraMetrics, type IngestMetrics } from './metrics.js';
@@ -38,6 +45,12 @@ export interface CameraSettings {
   inputUrl: string;
   detect: { width: number; height: number; fps: number };
   ffmpeg: { globalArgs: string[]; inputArgs: string[]; hwaccelArgs: string[] };
+  /**
+   * What frames on the bus carry (`ingest.frames`): `jpeg`, encoded by ffmpeg at `jpegQuality` (its `-q:v`),
+   * with motion detected on a small gray image from the same ffmpeg; or `yuv420p`, raw frames, with motion
+   * detected on their luma plane.
+   */
+  frames: { format: 'jpeg' | 'yuv420p'; jpegQuality: number };
   /** `detect.enabled`: with detection off no frame goes to the detectors (motion still runs). */
   detectEnabled: boolean;
   /** With motion off every decoded frame goes to the detectors. */
@@ -83,12 +96,17 @@ export interface FramePublisher {
   publish(subject: string, payload: Uint8Array, options?: { headers?: MsgHdrs }): void;
 }
 
-/** ffmpeg decoding the camera's go2rtc restream into yuv420p frames at the detect size and rate. */
+/**
+ * ffmpeg decoding the camera's go2rtc restream at the detect size and rate: into yuv420p frames, or into JPEGs
+ * with gray motion images at the motion detector's analysis size.
+ */
 export function ffmpegFrameSource(
   camera: CameraSettings,
   logger: LogSink,
   ffmpegPath?: string,
 ): FrameSourceFactory {
+  const jpeg = camera.frames.format === 'jpeg';
+  const motion = motionPlaneSize(camera);
   return (sink) => {
     const decoder = new FfmpegDecoder({
       name: camera.name,
@@ -100,6 +118,15 @@ export function ffmpegFrameSource(
         height: camera.detect.height,
         fps: camera.detect.fps,
         pixelFormat: 'yuv420p',
+        ...(jpeg
+          ? {
+              jpeg: {
+                quality: camera.frames.jpegQuality,
+                motionWidth: motion.width,
+                motionHeight: motion.height,
+              },
+            }
+          : {}),
         globalArgs: camera.ffmpeg.globalArgs,
         inputArgs: camera.ffmpeg.inputArgs,
         hwaccelArgs: camera.ffmpeg.hwaccelArgs,
@@ -108,17 +135,23 @@ export function ffmpegFrameSource(
       initialBackoffMs: camera.decoder.initialBackoffMs,
       maxBackoffMs: camera.decoder.maxBackoffMs,
       onFrame: (frame) => sink.onFrame(frame),
-      allocateFrame: () => sink.allocateFrame(),
+      ...(jpeg ? {} : { allocateFrame: () => sink.allocateFrame() }),
     });
     decoder.on('state', (change) => sink.onState(change));
     return decoder;
   };
 }
 
+/** The gray image motion is detected on: the analysis size of the camera's motion settings. */
+function motionPlaneSize(camera: CameraSettings): { width: number; height: number } {
+  return motionAnalysisSize(camera.detect.width, camera.detect.height, camera.motion.frameHeight);
+}
+
 /**
- * One camera on one ingest worker: its frame source (ffmpeg decoding the go2rtc restream into yuv420p frames
- * at the detect size and rate) motion is detected on the luma plane, and the frames that matter are published with
- * their motion boxes, next to motion alerts. Frames are handled synchronously as they arrive, so the
+ * One camera on one ingest worker: its frame source (ffmpeg decoding the go2rtc restream at the detect size
+ * and rate, into JPEGs with small gray motion images or into yuv420p frames), motion detection on the gray
+ * image or the luma plane, and the frames that matter published with their motion boxes, next to motion
+ * alerts. Frames are handled synchronously as they arrive, so the
  * decoder never has to drop one unless motion detection itself falls behind the stream.
  */
 export class CameraPipeline {
@@ -131,9 +164,9 @@ export class CameraPipeline {
   private readonly fps = new RateMeter();
   private readonly frameArea: number;
   private readonly framesSubject: string;
-  private readonly lumaSize: number;
+  private readonly jpeg: boolean;
   private readonly metrics: CameraMetrics;
-  /** The message buffers ffmpeg's frames are read into, so a published frame is never copied. */
+  /** The message buffers ffmpeg's raw frames are read into, so a published frame is never copied. */
   private readonly messages: FrameMessages;
   private state: CameraState = 'starting';
   private stateSince = Date.now();
@@ -155,14 +188,14 @@ export class CameraPipeline {
     this.sequenceBase = options.sequenceBase ?? Date.now() * 1000;
     const { width, height } = camera.detect;
     this.frameArea = width * height;
-    this.lumaSize = width * height;
+    this.jpeg = camera.frames.format === 'jpeg';
     this.framesSubject = options.subjects.frames(camera.name);
     this.metrics = bindCameraMetrics(options.metrics, camera.name);
     this.messages = new FrameMessages({
       frameSize: frameSizeOf(width, height, 'yuv420p'),
       sampleHeader: this.frameHeader({ sequence: 0, receivedAt: 0 }, [], 'motion'),
     });
-    this.motion = camera.motionEnabled ? new MotionDetector(width, height, camera.motion) : undefined;
+    this.motion = camera.motionEnabled ? this.newMotionDetector() : undefined;
     this.detectOn = camera.detectEnabled;
     this.motionTracker = new MotionTracker({ offDelayMs: camera.motionOffDelayMs });
     this.policy = new FramePublishPolicy(camera.publish);
@@ -203,14 +236,18 @@ export class CameraPipeline {
   setSwitches(switches: { detect: boolean; motion: boolean }): void {
     this.detectOn = switches.detect;
     if (switches.motion && !this.motion) {
-      const { width, height } = this.options.camera.detect;
-      this.motion = new MotionDetector(width, height, this.options.camera.motion);
+      this.motion = this.newMotionDetector();
     } else if (!switches.motion && this.motion) {
       this.motion = undefined;
       const ended = this.motionTracker.flush(Date.now());
       if (ended) this.publishMotion(ended, [], this.lastMotionSequence);
       this.options.metrics.motionActive.set({ camera: this.name }, 0);
     }
+  }
+
+  private newMotionDetector(): MotionDetector {
+    const { detect, motion } = this.options.camera;
+    return new MotionDetector(detect.width, detect.height, motion, this.jpeg ? 'analysis' : 'frame');
   }
 
   status(now = Date.now()): CameraStatus {
@@ -239,7 +276,7 @@ export class CameraPipeline {
     let boxes: Box[] = [];
     if (this.motion) {
       const started = performance.now();
-      const result = this.motion.detect(frame.data.subarray(0, this.lumaSize));
+      const result = this.motion.detect(frame.data);
       metrics.motionSeconds.observe((performance.now() - started) / 1000);
       boxes = result.boxes;
       if (boxes.length > 0) this.episodePeakArea = Math.max(this.episodePeakArea, this.areaFraction(boxes));
@@ -269,7 +306,7 @@ export class CameraPipeline {
       captureTime: frame.receivedAt,
       width,
       height,
-      pixelFormat: 'yuv420p',
+      pixelFormat: this.jpeg ? 'jpeg' : 'yuv420p',
       hasMotion: boxes.length > 0,
       trackingRefresh: reason !== 'motion',
       motionBoxes: boxes,
@@ -283,7 +320,11 @@ export class CameraPipeline {
       options.headers = natsHeaders();
       options.headers.set(PREVIOUS_SEQUENCE_HEADER, String(this.previousPublished));
     }
-    this.options.nc.publish(this.framesSubject, this.messages.message(header, frame.data), options);
+    let message: Uint8Array;
+    if (!this.jpeg) message = this.messages.message(header, frame.data);
+    else if (frame.jpeg) message = encodeFrame({ ...header, payload: frame.jpeg });
+    else throw new Error('a jpeg frame source delivered a frame without its JPEG');
+    this.options.nc.publish(this.framesSubject, message, options);
     this.previousPublished = header.sequence;
     this.published += 1;
     const { metrics } = this;

@@ -15,6 +15,7 @@ export function cameraSettingsFromConfig(config: ShirikiConfig, camera: CameraCo
       inputArgs: camera.ffmpeg.input_args,
       hwaccelArgs: camera.ffmpeg.hwaccel_args,
     },
+    frames: { format: ingest.frames.format, jpegQuality: ingest.frames.jpeg_quality },
     detectEnabled: camera.detect.enabled,
     motionEnabled: motion.enabled,
     motionAlerts: config.alerts.enabled,

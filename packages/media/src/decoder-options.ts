@@ -20,6 +20,11 @@ export interface DecodedFrame {
   sequence: number;
   /** Wall-clock time (ms since the epoch) the frame's last byte arrived from ffmpeg. */
   receivedAt: number;
+  /**
+   * With `decode.jpeg`: the detect-size picture as JPEG, owned by the consumer; `data` is then the small gray
+   * motion image of the same frame.
+   */
+  jpeg?: Buffer;
 }
 
 /** Consumes one frame, synchronously; see the ownership rule in `DecodedFrame`. */

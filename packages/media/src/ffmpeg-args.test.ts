@@ -1,6 +1,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { clipCutArgs, decoderArgs, frameSizeOf, rateSelectFilter, segmenterArgs } from './ffmpeg-args.js';
+import {
+  clipCutArgs,
+  decoderArgs,
+  frameSizeOf,
+  JPEG_OUTPUT_FD,
+  rateSelectFilter,
+  segmenterArgs,
+} from './ffmpeg-args.js';
 import { parseFfmpegVersion } from './ffmpeg-version.js';
 import { DecoderOptionsError } from './errors.js';
 
@@ -183,4 +190,36 @@ test('ffmpeg -version output gives the release, a git snapshot none', () => {
   assert.deepEqual(parseFfmpegVersion('ffmpeg version n7.1 Copyright'), { major: 7, minor: 1 });
   assert.equal(parseFfmpegVersion('ffmpeg version N-47683-g0e8eb07980-static https://'), undefined);
   assert.equal(parseFfmpegVersion('bash: ffmpeg: command not found'), undefined);
+});
+
+test('jpeg output: the motion image on stdout and JPEGs on fd 3, from one decode; bad settings are named', () => {
+  const base = { inputUrl: 'rtsp://127.0.0.1:8554/front', width: 640, height: 360, fps: 5 };
+  const jpeg = { quality: 4, motionWidth: 178, motionHeight: 100 };
+  const args = decoderArgs({ ...base, pixelFormat: 'rgb24', jpeg });
+  assert.equal(args.filter((arg) => arg === '-i').length, 1, 'one input');
+  const graph = args[args.indexOf('-filter_complex') + 1]!;
+  assert.match(graph, /scale=640:360:out_range=full,format=yuvj420p,split=2/);
+  assert.match(graph, /format=gray,scale=178:100:flags=area\[motion\]/);
+  const motionOut = args.indexOf('pipe:1');
+  const jpegOut = args.indexOf(`pipe:${JPEG_OUTPUT_FD}`);
+  assert.ok(motionOut > 0 && jpegOut > motionOut);
+  assert.deepEqual(args.slice(args.indexOf('[motion]') - 1, motionOut + 1).slice(-3), [
+    '-f',
+    'rawvideo',
+    'pipe:1',
+  ]);
+  assert.equal(args[args.indexOf('-q:v') + 1], '4');
+  assert.ok(!args.includes('rgb24'), 'the raw pixel format plays no part');
+  for (const [bad, option] of [
+    [{ ...jpeg, quality: 1 }, 'jpeg.quality'],
+    [{ ...jpeg, quality: 4.5 }, 'jpeg.quality'],
+    [{ ...jpeg, motionWidth: 641 }, 'jpeg.motionWidth'],
+    [{ ...jpeg, motionHeight: 0 }, 'jpeg.motionHeight'],
+  ] as const) {
+    assert.throws(
+      () => decoderArgs({ ...base, jpeg: bad }),
+      (error: unknown) => error instanceof DecoderOptionsError && error.message.includes(option),
+      option,
+    );
+  }
 });

@@ -37,7 +37,24 @@ export interface DecoderArgsOptions {
    * passthrough is spelled: `-fps_mode` from 5.1, `-vsync` before. Default: older than 5.1 (or unknown).
    */
   ffmpegVersion?: FfmpegVersion;
+  /**
+   * Encode what the bus carries in ffmpeg instead of emitting raw frames: the detect-size picture as JPEG on
+   * fd 3 and, for motion detection, a small gray copy of the same frame as raw bytes on stdout (`pixelFormat`
+   * is then ignored). Default none: raw frames in `pixelFormat` on stdout.
+   */
+  jpeg?: JpegOutputOptions;
 }
+
+export interface JpegOutputOptions {
+  /** ffmpeg's `-q:v` for its mjpeg encoder: 2 (best, largest) to 31. */
+  quality: number;
+  /** Size of the gray motion image (see `motionAnalysisSize`); area-averaged from the detect-size picture. */
+  motionWidth: number;
+  motionHeight: number;
+}
+
+/** The file descriptor ffmpeg writes JPEGs to with `jpeg`: the first one after stdin, stdout and stderr. */
+export const JPEG_OUTPUT_FD = 3;
 
 export const DECODER_ARGS_DEFAULTS = {
   pixelFormat: 'yuv420p',
@@ -62,6 +79,7 @@ export function decoderArgs(options: DecoderArgsOptions): string[] {
     throw new DecoderOptionsError('threads', threads, 'a non-negative integer (0 lets ffmpeg choose)');
   if (options.inputUrl.trim() === '')
     throw new DecoderOptionsError('inputUrl', options.inputUrl, 'must not be empty');
+  if (options.jpeg) validateJpeg(options.jpeg, options.width, options.height);
   return [
     ...quiet('warning'),
     '-threads',
@@ -73,14 +91,38 @@ export function decoderArgs(options: DecoderArgsOptions): string[] {
     '-i',
     options.inputUrl,
     '-an',
-    '-vf',
-    `${rateSelectFilter(options.fps)},scale=${options.width}:${options.height}`,
+    ...(options.jpeg ? jpegOutputs(options, options.jpeg) : rawOutput(options, pixelFormat)),
+  ];
+}
+
+function rawOutput(options: DecoderArgsOptions, pixelFormat: PixelFormat): string[] {
+  return [
+    ...['-vf', `${rateSelectFilter(options.fps)},scale=${options.width}:${options.height}`],
     ...passthroughArgs(options.ffmpegVersion),
-    '-pix_fmt',
-    pixelFormat,
-    '-f',
-    'rawvideo',
-    'pipe:1',
+    ...['-pix_fmt', pixelFormat, '-f', 'rawvideo', 'pipe:1'],
+  ];
+}
+
+/**
+ * One decode, two outputs of the same frames in the same order: the gray motion image on stdout, the JPEG on
+ * fd 3. The one scale to the detect size also converts to full range (`yuvj420p`, what JPEG stores), so the
+ * picture needs no second conversion; the motion image is its luma plane, area-averaged. The encoder gets one
+ * thread, like the decoder, and the standard Huffman tables (optimal ones cost a second pass for about 3 % of
+ * the bytes). Frames are numbered for the encoder, one a second (`setpts=N/TB`, so no two round to the same
+ * encoder tick): a camera's timestamps may step back (B-frames, a restarted source), which raw output passes
+ * through but the mjpeg encoder refuses, and the JPEG stream carries no time anyway.
+ */
+function jpegOutputs(options: DecoderArgsOptions, jpeg: JpegOutputOptions): string[] {
+  const passthrough = passthroughArgs(options.ffmpegVersion);
+  const size = `${options.width}:${options.height}`;
+  const graph =
+    `[0:v]${rateSelectFilter(options.fps)},scale=${size}:out_range=full,format=yuvj420p,split=2[full][small];` +
+    `[full]setpts=N/TB[picture];[small]format=gray,scale=${jpeg.motionWidth}:${jpeg.motionHeight}:flags=area[motion]`;
+  return [
+    ...['-filter_complex', graph],
+    ...['-map', '[motion]', ...passthrough, '-f', 'rawvideo', 'pipe:1'],
+    ...['-map', '[picture]', ...passthrough, '-c:v', 'mjpeg', '-q:v', String(jpeg.quality)],
+    ...['-huffman', 'default', '-threads', '1', '-f', 'image2pipe', `pipe:${JPEG_OUTPUT_FD}`],
   ];
 }
 
@@ -183,6 +225,18 @@ function quiet(level: 'warning' | 'error'): string[] {
 /** TCP for RTSP (no UDP loss or firewall trouble); nothing for other inputs. */
 function rtspInput(inputUrl: string, transport: RtspTransport): string[] {
   return isRtspUrl(inputUrl) ? ['-rtsp_transport', transport] : [];
+}
+
+function validateJpeg(jpeg: JpegOutputOptions, width: number, height: number): void {
+  if (!Number.isInteger(jpeg.quality) || jpeg.quality < 2 || jpeg.quality > 31)
+    throw new DecoderOptionsError('jpeg.quality', jpeg.quality, 'an integer from 2 to 31');
+  for (const [option, value, limit] of [
+    ['jpeg.motionWidth', jpeg.motionWidth, width],
+    ['jpeg.motionHeight', jpeg.motionHeight, height],
+  ] as const) {
+    if (!Number.isInteger(value) || value < 1 || value > limit)
+      throw new DecoderOptionsError(option, value, `an integer from 1 to ${limit}`);
+  }
 }
 
 function validateGeometry(width: number, height: number, fps: number, pixelFormat: PixelFormat): void {

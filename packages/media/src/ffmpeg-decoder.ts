@@ -1,9 +1,10 @@
 import { EventEmitter } from 'node:events';
 import type { Socket } from 'node:net';
+import type { Readable } from 'node:stream';
 import { resolveFfmpegPath, spawnChild, type ChildExit, type ManagedChild } from '@shiriki/process';
 import { redactText, LogLimiter } from '@shiriki/telemetry';
 import { Backoff } from './backoff.js';
-import { decoderArgs, frameSizeOf, type DecoderArgsOptions } from './ffmpeg-args.js';
+import { decoderArgs, frameSizeOf, JPEG_OUTPUT_FD, type DecoderArgsOptions } from './ffmpeg-args.js';
 import { ffmpegVersion } from './ffmpeg-version.js';
 import {
   DECODER_DEFAULTS,
@@ -16,7 +17,9 @@ import {
 } from './decoder-options.js';
 import { FfmpegExitedError, StreamStalledError } from './errors.js';
 import { FrameSplitter } from './frame-splitter.js';
-import { LineSplitter, parseStderrReason } from './stderr.js';
+import { JpegPairer } from './jpeg-pairer.js';
+import { JpegSplitter } from './jpeg-splitter.js';
+import { isRoutineStderr, LineSplitter, parseStderrReason } from './stderr.js';
 import { openStdoutSocket, type StdoutSocket } from './stdout-socket.js';
 import { withoutUndefined } from '@shiriki/options';
 
@@ -26,6 +29,8 @@ type Settings = Required<Omit<FfmpegDecoderOptions, 'decode' | 'onFrame' | 'allo
 interface Run {
   readonly child: ManagedChild;
   readonly splitter: FrameSplitter;
+  /** With `decode.jpeg`: the JPEGs on fd 3, matched in order with the motion images on stdout. */
+  readonly jpegs: { splitter: JpegSplitter; pairer: JpegPairer } | undefined;
   readonly stderr: LineSplitter;
   readonly startedAt: number;
   /** Resolves once ffmpeg has exited, its pipes are drained and the exit is handled. */
@@ -41,7 +46,8 @@ interface Run {
 }
 
 /**
- * Keeps one ffmpeg decoding a stream into raw frames: restarts it with exponential backoff and full jitter
+ * Keeps one ffmpeg decoding a stream into raw frames (or, with `decode.jpeg`, JPEGs with small gray motion
+ * images): restarts it with exponential backoff and full jitter
  * when it exits or stalls, and logs its stderr rate-limited and redacted. The frame handler runs
  * synchronously on each frame, so nothing queues behind it: a slow handler slows reads, never memory.
  * ffmpeg's stdout is a unix socket read in place (`openStdoutSocket`): every read lands in the frame's own
@@ -87,7 +93,10 @@ export class FfmpegDecoder extends EventEmitter<DecoderEvents> {
     this.#decode = options.decode;
     // Validates the options now; the arguments themselves are built per launch for the ffmpeg that runs them.
     decoderArgs(options.decode);
-    this.#frameSize = frameSizeOf(options.decode.width, options.decode.height, options.decode.pixelFormat);
+    const { jpeg } = options.decode;
+    this.#frameSize = jpeg
+      ? frameSizeOf(jpeg.motionWidth, jpeg.motionHeight, 'gray')
+      : frameSizeOf(options.decode.width, options.decode.height, options.decode.pixelFormat);
     const { initialBackoffMs, maxBackoffMs, random, stderrMaxLines, stderrWindowMs, now } = this.#settings;
     this.#backoff = new Backoff({ initialMs: initialBackoffMs, maxMs: maxBackoffMs, random });
     this.#stderrLimiter = new LogLimiter({ maxLines: stderrMaxLines, windowMs: stderrWindowMs, now });
@@ -103,7 +112,7 @@ export class FfmpegDecoder extends EventEmitter<DecoderEvents> {
     return { state: this.#state, ...this.#stats, framesCopied, lastErrorReason: this.#lastErrorReason };
   }
 
-  /** Bytes of one frame in the configured size and pixel format. */
+  /** Bytes of one frame in the configured size and pixel format (with `jpeg`: of one motion image). */
   get frameSize(): number {
     return this.#frameSize;
   }
@@ -153,12 +162,31 @@ export class FfmpegDecoder extends EventEmitter<DecoderEvents> {
     );
     // Frames reach the splitter only once the run below exists: nothing is read before ffmpeg runs, and the
     // reader is destroyed before anything else is awaited when the decoder was stopped meanwhile.
+    const jpegs = this.#decode.jpeg
+      ? {
+          splitter: new JpegSplitter({
+            onImage: (jpeg) => {
+              this.#stats.bytes += jpeg.byteLength;
+              if (this.#active) jpegs?.pairer.picture(jpeg);
+            },
+            onGarbage: (error) =>
+              this.#settings.logger.warn({ decoder: name, err: error }, 'bad JPEG stream'),
+          }),
+          // A frame whose other half never came is lost: counted with the dropped frames.
+          pairer: new JpegPairer(
+            (data, jpeg) => this.#onFrameData(run, data, jpeg),
+            undefined,
+            () => this.#stats.framesDropped++,
+          ),
+        }
+      : undefined;
     const splitter = new FrameSplitter({
       frameSize: this.#frameSize,
       accept: () => this.#active,
-      onFrame: (data) => this.#onFrameData(run, data),
+      onFrame: (data) => (jpegs ? jpegs.pairer.motion(data) : this.#onFrameData(run, data)),
       onSkip: () => this.#onFrameSkipped(run),
-      allocate: this.#allocateFrame,
+      // Motion images are analysed at once and not kept: one reused buffer will do.
+      allocate: jpegs ? undefined : this.#allocateFrame,
     });
     let stdout: StdoutSocket | undefined;
     let child: ManagedChild;
@@ -172,7 +200,7 @@ export class FfmpegDecoder extends EventEmitter<DecoderEvents> {
       });
       child = await spawnChild(ffmpegPath, args, {
         name: `ffmpeg[${name}]`,
-        stdio: ['pipe', stdout.childEnd, 'pipe'],
+        stdio: jpegs ? ['pipe', stdout.childEnd, 'pipe', 'pipe'] : ['pipe', stdout.childEnd, 'pipe'],
       });
     } catch (error) {
       stdout?.reader.destroy();
@@ -200,6 +228,7 @@ export class FfmpegDecoder extends EventEmitter<DecoderEvents> {
       failure: undefined,
       finished: Promise.resolve(),
       splitter,
+      jpegs,
       stderr: new LineSplitter((line) => this.#onStderrLine(run, line)),
     };
     this.#run = run;
@@ -217,17 +246,19 @@ export class FfmpegDecoder extends EventEmitter<DecoderEvents> {
     );
     process.stderr?.setEncoding('utf8');
     process.stderr?.on('data', (text: string) => run.stderr.push(text));
-    // The child's 'close' comes after 'exit' once stderr is drained, the reader's once every byte ffmpeg
-    // wrote is read: waiting for all three, no trailing frame or line is lost.
+    const jpegPipe = run.jpegs ? (process.stdio[JPEG_OUTPUT_FD] as Readable | null) : undefined;
+    jpegPipe?.on('data', (chunk: Buffer) => run.jpegs?.splitter.push(chunk));
+    // The child's 'close' comes after 'exit' once stderr (and the JPEG pipe) is drained, the reader's once every
+    // byte ffmpeg wrote is read: waiting for all three, no trailing frame or line is lost.
     const closed = new Promise<void>((resolve) => process.once('close', () => resolve()));
     const read = new Promise<void>((resolve) => stdout.once('close', () => resolve()));
     const [exit] = await Promise.all([run.child.exited, closed, read]);
     this.#onExit(run, exit, ffmpegPath);
   }
 
-  #onFrameData(run: Run, data: Uint8Array): void {
+  #onFrameData(run: Run, data: Uint8Array, jpeg?: Buffer): void {
     const receivedAt = this.#noteFrame(run);
-    const frame: DecodedFrame = { data, sequence: this.#sequence++, receivedAt };
+    const frame: DecodedFrame = { data, sequence: this.#sequence++, receivedAt, ...(jpeg ? { jpeg } : {}) };
     this.#stats.frames++;
     if (this.#state === 'starting') this.#setState('streaming', 'first frame');
     this.#deliver(frame);
@@ -271,6 +302,10 @@ export class FfmpegDecoder extends EventEmitter<DecoderEvents> {
   #onStderrLine(run: Run, rawLine: string): void {
     const { redact, logger, name } = this.#settings;
     const line = redact(rawLine);
+    if (isRoutineStderr(line)) {
+      logger.debug({ decoder: name, pid: run.child.pid }, `ffmpeg: ${line}`);
+      return;
+    }
     const reason = parseStderrReason(line);
     if (reason !== undefined) {
       run.lastReason = reason;

@@ -6,10 +6,12 @@ export {
   rateSelectFilter,
   segmenterArgs,
   DECODER_ARGS_DEFAULTS,
+  JPEG_OUTPUT_FD,
 } from './ffmpeg-args.js';
 export type {
   ClipCutArgsOptions,
   DecoderArgsOptions,
+  JpegOutputOptions,
   PixelFormat,
   RtspTransport,
   SegmenterArgsOptions,
@@ -17,6 +19,8 @@ export type {
 export { ffmpegVersion, parseFfmpegVersion } from './ffmpeg-version.js';
 export type { FfmpegVersion } from './ffmpeg-version.js';
 export { FrameSplitter } from './frame-splitter.js';
+export { JpegSplitter, JpegStreamError } from './jpeg-splitter.js';
+export type { JpegSplitterOptions } from './jpeg-splitter.js';
 export type { FrameSplitterOptions, FrameSplitterCounts } from './frame-splitter.js';
 export { Backoff, backoffDelayMs } from './backoff.js';
 export type { BackoffOptions } from './backoff.js';

@@ -29,6 +29,19 @@ export class LineSplitter {
   }
 }
 
+/**
+ * Lines ffmpeg prints on every start of a working decode, which say nothing about the camera: swscale's
+ * note on the full-range `yuvj` formats, which the JPEG output uses on purpose (JPEG is full range).
+ */
+const ROUTINE_LINES: readonly RegExp[] = [
+  /deprecated pixel format used, make sure you did set range correctly/,
+];
+
+/** Whether a stderr line is routine (logged at debug, not as a warning). */
+export function isRoutineStderr(line: string): boolean {
+  return ROUTINE_LINES.some((pattern) => pattern.test(line));
+}
+
 /** stderr patterns, most specific first, and the short reason reported for each. */
 const REASONS: readonly (readonly [RegExp, (match: RegExpMatchArray) => string])[] = [
   // RTSP (`method DESCRIBE failed: 404 Not Found`), HTTP (`Server returned 401 Unauthorized (...)`).

@@ -3,21 +3,21 @@
  * Frames are compared with it by `StretchBlur.run` (blur.ts), in the same pass that prepares them.
  */
 export class RunningBackground {
-  readonly mean: Float32Array;
+  readonly mean: Float64Array;
   /** Per pixel: consecutive frames (saturating at 65535) in which it differed from the background. */
   readonly streaks: Uint16Array;
   /**
    * The background as it was before anything stayed: it follows only pixels that match it, so it never takes
    * in a person who stood still. Where the frame matches it but not {@link mean}, a ghost was uncovered.
    */
-  readonly settled: Float32Array;
+  readonly settled: Float64Array;
   /** Pixels the last comparison found back at their settled value (set by `StretchBlur.run`). */
   readonly revealed: Uint8Array;
 
   constructor(pixelCount: number) {
-    this.mean = new Float32Array(pixelCount);
+    this.mean = new Float64Array(pixelCount);
     this.streaks = new Uint16Array(pixelCount);
-    this.settled = new Float32Array(pixelCount);
+    this.settled = new Float64Array(pixelCount);
     this.revealed = new Uint8Array(pixelCount);
   }
 

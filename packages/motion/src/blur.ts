@@ -67,12 +67,12 @@ export class StretchBlur {
     table: Uint8Array,
     mask: Uint8Array,
     blurred: Uint8Array,
-    mean?: Float32Array,
+    mean?: Float64Array,
     threshold = 0,
     changed?: Uint8Array,
     scale = 1,
     shift = 0,
-    settled?: Float32Array,
+    settled?: Float64Array,
     revealed?: Uint8Array,
   ): void {
     const { width, height, ring } = this;

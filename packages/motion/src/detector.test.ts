@@ -1,7 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { seededRandom } from '@shiriki/testing';
-import { MotionDetector, type MotionResult } from './detector.js';
+import { MotionDetector, motionAnalysisSize, type MotionResult } from './detector.js';
+import { AreaDownscaler } from './downscale.js';
 import { FrameSizeError, InvalidMotionOptionError } from './errors.js';
 import type { Box } from '@shiriki/geometry';
 
@@ -300,4 +301,24 @@ test('an exposure step over the whole image is not motion', () => {
   for (let step = 1; step <= 20; step++) detector.detect(frame(step));
   const results = Array.from({ length: 10 }, () => detector.detect(frame(20)));
   assert.ok(results.every((r) => r.boxes.length === 0));
+});
+
+test('planes at the analysis size (ffmpeg scaled them) give the same results as full planes, in frame pixels', () => {
+  const scene = new Scene();
+  const full = new MotionDetector(WIDTH, HEIGHT);
+  const small = new MotionDetector(WIDTH, HEIGHT, {}, 'analysis');
+  const size = motionAnalysisSize(WIDTH, HEIGHT);
+  assert.deepEqual(size, { width: full.analysisWidth, height: full.analysisHeight });
+  assert.equal(small.planeSize, size.width * size.height);
+  const scaler = new AreaDownscaler(WIDTH, HEIGHT, size.width, size.height);
+  const plane = new Uint8Array(size.width * size.height);
+  for (let i = 0; i < 60; i++) {
+    const squares = i >= 40 ? [{ x: 100 + 8 * (i - 40), y: 120, size: 60, luma: 230 }] : [];
+    const frame = scene.frame(squares);
+    scaler.downscale(frame, plane);
+    const expected = full.detect(frame);
+    assert.deepEqual(small.detect(plane), expected, `frame ${i}`);
+    if (i >= 42) assert.ok(expected.boxes.length > 0, `the square moves in frame ${i}`);
+  }
+  assert.throws(() => small.detect(new Uint8Array(plane.length - 1)), FrameSizeError);
 });

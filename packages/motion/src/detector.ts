@@ -3,10 +3,10 @@ import { StretchBlur } from './blur.js';
 import { mergeOverlappingBoxes } from './boxes.js';
 import { ContrastStretcher } from './contrast.js';
 import { Dilator } from './dilate.js';
-import { AreaDownscaler } from './downscale.js';
+import { AreaDownscaler, countValues } from './downscale.js';
 import { FrameSizeError } from './errors.js';
 import { rasteriseMask } from './mask.js';
-import { resolveMotionOptions, type MotionOptions } from './options.js';
+import { MOTION_DEFAULTS, resolveMotionOptions, type MotionOptions } from './options.js';
 import { RegionFinder, type Region } from './regions.js';
 import type { Box } from '@shiriki/geometry';
 
@@ -26,10 +26,32 @@ export interface MotionResult {
 }
 
 /**
+ * Size of the image motion is analysed on for a `width` x `height` frame: `frameHeight` rows (at most the
+ * frame's), the width following the aspect ratio. A producer that can scale frames itself (ffmpeg) sends
+ * planes of this size, which the detector then takes as they are.
+ */
+export function motionAnalysisSize(
+  width: number,
+  height: number,
+  frameHeight: number = MOTION_DEFAULTS.frameHeight,
+): { width: number; height: number } {
+  const analysisHeight = Math.min(frameHeight, height);
+  return {
+    width: Math.min(width, Math.max(1, Math.round((analysisHeight * width) / height))),
+    height: analysisHeight,
+  };
+}
+
+/**
  * Background-subtraction motion detector for the luma plane of a camera stream, after Frigate's improved
  * detector: area downscale, smoothed percentile contrast stretch, blur, running-average background,
  * threshold, dilation, masked connected regions. All buffers are allocated here; a frame allocates only
  * its result.
+ *
+ * Planes come at the frame's size (a decoded frame's Y plane), which the detector area-downscales itself,
+ * or already at the analysis size ({@link motionAnalysisSize}, `planes: 'analysis'`), e.g. ffmpeg's own
+ * area-scaled gray output: then a frame skips the one pass over the full plane, which is most of the cost.
+ * Boxes are in frame pixels either way.
  */
 export class MotionDetector {
   readonly options: MotionOptions;
@@ -37,7 +59,10 @@ export class MotionDetector {
   readonly analysisWidth: number;
   readonly analysisHeight: number;
 
+  /** Maps analysis pixels to frame pixels; also downscales frame-size planes. */
   private readonly downscaler: AreaDownscaler;
+  /** Planes arrive at the analysis size: no downscaling. */
+  private readonly analysisPlanes: boolean;
   private readonly stretcher: ContrastStretcher;
   private readonly background: RunningBackground;
   private readonly dilator: Dilator;
@@ -58,18 +83,24 @@ export class MotionDetector {
   /** Exposure step measured on the last frame's unchanged pixels, applied to the next comparison. */
   private exposureShift = 0;
 
-  /** `width` and `height` are the full frame's; `detect` expects planes of exactly that size. */
+  /**
+   * `width` and `height` are the full frame's. `detect` expects planes of exactly that size, or with
+   * `planes: 'analysis'` of the analysis size.
+   */
   constructor(
     readonly width: number,
     readonly height: number,
     options: Partial<MotionOptions> = {},
+    planes: 'frame' | 'analysis' = 'frame',
   ) {
     if (!Number.isInteger(width) || !Number.isInteger(height) || width < 1 || height < 1) {
       throw new RangeError(`frame size must be positive integers, got ${width}x${height}`);
     }
     this.options = resolveMotionOptions(options);
-    this.analysisHeight = Math.min(this.options.frameHeight, height);
-    this.analysisWidth = Math.min(width, Math.max(1, Math.round((this.analysisHeight * width) / height)));
+    const analysis = motionAnalysisSize(width, height, this.options.frameHeight);
+    this.analysisHeight = analysis.height;
+    this.analysisWidth = analysis.width;
+    this.analysisPlanes = planes === 'analysis';
     const pixels = this.analysisWidth * this.analysisHeight;
 
     this.downscaler = new AreaDownscaler(width, height, this.analysisWidth, this.analysisHeight);
@@ -91,20 +122,27 @@ export class MotionDetector {
     return !this.seeded || this.framesSinceReset < this.options.calibrationFrames;
   }
 
+  /** Bytes `detect` reads of a plane: the frame's or the analysis image's pixels. */
+  get planeSize(): number {
+    return this.analysisPlanes ? this.small.length : this.width * this.height;
+  }
+
   /**
-   * Analyses one frame. `luma` is the Y plane with stride = width; a whole yuv420p frame works too, since only
-   * its first width * height bytes are read.
+   * Analyses one frame. `luma` is the Y plane (or gray image) with stride = its width, at the frame's or the
+   * analysis size as constructed; a whole yuv420p frame works too, since only the first plane is read.
    */
   detect(luma: Uint8Array): MotionResult {
-    const expected = this.width * this.height;
+    const expected = this.planeSize;
     if (luma.length < expected) throw new FrameSizeError(expected, luma.length);
     const { options, background } = this;
 
-    this.downscaler.downscale(
-      luma,
-      this.small,
-      options.improveContrast ? this.stretcher.histogram : undefined,
-    );
+    const histogram = options.improveContrast ? this.stretcher.histogram : undefined;
+    if (this.analysisPlanes) {
+      this.small.set(luma.subarray(0, expected));
+      if (histogram) countValues(this.small, expected, histogram);
+    } else {
+      this.downscaler.downscale(luma, this.small, histogram);
+    }
     if (options.improveContrast) this.stretcher.update(this.small.length);
 
     if (!this.seeded) {

@@ -154,7 +154,8 @@ function sumRowsPacked(words: Uint32Array, offset: number, rows: number, prefix:
 }
 
 /** `histogram[v]` = how many of the first `count` values of `values` equal v. */
-function countValues(values: Uint8Array, count: number, histogram: Uint32Array): void {
+/** Counts the first `count` values into `histogram` (256 bins, cleared first). */
+export function countValues(values: Uint8Array, count: number, histogram: Uint32Array): void {
   histogram.fill(0);
   for (let i = 0; i < count; i++) histogram[values[i]!]!++;
 }

@@ -1,4 +1,4 @@
-export { MotionDetector } from './detector.js';
+export { MotionDetector, motionAnalysisSize } from './detector.js';
 export type { MotionResult } from './detector.js';
 export { MOTION_DEFAULTS, resolveMotionOptions } from './options.js';
 export type { MotionOptions, MaskPolygon, NormalisedPoint } from './options.js';

@@ -103,7 +103,7 @@ test('StretchBlur equals stretch, mask and blur3x3 run separately, and threshold
     smoother.run(source, stretcher.table, mask, blurred);
     assert.deepEqual(blurred, expected, `${w}x${h}`);
 
-    const mean = Float32Array.from(randomBytes(w * h, 17), (v) => v + 0.25);
+    const mean = Float64Array.from(randomBytes(w * h, 17), (v) => v + 0.25);
     const changed = new Uint8Array(w * h).fill(7);
     blurred.fill(0);
     smoother.run(source, stretcher.table, mask, blurred, mean, 20, changed);

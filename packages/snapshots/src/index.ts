@@ -4,5 +4,11 @@ export { SnapshotPolicy, SNAPSHOT_POLICY_DEFAULTS } from './policy.js';
 export type { SnapshotDecision, SnapshotFrame, SnapshotPolicyOptions } from './policy.js';
 export { isBetterSnapshot, DEFAULT_SNAPSHOT_RULE } from './rule.js';
 export type { SnapshotCandidate, SnapshotRule } from './rule.js';
-export { SnapshotEncoder, SNAPSHOT_ENCODER_DEFAULTS, makeThumbnail } from './jpeg.js';
+export {
+  SnapshotEncoder,
+  SNAPSHOT_ENCODER_DEFAULTS,
+  JpegDecodeError,
+  decodeJpegToRgb,
+  makeThumbnail,
+} from './jpeg.js';
 export type { SnapshotEncoderOptions } from './jpeg.js';

@@ -15,9 +15,15 @@ export const SYNTHETIC_DEFAULTS = { size: '640x360', fps: 10 } as const;
  * copied without re-encoding and audio dropped. `exec:` rather than go2rtc's `ffmpeg:` source, because
  * go2rtc refuses to run its ffmpeg templates with ffmpeg older than 5.0, which the bundled static build is.
  */
-export function loopingFileSource(ffmpegPath: string, file: string): string {
+export function loopingFileSource(
+  ffmpegPath: string,
+  file: string,
+  options: { startS?: number } = {},
+): string {
   return execSource(ffmpegPath, [
     '-re',
+    // Where the first loop starts (the nearest keyframe before it): cameras looping one clip out of step.
+    ...(options.startS ? ['-ss', String(options.startS)] : []),
     '-stream_loop',
     '-1',
     '-i',

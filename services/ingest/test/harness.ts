@@ -76,14 +76,32 @@ export async function spawnIngestWorker(configPath: string, logFile: string): Pr
 export interface ReceivedFrame {
   frame: Omit<Frame, 'payload'>;
   payloadBytes: number;
+  /** A JPEG payload's size, from its frame header (SOF) segment. */
+  jpegSize: { width: number; height: number } | undefined;
   at: number;
+}
+
+/** Width and height from a JPEG's start-of-frame segment, walking the segments before it. */
+export function jpegDimensions(jpeg: Uint8Array): { width: number; height: number } | undefined {
+  if (jpeg[0] !== 0xff || jpeg[1] !== 0xd8) return undefined;
+  for (let at = 2; at + 9 < jpeg.length;) {
+    if (jpeg[at] !== 0xff) return undefined;
+    const marker = jpeg[at + 1]!;
+    const length = (jpeg[at + 2]! << 8) | jpeg[at + 3]!;
+    if (marker >= 0xc0 && marker <= 0xc3) {
+      return { height: (jpeg[at + 5]! << 8) | jpeg[at + 6]!, width: (jpeg[at + 7]! << 8) | jpeg[at + 8]! };
+    }
+    at += 2 + length;
+  }
+  return undefined;
 }
 
 /** Records every frame header published on `subject` (data dropped to keep memory flat). */
 export function recordFrames(nc: NatsConnection, subject: string): { frames: ReceivedFrame[]; stop(): void } {
   const { messages, stop } = collect(nc, subject, (msg): ReceivedFrame => {
     const { payload, ...frame } = decodeFrame(msg.data);
-    return { frame, payloadBytes: payload.byteLength, at: Date.now() };
+    const jpegSize = frame.pixelFormat === 'jpeg' ? jpegDimensions(payload) : undefined;
+    return { frame, payloadBytes: payload.byteLength, jpegSize, at: Date.now() };
   });
   return { frames: messages, stop };
 }

@@ -8,6 +8,11 @@ export const detectorSchema = z.strictObject({
   max_frame_age_ms: positiveInt()
     .default(2000)
     .describe('Frames older than this when a worker picks them up are skipped, not detected.'),
+  frame_buffer_per_camera: positiveInt()
+    .default(10)
+    .describe(
+      'Frames the bus keeps per camera while detectors are behind; when a newer one arrives, the oldest is dropped. Frames older than max_frame_age_ms are skipped anyway, so more than max_frame_age_ms x the detect fps only costs memory.',
+    ),
   region_mode: z
     .enum(['motion_regions', 'full_frame'])
     .default('motion_regions')

@@ -17,6 +17,26 @@ export const ingestSchema = z
       })
       .prefault({})
       .describe('Exponential backoff between stream restarts.'),
+    frames: z
+      .strictObject({
+        format: z
+          .enum(['jpeg', 'yuv420p'])
+          .default('jpeg')
+          .describe(
+            'What a frame on the bus carries: `jpeg`, encoded by the ffmpeg that decodes the camera (about a tenth of the bytes; detectors decode it, and it doubles as the snapshot), or `yuv420p`, raw pixels (no encode or decode, but 1.5 bytes per pixel on the network: for one host with CPU to spare).',
+          ),
+        jpeg_quality: z
+          .number()
+          .int()
+          .min(2)
+          .max(31)
+          .default(4)
+          .describe(
+            "ffmpeg's `-q:v` for `jpeg` frames: 2 is the best and largest, 31 the worst. Also the quality of event snapshots.",
+          ),
+      })
+      .prefault({})
+      .describe('Frames ingest publishes for the detectors.'),
     tracked_frame_interval_s: z
       .number()
       .positive()

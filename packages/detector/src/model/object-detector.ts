@@ -68,7 +68,7 @@ interface Candidate {
 const INPUT_TENSORS = 2;
 
 /**
- * One ONNX model ready to detect objects in yuv420p frames. The model runs on its own thread
+ * One ONNX model ready to detect objects in yuv420p or rgb24 frames. The model runs on its own thread
  * ({@link InferenceThread}), so pre-processing, decoding and whatever the caller does between frames overlap
  * with inference: two `detect` calls may be in flight, one in the model and one being pre-processed; further
  * calls wait for a free input tensor. Model runs execute one at a time, in call order.
@@ -278,6 +278,14 @@ function clamp(v: number, lo: number, hi: number): number {
 
 function checkFrame(frame: DetectFrame): void {
   const { width, height, payload } = frame;
+  if (frame.pixelFormat === 'rgb24') {
+    if (width <= 0 || height <= 0 || payload.length !== width * height * 3) {
+      throw new InvalidFrameError(
+        `A ${width}x${height} rgb24 frame has ${width * height * 3} bytes, got ${payload.length}`,
+      );
+    }
+    return;
+  }
   if (frame.pixelFormat !== 'yuv420p')
     throw new InvalidFrameError(`Unsupported pixel format ${String(frame.pixelFormat)}`);
   if (width % 2 !== 0 || height % 2 !== 0 || width <= 0 || height <= 0) {

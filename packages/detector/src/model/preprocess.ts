@@ -8,9 +8,9 @@ export const PAD_VALUE = 114;
 export type InputFormat = Pick<ModelSpec, 'width' | 'height' | 'layout' | 'pixelFormat' | 'dtype' | 'scale'>;
 
 /**
- * Writes a region of a yuv420p frame into a model input tensor in one pass: letterboxed (aspect kept, image at
- * the top-left, padding 114), converted with integer BT.601 limited-range arithmetic, in the model's layout,
- * channel order and value range. It writes into any array from {@link Preprocessor.allocate}, so a caller can
+ * Writes a region of a yuv420p or rgb24 frame into a model input tensor in one pass: letterboxed (aspect kept,
+ * image at the top-left, padding 114), converted (yuv420p with integer BT.601 limited-range arithmetic) to the
+ * model's layout, channel order and value range. It writes into any array from {@link Preprocessor.allocate}, so a caller can
  * fill one tensor while the model reads another.
  *
  * Sampling is nearest-neighbour. The detector shrinks frames (768 -> 416 is a factor of 1.85) and the
@@ -29,6 +29,8 @@ export class Preprocessor {
   private readonly offsetB: number;
   private readonly pad: number;
   private readonly tables: ConversionTables;
+  /** An 8-bit channel value in the model's value range and element type. */
+  private readonly channelValue: Float32Array | Uint8Array;
 
   constructor(readonly format: InputFormat) {
     const { width, height, layout, pixelFormat, dtype, scale } = format;
@@ -44,6 +46,8 @@ export class Preprocessor {
     const factor = dtype === 'float32' && scale === '0-1' ? 1 / 255 : 1;
     this.pad = PAD_VALUE * factor;
     this.tables = conversionTables(factor, dtype);
+    this.channelValue = dtype === 'uint8' ? new Uint8Array(256) : new Float32Array(256);
+    for (let v = 0; v < 256; v++) this.channelValue[v] = v * factor;
   }
 
   /** A new, zeroed input tensor array of this format's size and element type. */
@@ -58,7 +62,7 @@ export class Preprocessor {
    * frame pixels to model pixels (model x = (frame x - region.x) * scale).
    */
   letterbox(
-    frame: Pick<DetectFrame, 'width' | 'height' | 'payload'>,
+    frame: Pick<DetectFrame, 'width' | 'height' | 'payload'> & { pixelFormat?: DetectFrame['pixelFormat'] },
     region: Region,
     data: Float32Array | Uint8Array,
   ): number {
@@ -68,15 +72,64 @@ export class Preprocessor {
     const scale = Math.min(W / region.width, H / region.height);
     const contentW = Math.min(W, Math.round(region.width * scale));
     const contentH = Math.min(H, Math.round(region.height * scale));
-    const frameW = frame.width;
+    if (frame.pixelFormat === 'rgb24') this.sampleRgb(frame, region, data, scale, contentW, contentH);
+    else this.sampleYuv(frame, region, data, scale, contentW, contentH);
+    this.fillPadding(data, contentW, contentH);
+    return scale;
+  }
+
+  /** Nearest source column of each output column of the content. */
+  private sampleColumns(region: Region, scale: number, contentW: number): Int32Array {
     const lumaX = this.lumaX;
-    const chromaX = this.chromaX;
     const maxX = region.x + region.width - 1;
-    for (let ox = 0; ox < contentW; ox++) {
-      const sx = Math.min(maxX, region.x + Math.floor((ox + 0.5) / scale));
-      lumaX[ox] = sx;
-      chromaX[ox] = sx >> 1;
+    for (let ox = 0; ox < contentW; ox++)
+      lumaX[ox] = Math.min(maxX, region.x + Math.floor((ox + 0.5) / scale));
+    return lumaX;
+  }
+
+  private sampleRgb(
+    frame: Pick<DetectFrame, 'width' | 'payload'>,
+    region: Region,
+    data: Float32Array | Uint8Array,
+    scale: number,
+    contentW: number,
+    contentH: number,
+  ): void {
+    const W = this.format.width;
+    const columns = this.sampleColumns(region, scale, contentW);
+    const payload = frame.payload;
+    const step = this.pixelStep;
+    const oR = this.offsetR;
+    const oG = this.offsetG;
+    const oB = this.offsetB;
+    const value = this.channelValue;
+    const maxY = region.y + region.height - 1;
+    for (let oy = 0; oy < contentH; oy++) {
+      const sy = Math.min(maxY, region.y + Math.floor((oy + 0.5) / scale));
+      const row = sy * frame.width;
+      let out = oy * W * step;
+      for (let ox = 0; ox < contentW; ox++, out += step) {
+        const at = (row + columns[ox]!) * 3;
+        data[out + oR] = value[payload[at]!]!;
+        data[out + oG] = value[payload[at + 1]!]!;
+        data[out + oB] = value[payload[at + 2]!]!;
+      }
     }
+  }
+
+  private sampleYuv(
+    frame: Pick<DetectFrame, 'width' | 'height' | 'payload'>,
+    region: Region,
+    data: Float32Array | Uint8Array,
+    scale: number,
+    contentW: number,
+    contentH: number,
+  ): void {
+    const W = this.format.width;
+    const frameW = frame.width;
+    const lumaX = this.sampleColumns(region, scale, contentW);
+    const chromaX = this.chromaX;
+    for (let ox = 0; ox < contentW; ox++) chromaX[ox] = lumaX[ox]! >> 1;
     const payload = frame.payload;
     const chromaW = frameW >> 1;
     const uPlane = frameW * frame.height;
@@ -103,8 +156,6 @@ export class Preprocessor {
         data[out + oB] = clampScaled[(c + blueU[u]!) >> 8]!;
       }
     }
-    this.fillPadding(data, contentW, contentH);
-    return scale;
   }
 
   /** Fills everything right of and below the content; every channel pads with the same value. */

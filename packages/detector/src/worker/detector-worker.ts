@@ -29,7 +29,8 @@ import {
 } from './consumer-spec.js';
 import type { FrameDetector, RegionMode } from './frame-detector.js';
 import type { DetectorWorkerMetrics } from './metrics.js';
-import { SnapshotEncoder, SnapshotPolicy } from '@shiriki/snapshots';
+import { SnapshotEncoder, SnapshotPolicy, decodeJpegToRgb, JpegDecodeError } from '@shiriki/snapshots';
+import type { DetectFrame } from '../model/detect-frame.js';
 import { withoutUndefined } from '@shiriki/options';
 import { rateLimited } from '@shiriki/telemetry';
 
@@ -336,19 +337,14 @@ export class DetectorWorker {
     let frame: Frame;
     try {
       frame = decodeFrame(msg.data);
-      if (frame.pixelFormat !== 'yuv420p') {
+      if (frame.pixelFormat !== 'yuv420p' && frame.pixelFormat !== 'jpeg') {
         throw new FrameDecodeError(
           'bad_pixel_format',
-          `detectors take yuv420p frames, got ${frame.pixelFormat}`,
+          `detectors take yuv420p or jpeg frames, got ${frame.pixelFormat}`,
         );
       }
     } catch (error) {
-      const reason = error instanceof FrameDecodeError ? error.reason : 'decoder_failure';
-      this.busMetrics.invalidMessages.inc({ subject_kind: 'frames', reason });
-      metrics.framesDropped.inc({ reason: 'invalid' });
-      this._stats.invalid += 1;
-      this.warnFrame({ subject: msg.subject, reason, err: error }, 'dropped an invalid frame message');
-      msg.term(`invalid frame: ${reason}`);
+      this.dropInvalid(msg, error instanceof FrameDecodeError ? error.reason : 'decoder_failure', error);
       return;
     }
     const camera = frame.camera;
@@ -362,11 +358,19 @@ export class DetectorWorker {
       msg.ack();
       return;
     }
+    let picture: DetectFrame;
+    try {
+      picture = await detectPicture(frame);
+    } catch (error) {
+      if (!(error instanceof JpegDecodeError)) throw error;
+      this.dropInvalid(msg, 'bad_payload', error);
+      return;
+    }
     // Inference can outlast the ack wait on a slow host; keep the frame ours while it runs.
     const ackWaitMs = this.options.consumer?.ackWaitMs ?? FRAMES_CONSUMER_DEFAULTS.ackWaitMs;
     const keepAlive = setInterval(() => msg.working(), Math.max(250, ackWaitMs / 2));
     try {
-      await this.inferAndPublish(frame, snapshots, previousSequence(msg));
+      await this.inferAndPublish(frame, picture, snapshots, previousSequence(msg));
       msg.ack();
     } catch (error) {
       this._stats.inferenceErrors += 1;
@@ -379,23 +383,24 @@ export class DetectorWorker {
     }
   }
 
+  /** Counts, logs and terminates a frame message no worker can use. */
+  private dropInvalid(msg: JsMsg, reason: string, error: unknown): void {
+    this.busMetrics.invalidMessages.inc({ subject_kind: 'frames', reason });
+    this.options.metrics.framesDropped.inc({ reason: 'invalid' });
+    this._stats.invalid += 1;
+    this.warnFrame({ subject: msg.subject, reason, err: error }, 'dropped an invalid frame message');
+    msg.term(`invalid frame: ${reason}`);
+  }
+
   private async inferAndPublish(
     frame: Frame,
+    picture: DetectFrame,
     snapshots: SnapshotEncoder,
     previous: { previous_sequence?: number },
   ): Promise<void> {
     const { detector, bus, subjects, metrics, workerId } = this.options;
     const camera = frame.camera;
-    const result = await detector.detect(
-      {
-        width: frame.width,
-        height: frame.height,
-        pixelFormat: 'yuv420p',
-        payload: frame.payload,
-        motionBoxes: frame.motionBoxes,
-      },
-      { regionMode: this.o.regionMode },
-    );
+    const result = await detector.detect(picture, { regionMode: this.o.regionMode });
     metrics.inferenceSeconds.observe({ camera }, result.inferenceMs / 1000);
     // Decided before the detections go out, so they can say whether a JPEG of this frame follows.
     const snapshotFrame = {
@@ -433,7 +438,11 @@ export class DetectorWorker {
       return;
     }
     const { worthy } = decision;
-    const jpeg = await snapshots.encode(frame.payload, frame.width, frame.height);
+    // A JPEG frame is its own snapshot; a raw one is encoded.
+    const jpeg =
+      frame.pixelFormat === 'jpeg'
+        ? frame.payload
+        : await snapshots.encode(frame.payload, frame.width, frame.height);
     bus.nc.publish(subjects.snapshots(camera), jpeg, {
       headers: snapshotHeaders({
         camera,
@@ -448,6 +457,18 @@ export class DetectorWorker {
     this._stats.snapshots += 1;
     metrics.snapshotsPublished.inc({ camera });
   }
+}
+
+/**
+ * The picture detection reads: a raw frame as it is, a JPEG decoded to RGB off the event loop. Throws
+ * `JpegDecodeError` for a JPEG that does not decode to the frame's size.
+ */
+async function detectPicture(frame: Frame): Promise<DetectFrame> {
+  const { width, height, motionBoxes } = frame;
+  if (frame.pixelFormat !== 'jpeg')
+    return { width, height, motionBoxes, pixelFormat: 'yuv420p', payload: frame.payload };
+  const rgb = await decodeJpegToRgb(frame.payload, { width, height });
+  return { width, height, motionBoxes, pixelFormat: 'rgb24', payload: rgb };
 }
 
 /** The predecessor the ingest named in the frame's headers, when it is a valid sequence. */

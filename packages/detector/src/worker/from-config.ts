@@ -12,6 +12,7 @@ export function detectorWorkerSettingsFromConfig(
   | 'snapshotIntervalMs'
   | 'regionMode'
   | 'trackedLabels'
+  | 'stream'
 > {
   const { detector } = config;
   return {
@@ -20,6 +21,7 @@ export function detectorWorkerSettingsFromConfig(
     snapshotThreshold: detector.snapshot_threshold,
     snapshotIntervalMs: detector.snapshot_interval_ms,
     regionMode: detector.region_mode,
+    stream: { framesMaxMsgsPerSubject: detector.frame_buffer_per_camera },
     trackedLabels: new Map(
       Object.values(config.cameras).map((camera) => [camera.name, new Set(camera.objects.track)]),
     ),
