@@ -27,7 +27,8 @@ const METRICS_PORT = 9464;
 export function testbedCameras(ffmpeg: string, loadCameras: number): Record<string, string> {
   const cameras: Record<string, string> = {
     'walk-a': loopingFileSource(ffmpeg, assetPath('media/person-walk.mp4')),
-    'walk-b': loopingFileSource(ffmpeg, assetPath('media/person-walk.mp4')),
+    // Another point of the clip: go2rtc mixes up two streams whose exec: sources are the very same command.
+    'walk-b': loopingFileSource(ffmpeg, assetPath('media/person-walk.mp4'), { startS: 60 }),
     lot: loopingFileSource(ffmpeg, assetPath('media/parking-lot.mp4')),
   };
   for (let i = 1; i <= loadCameras; i++) {

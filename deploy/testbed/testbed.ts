@@ -201,8 +201,14 @@ async function run(): Promise<Report> {
   // config) that no frame is dropped oldest-first, so every frame can be accounted for.
   for (const name of ['det-2', 'det-3']) network.setCpus(name, cutPhaseCpus);
   await sleep(warmS * 1000);
-  const before = await counters();
+  // Frames flow while the counters are read one after the other, so the order is chosen to never show a
+  // frame as lost that is not: at the start handled, then backlog, then published (a frame published in
+  // between counts as published, never as handled or waiting); at the end published, then (once the frames
+  // on the wire have reached the stream) backlog, then handled. What is left over is then at most what was
+  // really lost.
+  const handledBefore = await handledCounts();
   const pendingBefore = await consumerBacklog(jsm);
+  const publishedBefore = await publishedCount();
   await network.cutOff('det-1');
   await sleep(20_000);
   await network.reconnect('det-1');
@@ -212,13 +218,15 @@ async function run(): Promise<Report> {
     timeoutMs: 60_000,
     intervalMs: 500,
   });
-  const after = await counters();
+  const publishedAfter = await publishedCount();
+  await sleep(500);
   const pendingAfter = await consumerBacklog(jsm);
+  const after = await handledCounts();
   const cut = {
-    published: after.published - before.published,
-    handled: after.inferred + after.stale - before.inferred - before.stale,
-    redelivered: after.redelivered - before.redelivered,
-    givenUp: after.dropped - before.dropped,
+    published: publishedAfter - publishedBefore,
+    handled: after.inferred + after.stale - handledBefore.inferred - handledBefore.stale,
+    redelivered: after.redelivered - handledBefore.redelivered,
+    givenUp: after.dropped - handledBefore.dropped,
     backlogChange: pendingAfter - pendingBefore,
   };
   log(`det-1 cut off for 20 s: ${cut.redelivered} frames redelivered to the other detectors`);
@@ -248,16 +256,24 @@ async function startDetector(host: string): Promise<void> {
   network.setCpus(host, detectorCpus);
 }
 
-async function counters(): Promise<{
-  published: number;
+interface HandledCounts {
   inferred: number;
   stale: number;
   redelivered: number;
   dropped: number;
-}> {
+}
+
+async function counters(): Promise<HandledCounts & { published: number }> {
+  return { published: await publishedCount(), ...(await handledCounts()) };
+}
+
+async function publishedCount(): Promise<number> {
+  return stack.sum(stack.services('ingest'), 'shiriki_ingest_frames_published_total');
+}
+
+async function handledCounts(): Promise<HandledCounts> {
   const detectors = stack.services('detector');
   return {
-    published: await stack.sum(stack.services('ingest'), 'shiriki_ingest_frames_published_total'),
     inferred: await stack.sum(detectors, 'shiriki_detector_frames_inferred_total'),
     stale: await stack.sum(detectors, 'shiriki_detector_frames_stale_total'),
     redelivered: await stack.sum(detectors, 'shiriki_detector_frames_redelivered_total'),
