@@ -173,11 +173,9 @@ export class FfmpegDecoder extends EventEmitter<DecoderEvents> {
               this.#settings.logger.warn({ decoder: name, err: error }, 'bad JPEG stream'),
           }),
           // A frame whose other half never came is lost: counted with the dropped frames.
-          pairer: new JpegPairer(
-            (data, jpeg) => this.#onFrameData(run, data, jpeg),
-            undefined,
-            () => this.#stats.framesDropped++,
-          ),
+          pairer: new JpegPairer((data, jpeg) => this.#onFrameData(run, data, jpeg), {
+            onUnmatched: () => this.#stats.framesDropped++,
+          }),
         }
       : undefined;
     const splitter = new FrameSplitter({

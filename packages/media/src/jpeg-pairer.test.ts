@@ -31,7 +31,7 @@ test('pairs motion images and JPEGs in order, whichever pipe runs ahead', () => 
 
 test('a half that waits too long is dropped and counted, so memory stays bounded', () => {
   const pairs: number[] = [];
-  const pairer = new JpegPairer((_motion, picture) => pairs.push(picture[2]!), 2);
+  const pairer = new JpegPairer((_motion, picture) => pairs.push(picture[2]!), { maxAhead: 2 });
   for (let n = 1; n <= 5; n++) pairer.picture(jpeg(n));
   assert.equal(pairer.unmatched, 3);
   pairer.motion(new Uint8Array(1));

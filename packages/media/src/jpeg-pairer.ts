@@ -2,7 +2,7 @@
  * Pairs the two outputs of one ffmpeg, the gray motion images (stdout) and the JPEGs (fd 3), which carry the
  * same frames in the same order but arrive through two pipes, so either may run a few frames ahead. A frame is
  * delivered once both halves are in. Whichever half waits is held (a motion image is copied, since its read
- * buffer is reused); at most `maxAhead` frames, beyond which the oldest waiting half is dropped as unmatched
+ * buffer is reused); at most `maxAhead` (default 32) frames, beyond which the oldest waiting half is dropped as unmatched
  * (it cannot happen while ffmpeg works: both outputs see every frame).
  */
 export class JpegPairer {
@@ -10,11 +10,16 @@ export class JpegPairer {
   readonly #pictures: Buffer[] = [];
   #unmatched = 0;
 
+  readonly #maxAhead: number;
+  readonly #onUnmatched: () => void;
+
   constructor(
     private readonly deliver: (motion: Uint8Array, jpeg: Buffer) => void,
-    private readonly maxAhead = 32,
-    private readonly onUnmatched: () => void = () => undefined,
-  ) {}
+    options: { maxAhead?: number; onUnmatched?: () => void } = {},
+  ) {
+    this.#maxAhead = options.maxAhead ?? 32;
+    this.#onUnmatched = options.onUnmatched ?? (() => undefined);
+  }
 
   /** Halves dropped without their other half. */
   get unmatched(): number {
@@ -37,10 +42,10 @@ export class JpegPairer {
 
   #hold<T>(queue: T[], item: T): void {
     queue.push(item);
-    if (queue.length > this.maxAhead) {
+    if (queue.length > this.#maxAhead) {
       queue.shift();
       this.#unmatched++;
-      this.onUnmatched();
+      this.#onUnmatched();
     }
   }
 }
