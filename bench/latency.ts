@@ -43,6 +43,7 @@ import {
   assetsDir,
   collect,
   makeTempDir,
+  publishCamera,
   removeTempDir,
   sleep,
   spawnService,
@@ -52,7 +53,7 @@ import {
   writeServiceConfig,
   type ServiceProcess,
 } from '@shiriki/testing';
-import { MARKER_MOTION_MASK, markedCameraClip, readFrameMarker, startCamera } from './latency-camera.js';
+import { MARKER_MOTION_MASK, markedCameraClip, readFrameMarker } from './latency-camera.js';
 import { detectEveryFrame, firstFinding } from './latency-reference.js';
 import { percentile } from './percentile.js';
 import { quietLogger } from './quiet-logger.js';
@@ -110,7 +111,7 @@ const bus = await connectBus({ servers: [nats.url] }, { logger: quietLogger, nam
 const children: ServiceProcess[] = [];
 const prefix = 'bench';
 const subjects = createSubjects(prefix);
-const camera = await startCamera(clip, go2rtc.rtspUrl(CAMERA));
+const camera = await publishCamera(clip, go2rtc.rtspUrl(CAMERA));
 let rows: Appearance[] = [];
 let liveInference: number[] = [];
 try {

@@ -73,6 +73,8 @@ export type {
 } from './messages/index.js';
 export { SUBSCRIBE_DEFAULTS, subscribeDecoded, subscribeJson } from './subscribe.js';
 export type { MessageHandler, SafeSubscribeOptions, SafeSubscription } from './subscribe.js';
+export { followJson } from './follow.js';
+export type { FollowStreamOptions, StreamFollower } from './follow.js';
 export {
   HANDLER_ERRORS_METRIC,
   INVALID_MESSAGES_METRIC,

@@ -21,6 +21,11 @@ export interface DefaultStreamOptions {
   framesMaxMsgsPerSubject?: number;
   /** Largest frame message (a 1080p yuv420p frame is about 3.1 MB). */
   framesMaxMsgSize?: number;
+  /**
+   * How long detections are kept for replay. A tracker that takes a camera over (its previous owner died or
+   * handed it over) replays them from its checkpoint, so the objects continue instead of starting again.
+   */
+  detectionsMaxAgeMs?: number;
   replicas?: number;
 }
 
@@ -32,17 +37,19 @@ export const DEFAULT_STREAM_OPTIONS = {
   framesMaxAgeMs: 30_000,
   framesMaxMsgsPerSubject: 10,
   framesMaxMsgSize: 8 * 1024 * 1024,
+  detectionsMaxAgeMs: 120_000,
   replicas: 1,
 } as const satisfies Required<DefaultStreamOptions>;
 
 /**
- * The three streams of a deployment. Frames are a memory work queue that only buffers the last few frames
- * per camera for detectors; events and clips are file-backed histories.
+ * The streams of a deployment. Frames are a memory work queue that only buffers the last few frames per
+ * camera for detectors; detections are a short file-backed replay window for trackers; events and clips are
+ * file-backed histories.
  */
 export function defaultStreams(
   subjects: Subjects,
   options: DefaultStreamOptions = {},
-): { frames: StreamSpec; events: StreamSpec; clips: StreamSpec } {
+): { frames: StreamSpec; detections: StreamSpec; events: StreamSpec; clips: StreamSpec } {
   const o = { ...DEFAULT_STREAM_OPTIONS, ...withoutUndefined(options) };
   return {
     frames: {
@@ -56,6 +63,17 @@ export function defaultStreams(
       max_msgs_per_subject: o.framesMaxMsgsPerSubject,
       max_msg_size: o.framesMaxMsgSize,
       duplicate_window: nanos(Math.min(o.framesMaxAgeMs, 120_000)),
+      num_replicas: o.replicas,
+    },
+    detections: {
+      name: subjects.streams.detections,
+      description: 'Detections of the last minutes, replayed by a tracker that takes a camera over',
+      subjects: [subjects.detectionsAll],
+      retention: RetentionPolicy.Limits,
+      // On disk: a lone nats-server that restarts keeps it, and nothing has to create it again.
+      storage: StorageType.File,
+      discard: DiscardPolicy.Old,
+      max_age: nanos(o.detectionsMaxAgeMs),
       num_replicas: o.replicas,
     },
     events: {

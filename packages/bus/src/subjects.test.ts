@@ -31,7 +31,12 @@ test('wildcards select one camera, one label across cameras or everything of a k
 });
 
 test('stream and bucket names follow the prefix', () => {
-  assert.deepEqual(s.streams, { frames: 'SHIRIKI_FRAMES', events: 'SHIRIKI_EVENTS', clips: 'SHIRIKI_CLIPS' });
+  assert.deepEqual(s.streams, {
+    frames: 'SHIRIKI_FRAMES',
+    detections: 'SHIRIKI_DETECTIONS',
+    events: 'SHIRIKI_EVENTS',
+    clips: 'SHIRIKI_CLIPS',
+  });
   assert.equal(s.buckets.leases('ingest'), 'shiriki_leases_ingest');
   assert.equal(s.buckets.cameraStatus, 'shiriki_camera_status');
   assert.throws(() => s.buckets.leases('in.gest'), /role/);

@@ -8,7 +8,7 @@ import { InvalidSubjectTokenError } from './errors.js';
  * | ------------------------------------ | ---------------------------- | ---------------------------------- |
  * | `<p>.frames.<camera>`                | binary frame (frame-codec)   | ingest -> detectors (SHIRIKI_FRAMES) |
  * | `<p>.motion.<camera>`                | JSON MotionAlert             | ingest/motion -> tracker, alerts   |
- * | `<p>.detections.<camera>`           | JSON Detections              | detectors -> tracker               |
+ * | `<p>.detections.<camera>`           | JSON Detections              | detectors -> tracker (SHIRIKI_DETECTIONS) |
  * | `<p>.events.<camera>.<label>`        | JSON ObjectEvent             | tracker -> recorder (SHIRIKI_EVENTS) |
  * | `<p>.alerts.<camera>.<kind>`         | JSON Alert                   | alerting -> notifiers              |
  * | `<p>.snapshots.<camera>`             | JPEG, metadata in headers    | snapshotter -> UI, recorder        |
@@ -52,6 +52,8 @@ export type ParsedSubject =
 
 export interface StreamNames {
   frames: string;
+  /** The last minutes of detections, which a tracker taking a camera over replays. */
+  detections: string;
   events: string;
   clips: string;
 }
@@ -146,6 +148,7 @@ export function createSubjects(prefix: string = DEFAULT_SUBJECT_PREFIX): Subject
     cameraStatusAll: at('status', 'camera', '*'),
     streams: Object.freeze({
       frames: `${nameBase.toUpperCase()}_FRAMES`,
+      detections: `${nameBase.toUpperCase()}_DETECTIONS`,
       events: `${nameBase.toUpperCase()}_EVENTS`,
       clips: `${nameBase.toUpperCase()}_CLIPS`,
     }),

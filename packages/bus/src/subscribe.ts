@@ -57,29 +57,17 @@ export function subscribeDecoded<T>(
   options: SafeSubscribeOptions,
 ): SafeSubscription {
   const { logger, queue } = options;
-  const metrics = options.metrics ?? createBusMetrics();
-  const subjectKind = options.subjectKind ?? inferSubjectKind(subject);
-  const intervalMs = options.warnIntervalMs ?? SUBSCRIBE_DEFAULTS.warnIntervalMs;
-  const warnInvalid = rateLimited((obj, msg) => logger.warn(obj, msg), intervalMs);
-  const logHandlerError = rateLimited((obj, msg) => logger.error(obj, msg), intervalMs);
+  const guard = messageGuard(subject, decode, options);
   const subscription = nc.subscribe(subject, queue === undefined ? {} : { queue });
 
   const loop = async (): Promise<void> => {
     for await (const msg of subscription) {
-      let value: T;
+      const value = guard.decode(msg.data, msg.subject);
+      if (value === undefined) continue;
       try {
-        value = decode(msg.data);
+        await handler(value.value, msg);
       } catch (error) {
-        const reason = decodeReason(error);
-        metrics.invalidMessages.inc({ subject_kind: subjectKind, reason });
-        warnInvalid({ subject: msg.subject, reason, err: error }, 'dropped an invalid bus message');
-        continue;
-      }
-      try {
-        await handler(value, msg);
-      } catch (error) {
-        metrics.handlerErrors.inc({ subject_kind: subjectKind });
-        logHandlerError({ subject: msg.subject, err: error }, 'bus message handler failed');
+        guard.handlerFailed(msg.subject, error);
       }
     }
   };
@@ -90,13 +78,53 @@ export function subscribeDecoded<T>(
   return {
     subject,
     subscription,
-    metrics,
+    metrics: guard.metrics,
     done,
     drain: async () => {
       if (!subscription.isClosed() && !nc.isClosed()) await subscription.drain();
       await done;
     },
     unsubscribe: () => subscription.unsubscribe(),
+  };
+}
+
+/** What a subscription loop does with each message: decode it, or count and log why it could not. */
+export interface MessageGuard<T> {
+  readonly metrics: BusMetrics;
+  /** The decoded value, or undefined for an invalid message (counted and logged, at most once an interval). */
+  decode(bytes: Uint8Array, subject: string): { value: T } | undefined;
+  /** Counts and logs (rate-limited) a handler that threw or rejected. */
+  handlerFailed(subject: string, error: unknown): void;
+}
+
+/** The decoding and error accounting shared by core subscriptions and stream followers. */
+export function messageGuard<T>(
+  subject: string,
+  decode: (bytes: Uint8Array) => T,
+  options: Pick<SafeSubscribeOptions, 'logger' | 'metrics' | 'subjectKind' | 'warnIntervalMs'>,
+): MessageGuard<T> {
+  const { logger } = options;
+  const metrics = options.metrics ?? createBusMetrics();
+  const subjectKind = options.subjectKind ?? inferSubjectKind(subject);
+  const intervalMs = options.warnIntervalMs ?? SUBSCRIBE_DEFAULTS.warnIntervalMs;
+  const warnInvalid = rateLimited((obj, msg) => logger.warn(obj, msg), intervalMs);
+  const logHandlerError = rateLimited((obj, msg) => logger.error(obj, msg), intervalMs);
+  return {
+    metrics,
+    decode(bytes, messageSubject) {
+      try {
+        return { value: decode(bytes) };
+      } catch (error) {
+        const reason = decodeReason(error);
+        metrics.invalidMessages.inc({ subject_kind: subjectKind, reason });
+        warnInvalid({ subject: messageSubject, reason, err: error }, 'dropped an invalid bus message');
+        return undefined;
+      }
+    },
+    handlerFailed(messageSubject, error) {
+      metrics.handlerErrors.inc({ subject_kind: subjectKind });
+      logHandlerError({ subject: messageSubject, err: error }, 'bus message handler failed');
+    },
   };
 }
 

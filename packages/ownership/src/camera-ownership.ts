@@ -1,6 +1,7 @@
 import type { KV, KvWatchEntry } from '@nats-io/kv';
 import type { NatsConnection, QueuedIterator } from '@nats-io/nats-core';
 import { planAssignment } from './assignment.js';
+import { pidAlive, provablyDead, selfIdentity, type HolderIdentity } from './holder-identity.js';
 import { WORKER_KEYS, cameraKey, openLeaseBucket, workerKey } from './lease-bucket.js';
 import type { LogSink } from '@shiriki/telemetry';
 
@@ -28,6 +29,10 @@ export interface CameraOwnershipOptions {
   onAcquire: (lease: Lease) => Promise<void> | void;
   /** Called before a lease is given up (or after it was lost); stop publishing before it returns. */
   onRelease: (lease: Lease, reason: ReleaseReason) => Promise<void> | void;
+  /** Where this worker runs, written into its keys. Default: this process ({@link selfIdentity}). */
+  identity?: HolderIdentity;
+  /** Whether a pid of this host runs. Default: signal 0 ({@link pidAlive}). */
+  pidAlive?: (pid: number) => boolean;
 }
 
 interface HeldLease extends Lease {
@@ -57,6 +62,8 @@ export class CameraOwnership {
   private ticking: Promise<void> | undefined;
   private tickAgain = false;
   private _state: OwnershipState = 'idle';
+  private readonly identity: HolderIdentity;
+  private readonly alive: (pid: number) => boolean;
 
   /**
    * Opens (or creates) the role's lease bucket with the lease TTL and starts taking this worker's share:
@@ -80,6 +87,8 @@ export class CameraOwnership {
       );
     }
     this.cameras = [...options.cameras];
+    this.identity = options.identity ?? selfIdentity();
+    this.alive = options.pidAlive ?? pidAlive;
   }
 
   get state(): OwnershipState {
@@ -181,7 +190,7 @@ export class CameraOwnership {
     const { kv, workerId } = this.options;
     await kv.put(
       workerKey(workerId),
-      JSON.stringify({ id: workerId, at: Date.now(), leases: this.held.size }),
+      JSON.stringify({ id: workerId, at: Date.now(), leases: this.held.size, ...this.identity }),
     );
     await this.renewAll();
     const workers = await this.liveWorkers();
@@ -239,9 +248,17 @@ export class CameraOwnership {
     const keys: string[] = [];
     for await (const key of await kv.keys(WORKER_KEYS)) keys.push(key);
     const entries = await Promise.all(keys.map((key) => kv.get(key)));
-    const workers = keys
-      .filter((_, i) => entries[i]?.operation === 'PUT')
-      .map((key) => key.slice('worker.'.length));
+    const workers: string[] = [];
+    for (const [i, key] of keys.entries()) {
+      const entry = entries[i];
+      if (entry?.operation !== 'PUT') continue;
+      if (this.diedHere(entry.value)) {
+        // A worker of this host that died without a word: out of the plan now, not after its TTL.
+        await kv.delete(key, { previousSeq: entry.revision }).catch(() => undefined);
+        continue;
+      }
+      workers.push(key.slice('worker.'.length));
+    }
     if (!workers.includes(this.options.workerId)) workers.push(this.options.workerId);
     return workers;
   }
@@ -252,7 +269,13 @@ export class CameraOwnership {
     try {
       lease.revision = await this.options.kv.create(cameraKey(camera), this.leaseValue(lease));
     } catch {
-      return; // another worker still holds it; it releases when it sees the same plan
+      // Another worker still holds it and releases it when it sees the same plan, unless it died here.
+      if (!(await this.takeFromTheDead(camera))) return;
+      try {
+        lease.revision = await this.options.kv.create(cameraKey(camera), this.leaseValue(lease));
+      } catch {
+        return;
+      }
     }
     lease.epoch = lease.revision;
     this.held.set(camera, lease);
@@ -263,6 +286,33 @@ export class CameraOwnership {
       this.options.logger.warn({ camera, err: error }, 'camera failed to start; giving the lease back');
       await this.release(lease, 'lost');
     }
+  }
+
+  /** Whether a key's value names a process of this host that is gone. */
+  private diedHere(value: Uint8Array): boolean {
+    let holder: unknown;
+    try {
+      holder = JSON.parse(new TextDecoder().decode(value));
+    } catch {
+      return false;
+    }
+    return provablyDead(holder, this.identity, this.alive);
+  }
+
+  /** Deletes `camera`'s lease when its holder died on this host; true when it did. */
+  private async takeFromTheDead(camera: string): Promise<boolean> {
+    const entry = await this.options.kv.get(cameraKey(camera)).catch(() => null);
+    if (entry?.operation !== 'PUT' || !this.diedHere(entry.value)) return false;
+    try {
+      await this.options.kv.delete(cameraKey(camera), { previousSeq: entry.revision });
+    } catch {
+      return false; // somebody else moved first
+    }
+    this.options.logger.info(
+      { camera, holder: (JSON.parse(new TextDecoder().decode(entry.value)) as { owner?: string }).owner },
+      'took over the lease of a worker that died on this host',
+    );
+    return true;
   }
 
   private async release(lease: HeldLease, reason: ReleaseReason): Promise<void> {
@@ -284,6 +334,7 @@ export class CameraOwnership {
       owner: this.options.workerId,
       epoch: lease.epoch,
       acquired_at: lease.acquiredAt,
+      ...this.identity,
     });
   }
 }

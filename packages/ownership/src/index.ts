@@ -6,3 +6,5 @@ export { openLeaseBucket } from './lease-bucket.js';
 export type { LeaseBucketOptions } from './lease-bucket.js';
 export { planAssignment } from './assignment.js';
 export { LeaseBucketError } from './errors.js';
+export { selfIdentity, pidAlive } from './holder-identity.js';
+export type { HolderIdentity } from './holder-identity.js';

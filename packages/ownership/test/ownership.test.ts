@@ -1,10 +1,18 @@
+import { spawnSync } from 'node:child_process';
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { connect } from '@nats-io/transport-node';
 import type { KV } from '@nats-io/kv';
 import type { NatsConnection } from '@nats-io/nats-core';
 import { startNatsServer, waitFor, type NatsServer } from '@shiriki/testing';
-import { CameraOwnership, openLeaseBucket, type Lease, type ReleaseReason } from '../src/index.js';
+import {
+  CameraOwnership,
+  openLeaseBucket,
+  selfIdentity,
+  type HolderIdentity,
+  type Lease,
+  type ReleaseReason,
+} from '../src/index.js';
 
 const CAMERAS = ['cam-1', 'cam-2', 'cam-3', 'cam-4'];
 const TTL_MS = 3000;
@@ -153,4 +161,86 @@ test('a worker that vanishes without a word loses its cameras to the others with
   assert.ok(movedMs <= TTL_MS + HEARTBEAT_MS, `cameras moved after ${movedMs} ms`);
   assert.deepEqual(violations, []);
   await doomed.stop();
+});
+
+test('a worker that died on this host loses its cameras at once, not after the TTL', async () => {
+  const ttlMs = 20_000;
+  const bucket = 'test_leases_local';
+  const self = selfIdentity();
+  const deadPid = spawnSync(process.execPath, ['-e', '0']).pid;
+  const owners = new Map<string, string>();
+  const make = (id: string, conn: NatsConnection, identity: HolderIdentity) =>
+    CameraOwnership.open(conn, {
+      bucket,
+      workerId: id,
+      cameras: CAMERAS,
+      ttlMs,
+      heartbeatMs: HEARTBEAT_MS,
+      logger: quiet,
+      identity,
+      onAcquire: (lease) => void owners.set(lease.camera, id),
+      onRelease: (lease) => {
+        if (owners.get(lease.camera) === id) owners.delete(lease.camera);
+      },
+    });
+  // The doomed worker claims to be a process of this host that has exited (as after kill -9).
+  const doomedConnection = await connect({ servers: nats.url });
+  const doomed = await make('local-doomed', doomedConnection, { ...self, pid: deadPid });
+  await waitFor(() => owners.size === CAMERAS.length, { what: 'the doomed worker to own every camera' });
+  await doomedConnection.close();
+  const diedAt = Date.now();
+  const survivor = await make('local-survivor', nc, self);
+  await waitFor(() => CAMERAS.every((camera) => owners.get(camera) === 'local-survivor'), {
+    what: 'the survivor to take every camera',
+    timeoutMs: ttlMs,
+  });
+  const movedMs = Date.now() - diedAt;
+  assert.ok(movedMs < 3 * HEARTBEAT_MS, `cameras moved after ${movedMs} ms (TTL ${ttlMs} ms)`);
+  await survivor.stop();
+  assert.equal(doomed.state, 'running', 'the doomed worker never said goodbye');
+  // Its timers must not keep the test process alive; its connection is gone, so this only clears them.
+  await doomed.stop();
+});
+
+test('a dead-looking holder of another host keeps its leases until the TTL', async () => {
+  const bucket = 'test_leases_remote';
+  const ttlMs = 4_000;
+  const owners = new Map<string, string>();
+  const make = (id: string, conn: NatsConnection, identity: HolderIdentity) =>
+    CameraOwnership.open(conn, {
+      bucket,
+      workerId: id,
+      cameras: CAMERAS,
+      ttlMs,
+      heartbeatMs: HEARTBEAT_MS,
+      logger: quiet,
+      identity,
+      // Every pid looks gone: only the host and namespace check keeps the leases.
+      pidAlive: () => false,
+      onAcquire: (lease) => void owners.set(lease.camera, id),
+      onRelease: (lease) => {
+        if (owners.get(lease.camera) === id) owners.delete(lease.camera);
+      },
+    });
+  const otherConnection = await connect({ servers: nats.url });
+  const remote = await make('remote-worker', otherConnection, {
+    host: 'another-host',
+    pidns: 'pid:[1]',
+    pid: 42,
+  });
+  await waitFor(() => owners.size === CAMERAS.length, { what: 'the remote worker to own every camera' });
+  await otherConnection.close();
+  const diedAt = Date.now();
+  const local = await make('local-worker', nc, selfIdentity());
+  await waitFor(() => CAMERAS.every((camera) => owners.get(camera) === 'local-worker'), {
+    what: 'the local worker to take every camera',
+    timeoutMs: 3 * ttlMs,
+  });
+  const movedMs = Date.now() - diedAt;
+  assert.ok(
+    movedMs >= ttlMs - HEARTBEAT_MS,
+    `cameras moved after ${movedMs} ms, before the TTL (${ttlMs} ms)`,
+  );
+  await local.stop();
+  await remote.stop();
 });

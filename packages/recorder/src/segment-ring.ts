@@ -72,6 +72,19 @@ export class SegmentRing {
     return segment;
   }
 
+  /**
+   * Takes a segment out of the ring and deletes it (ffmpeg could not finish writing it); a clip that pinned
+   * it keeps reading its file until it lets go.
+   */
+  async remove(file: string): Promise<void> {
+    const index = this.#segments.findIndex((s) => s.file === file);
+    if (index < 0) return;
+    const [segment] = this.#segments.splice(index, 1);
+    this.#bytes -= segment!.bytes;
+    if (!this.#pins.has(file)) await rm(segment!.path, { force: true });
+    this.options.onChange?.(this);
+  }
+
   /** The segment ffmpeg is writing, once its start is known (after the first finished segment of a run). */
   get live(): LiveSegment | undefined {
     return this.#live;

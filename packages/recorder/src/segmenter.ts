@@ -1,5 +1,5 @@
 import { readdir, rm } from 'node:fs/promises';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { Backoff, LineSplitter, parseStderrReason, segmenterArgs } from '@shiriki/media';
 import { resolveFfmpegPath, spawnChild, type ManagedChild } from '@shiriki/process';
 import { redactText, type Logger, LogLimiter } from '@shiriki/telemetry';
@@ -133,6 +133,10 @@ export class Segmenter {
     const anchor = new WallClockAnchor();
     let lastReason: string | undefined;
     let adding = Promise.resolve();
+    // Segments ffmpeg failed to finish (a full disk): cut off mid-frame, they would break every clip cut
+    // from them, so they never join the ring, or leave it when the failure is reported after they joined.
+    const failed = new Set<string>();
+    const joined = new Map<string, string>();
     const lines = new LineSplitter((line) => {
       const entry = parseSegmentListLine(line);
       if (!entry) return;
@@ -142,12 +146,17 @@ export class Segmenter {
       this.#backoff.reset();
       const tempPath = join(o.ring.dir, entry.file.split('/').pop() ?? entry.file);
       adding = adding.then(async () => {
+        if (failed.has(basename(tempPath))) {
+          await rm(tempPath, { force: true });
+          return;
+        }
         try {
           const segment = await o.ring.add(
             tempPath,
             anchorMs + entry.startS * 1000,
             anchorMs + entry.endS * 1000,
           );
+          joined.set(basename(tempPath), segment.file);
           const next = nextSegmentPath(tempPath);
           if (this.#child === child)
             o.ring.setLive(next ? { path: next, startMs: segment.endMs } : undefined);
@@ -160,6 +169,8 @@ export class Segmenter {
     const stderr = new LineSplitter((raw) => {
       const line = redactText(raw);
       lastReason = parseStderrReason(line) ?? lastReason;
+      const unfinished = /Failure occurred when ending segment '([^']+)'/.exec(line)?.[1];
+      if (unfinished !== undefined) failed.add(basename(unfinished));
       const { log, suppressed } = this.#stderrLimiter.admit();
       if (suppressed > 0) o.logger.warn({ suppressed }, 'suppressed ffmpeg stderr lines');
       if (log) o.logger.warn({ pid: child.pid }, `ffmpeg: ${line}`);
@@ -173,6 +184,11 @@ export class Segmenter {
     lines.flush();
     stderr.flush();
     await adding;
+    for (const file of failed) {
+      const inRing = joined.get(file);
+      if (inRing !== undefined) await o.ring.remove(inRing);
+    }
+    if (failed.size > 0) o.logger.warn({ segments: failed.size }, 'dropped segments ffmpeg could not finish');
     clearTimeout(this.#stallTimer);
     this.#child = undefined;
     o.ring.setLive(undefined);

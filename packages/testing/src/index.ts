@@ -68,4 +68,6 @@ export type { DecodeFramesOptions, RawPixelFormat } from './frames.js';
 export { processTreeCpuSeconds } from './cpu.js';
 export { containerDuration } from './probe.js';
 export { sumMetric, scrapeMetrics, scrapeCounter } from './metrics.js';
+export { encodeCameraClip, publishCamera } from './published-camera.js';
+export type { CameraClip, CameraClipOptions, PublishingCamera } from './published-camera.js';
 export { RtspReadError } from './errors.js';

@@ -7,12 +7,12 @@ import {
   ObjectEventSchema,
   encodeJson,
   readSnapshotHeaders,
-  subscribeJson,
+  followJson,
   type Bus,
   type BusMetrics,
   type Detections,
   type ObjectEvent,
-  type SafeSubscription,
+  type StreamFollower,
   type Subjects,
 } from '@shiriki/bus';
 import type { Logger } from '@shiriki/telemetry';
@@ -62,6 +62,11 @@ export interface CameraSessionOptions {
 
 type Task = () => Promise<void>;
 
+/** Detections published this long before a checkpoint was saved are replayed too (in flight when it was taken). */
+const REPLAY_MARGIN_MS = 1_000;
+/** A replay that takes longer than this no longer holds back the clock. */
+const REPLAY_TIMEOUT_MS = 5_000;
+
 /**
  * Tracking of one owned camera: detections in, object events out to JetStream, alerts, best snapshots, and
  * checkpoints so the next owner continues the same objects.
@@ -76,7 +81,7 @@ export class CameraSession {
   private alertMemory: AlertMemory;
   private readonly outbox = new Set<ObjectEvent>();
   private readonly cache = new SnapshotCache();
-  private detectionsSub: SafeSubscription | undefined;
+  private detections: StreamFollower | undefined;
   private snapshotsSub: Subscription | undefined;
   private advanceTimer: NodeJS.Timeout | undefined;
   private checkpointTimer: NodeJS.Timeout | undefined;
@@ -113,9 +118,11 @@ export class CameraSession {
     let tracker = new CameraTracker(options.tracker);
     let memory = createAlertMemory();
     let outbox: ObjectEvent[] = [];
+    let restoredAt: number | undefined;
     if (entry && entry.operation === 'PUT' && entry.value.length > 0) {
       try {
         const checkpoint = parseCheckpoint(camera, entry.value);
+        restoredAt = checkpoint.saved_at;
         tracker = CameraTracker.fromState(options.tracker, checkpoint.tracker);
         memory = checkpoint.alert_memory;
         outbox = checkpoint.outbox;
@@ -138,7 +145,29 @@ export class CameraSession {
     session.enqueue(async () => {
       for (const event of outbox) session.raiseAlert(event, await session.publishEvent(event, undefined));
     });
-    session.subscribe();
+    session.subscribeSnapshots();
+    // The detections the camera had while nobody tracked it (its owner died, or handed it over) are replayed
+    // before the clock may expire anything: the objects carry on instead of ending and starting again.
+    session.detections = await followJson(
+      options.bus,
+      DetectionsSchema,
+      (detections) => session.onDetections(detections),
+      {
+        stream: options.subjects.streams.detections,
+        subject: options.subjects.detections(camera),
+        ...(restoredAt === undefined
+          ? {}
+          : { fromTime: restoredAt - options.tracker.reorderDelayMs - REPLAY_MARGIN_MS }),
+        logger,
+        metrics: options.busMetrics,
+      },
+    );
+    let replayTimer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      session.detections.caughtUp,
+      new Promise((resolve) => (replayTimer = setTimeout(resolve, REPLAY_TIMEOUT_MS))),
+    ]);
+    clearTimeout(replayTimer);
     session.advanceTimer = setInterval(() => session.advance(), options.advanceIntervalMs);
     session.checkpointTimer = setInterval(() => {
       void session.checkpoint();
@@ -174,7 +203,7 @@ export class CameraSession {
     clearInterval(this.advanceTimer);
     clearInterval(this.checkpointTimer);
     this.snapshotsSub?.unsubscribe();
-    await this.detectionsSub?.drain().catch(() => undefined);
+    await this.detections?.stop();
     if (opts.endObjects !== undefined) this.handle(this.tracker.endAll(Date.now(), opts.endObjects));
     await this.publishChain;
     if (opts.checkpoint) await this.checkpoint();
@@ -189,15 +218,8 @@ export class CameraSession {
     await Promise.all([...this.background]);
   }
 
-  private subscribe(): void {
-    const { bus, subjects, logger, busMetrics } = this.options;
-    this.detectionsSub = subscribeJson(
-      bus.nc,
-      subjects.detections(this.camera),
-      DetectionsSchema,
-      (detections) => this.onDetections(detections),
-      { logger, metrics: busMetrics },
-    );
+  private subscribeSnapshots(): void {
+    const { bus, subjects } = this.options;
     this.snapshotsSub = bus.nc.subscribe(subjects.snapshots(this.camera), {
       callback: (error, msg) => {
         if (error || this.closing) return;

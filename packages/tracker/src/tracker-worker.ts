@@ -108,6 +108,7 @@ export class TrackerWorker {
       replicas: events.replicas,
     });
     await ensureStream(bus.jsm, streams.events);
+    await ensureStream(bus.jsm, streams.detections);
     this.stateKv = await ensureKv(bus.js, trackerStateBucket(subjects), { replicas: events.replicas });
     store?.ensureReady().catch((error: unknown) => {
       // Uploads retry on their own; tracking must not wait for the object store.

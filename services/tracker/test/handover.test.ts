@@ -41,6 +41,8 @@ let minio: MinioServer;
 let nc: NatsConnection;
 let dir: string;
 const trackers: ServiceProcess[] = [];
+/** Written by the first test, shared by the second. */
+let configPath = '';
 
 before(async () => {
   dir = makeTempDir('tracker-handover');
@@ -55,17 +57,34 @@ after(async () => {
   if (dir) await removeTempDir(dir);
 });
 
+/** The tracker process whose lease holds the camera now. */
+async function currentOwner(): Promise<ServiceProcess | undefined> {
+  const leases = await new Kvm(nc).open(trackerLeaseBucket(subjects));
+  for (let i = 0; i < 100; i++) {
+    const entry = await leases.get(`camera.${CAMERA}`);
+    if (entry?.operation === 'PUT') {
+      const id = entry.json<{ owner: string }>().owner;
+      const found = trackers.find((tracker) => id.includes(`-${tracker.pid}-`));
+      if (found) return found;
+    }
+    await sleep(100);
+  }
+  return undefined;
+}
+
 test(
   'SIGKILL of the tracking process: the other continues the open object, nothing open, nothing twice',
   { timeout: 120_000 },
   async (t) => {
-    // max_disappeared longer than the hand-over gap, so the person keeps its id across the kill.
+    // max_disappeared of 1 s: the person keeps its id only because the next owner continues at once (its
+    // predecessor died on this host, so its lease is taken without waiting out the TTL).
     const config = writeTestConfig(dir, {
       natsUrl: nats.url,
       prefix: PREFIX,
       minio,
-      cameras: { [CAMERA]: { detect: { max_disappeared_s: 6 } } },
+      cameras: { [CAMERA]: { detect: { max_disappeared_s: 1 } } },
     });
+    configPath = config;
     for (const name of ['a', 'b']) {
       const tracker = await spawnService('tracker', config, join(dir, `tracker-${name}.log`));
       trackers.push(tracker);
@@ -81,18 +100,7 @@ test(
         if (!error) live.push(decodeJson(ObjectEventSchema, msg.data));
       },
     });
-    const leases = await new Kvm(nc).open(trackerLeaseBucket(subjects));
-    const owner = async (): Promise<ServiceProcess | undefined> => {
-      const entry = await leases.get(`camera.${CAMERA}`);
-      if (!entry || entry.operation !== 'PUT') return undefined;
-      const id = entry.json<{ owner: string }>().owner;
-      return trackers.find((tracker) => id.includes(`-${tracker.pid}-`));
-    };
-    let first: ServiceProcess | undefined;
-    for (let i = 0; i < 100 && !first; i++) {
-      first = await owner();
-      if (!first) await sleep(100);
-    }
+    const first = await currentOwner();
     assert.ok(first, 'one tracker owns the camera');
     const other = trackers.find((tracker) => tracker !== first)!;
 
@@ -133,5 +141,69 @@ test(
     assert.equal(counts.size, 1, 'one object for one person');
     const end = stored.find((e) => e.type === 'end')!;
     assert.ok(end.end_time! >= t0 + 150 * FRAME_MS, 'the end is the person leaving, after the kill');
+  },
+);
+
+test(
+  'a frozen tracking process: the other takes the camera after the lease TTL, replays the detections it missed, and the person keeps its id',
+  { timeout: 120_000 },
+  async (t) => {
+    const spare = await spawnService('tracker', configPath, join(dir, 'tracker-c.log'));
+    trackers.push(spare);
+    await waitForLog(spare, 'tracker running');
+    // Two live trackers now; whichever holds the camera freezes, the other must take it.
+    await sleep(2000);
+    const owner = await currentOwner();
+    assert.ok(owner, 'a tracker owns the camera');
+    const other = trackers.find(
+      (tracker) =>
+        tracker !== owner &&
+        tracker.child.process.exitCode === null &&
+        tracker.child.process.signalCode === null,
+    )!;
+    const live: ObjectEvent[] = [];
+    const sub = nc.subscribe(subjects.eventsAll, {
+      callback: (error, msg) => {
+        if (!error) live.push(decodeJson(ObjectEventSchema, msg.data));
+      },
+    });
+    t.after(() => {
+      sub.unsubscribe();
+      if (process.env.DEBUG_HANDOVER)
+        for (const tracker of trackers) console.log(`${tracker.logFile}:\n${logTail(tracker.logFile)}`);
+    });
+
+    const jpeg = await makeJpeg();
+    const walk = personWalk({ camera: CAMERA, firstSequence: 1001, frames: 160, fromX: 20, toX: 540 });
+    // Frame n goes out at t0 + n * FRAME_MS: the walk starts now.
+    const start = Date.now();
+    const t0 = start - 1000 * FRAME_MS;
+    const sending = sendFrames(nc, subjects, [walk], { jpeg, t0, frameMs: FRAME_MS });
+    await waitUntil(() => live.some((e) => e.type === 'new'), 10_000, 'the person is an event');
+    await sleep(Math.max(0, start + 4000 - Date.now()));
+    // Frozen, not dead: its pid lives, so only the lease TTL (4 s) moves the camera, far past max_disappeared.
+    owner.child.process.kill('SIGSTOP');
+    const frozenAt = Date.now();
+    await waitUntil(
+      () => loggedSince(other.logFile, 'camera owned', frozenAt, { camera: CAMERA }),
+      15_000,
+      'the other tracker takes the camera',
+    );
+    const tookOverMs = Date.now() - frozenAt;
+    t.diagnostic(`camera moved ${tookOverMs} ms after the freeze`);
+    assert.ok(tookOverMs >= 2000, `the lease TTL decided (${tookOverMs} ms), not a local takeover`);
+    owner.child.process.kill('SIGKILL');
+    await sending;
+    await waitUntil(() => live.some((e) => e.type === 'end'), 20_000, 'the person ended');
+    await sleep(1000);
+
+    const ids = new Set(live.filter((e) => e.type === 'new').map((e) => e.id));
+    assert.equal(
+      ids.size,
+      1,
+      `one object for one person across a ${tookOverMs} ms gap: ${[...ids].join(', ')}`,
+    );
+    const end = live.find((e) => e.type === 'end')!;
+    assert.ok(end.end_time! >= t0 + 1150 * FRAME_MS, 'the end is the person leaving, after the hand-over');
   },
 );

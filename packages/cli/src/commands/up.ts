@@ -17,6 +17,7 @@ import {
 } from '@shiriki/stack';
 import { ANNOUNCE_ENV, INITIAL_ADMIN_PASSWORD_FILE, WEB_DIR_ENV } from '@shiriki/api/first-admin';
 import { UP_DIR, configArgv, upOverlayPath } from './load.js';
+import { authorizationBlock, builtInMqttLogin, mqttBlock } from './nats-server-config.js';
 import { SERVICES, serviceEntry, type ServiceName } from './service.js';
 
 export interface UpOptions {
@@ -104,11 +105,11 @@ export async function up(options: UpOptions = {}): Promise<void> {
             `  port ${config.mqtt.port} is taken on ${LOOPBACK} (another broker?); shiriki's MQTT uses ${mqtt.port}`,
           );
         mqttPort = mqtt.port;
-        overlay.mqtt = { host: LOOPBACK, port: mqttPort };
+        overlay.mqtt = { host: LOOPBACK, port: mqttPort, ...builtInMqttLogin(config.nats) };
       }
       const url = `nats://${LOOPBACK}:${port}`;
       print(`  starting nats-server on ${url} (JetStream in ${join(dataDir, 'nats')})`);
-      await supervisor.start(await natsSpec(port, dataDir, logDir, upDir, mqttPort));
+      await supervisor.start(await natsSpec(config, port, dataDir, logDir, upDir, mqttPort));
       overlay.nats = { servers: [url] };
       summary.push(`NATS     ${url}`);
       if (mqttPort !== undefined)
@@ -139,11 +140,16 @@ export async function up(options: UpOptions = {}): Promise<void> {
     const apiPort = written.apiPort ? config.api.port : (await preferredPort(config.api.port)).port;
     if (apiPort !== config.api.port) print(`  port ${config.api.port} is taken; the api uses ${apiPort}`);
     overlay.api = { host: apiHost, port: apiPort };
+    // The services' metrics listen on all interfaces by default (a Prometheus in another pod scrapes them);
+    // on one box they stay on loopback unless the file says otherwise.
+    if (!written.metricsHost) overlay.telemetry = { metrics_host: LOOPBACK };
 
     const overlayPath = upOverlayPath(dataDir);
     await writeFile(
       overlayPath,
       `# Written by shiriki up: the servers it runs. Do not edit.\n${stringify(overlay)}`,
+      // It can hold the built-in MQTT listener's login.
+      { mode: 0o600 },
     );
     config = await loadConfig(configPath, { overlayPath });
 
@@ -193,9 +199,13 @@ export async function up(options: UpOptions = {}): Promise<void> {
 }
 
 /** Which servers the config file names itself; those `up` leaves alone. */
-async function explicitSections(
-  configPath: string,
-): Promise<{ natsServers: boolean; go2rtcApi: boolean; apiHost: boolean; apiPort: boolean }> {
+async function explicitSections(configPath: string): Promise<{
+  natsServers: boolean;
+  go2rtcApi: boolean;
+  apiHost: boolean;
+  apiPort: boolean;
+  metricsHost: boolean;
+}> {
   // The raw document, before defaults: a default NATS URL must not count as the user's choice.
   let document: unknown;
   try {
@@ -212,10 +222,12 @@ async function explicitSections(
     go2rtcApi: section('go2rtc')?.['api_url'] !== undefined,
     apiHost: section('api')?.['host'] !== undefined,
     apiPort: section('api')?.['port'] !== undefined,
+    metricsHost: section('telemetry')?.['metrics_host'] !== undefined,
   };
 }
 
 async function natsSpec(
+  config: ShirikiConfig,
   port: number,
   dataDir: string,
   logDir: string,
@@ -225,18 +237,19 @@ async function natsSpec(
   const monitorPort = await freePort();
   const storeDir = join(dataDir, 'nats');
   await mkdir(storeDir, { recursive: true });
-  // The MQTT listener has no command-line flag; the rest stays on the command line, which wins over the file.
-  const configFile = join(upDir, 'nats-mqtt.conf');
-  if (mqttPort !== undefined)
-    await writeFile(
-      configFile,
-      `# Written by shiriki up.\nmqtt {\n  host: "${LOOPBACK}"\n  port: ${mqttPort}\n}\n`,
-    );
+  // The MQTT listener has no command-line flag, and credentials must not show in `ps`: both go in a file
+  // only its owner reads. The rest stays on the command line, which wins over the file.
+  const configFile = join(upDir, 'nats-server.conf');
+  const blocks = [
+    authorizationBlock(config.nats),
+    ...(mqttPort === undefined ? [] : [mqttBlock(mqttPort)]),
+  ].join('');
+  await writeFile(configFile, `# Written by shiriki up.\n${blocks}`, { mode: 0o600 });
   return {
     name: 'nats',
     command: resolveTool('nats-server'),
     args: [
-      ...(mqttPort === undefined ? [] : ['-c', configFile]),
+      ...['-c', configFile],
       ...['-a', LOOPBACK, '-p', String(port), '-m', String(monitorPort)],
       ...['-js', '-sd', storeDir, '--server_name', 'shiriki-up'],
     ],

@@ -13,10 +13,24 @@ export const natsSchema = z
       .default(['nats://127.0.0.1:4222'])
       .describe('NATS server URLs; the client fails over between them.'),
     name: z.string().min(1).optional().describe('Client connection name (default: the service name).'),
-    user: z.string().min(1).optional().describe('User for user/password authentication.'),
+    user: z
+      .string()
+      .min(1)
+      .optional()
+      .describe("User for user/password authentication; `shiriki up`'s own nats-server then asks for it."),
     password: z.string().min(1).optional().describe('Password for `user`; use `${NATS_PASSWORD}`.'),
-    token: z.string().min(1).optional().describe('Token authentication.'),
-    nkey_seed: z.string().min(1).optional().describe('NKey seed (starts with SU) for NKey authentication.'),
+    token: z
+      .string()
+      .min(1)
+      .optional()
+      .describe("Token authentication; `shiriki up`'s own nats-server then asks for it."),
+    nkey_seed: z
+      .string()
+      .min(1)
+      .optional()
+      .describe(
+        "NKey seed (starts with SU) for NKey authentication; `shiriki up`'s own nats-server then knows its public key.",
+      ),
     creds_file: z
       .string()
       .min(1)

@@ -8,7 +8,9 @@ export const telemetrySchema = z.strictObject({
     .string()
     .min(1)
     .default('0.0.0.0')
-    .describe("Address of each service's Prometheus endpoint."),
+    .describe(
+      "Address of each service's Prometheus endpoint; `shiriki up` uses 127.0.0.1 unless the file sets it.",
+    ),
   metrics_port: z
     .number()
     .int()

@@ -119,6 +119,7 @@ export interface DetectorWorkerStats {
 export class DetectorWorker {
   private _state: DetectorWorkerState = 'idle';
   private consumer: Consumer | undefined;
+  private reopening: Promise<void> | undefined;
   private readonly slotLoops: Promise<void>[] = [];
   private readonly stopSignal = new AbortController();
   private advisories: Subscription | undefined;
@@ -187,36 +188,15 @@ export class DetectorWorker {
   async start(): Promise<void> {
     if (this._state !== 'idle') throw new Error(`cannot start a detector worker in state ${this._state}`);
     this._state = 'starting';
-    const { bus, subjects, logger } = this.options;
-    const stream = subjects.streams.frames;
     try {
-      if (this.o.ensureResources) {
-        const streamResult = await ensureStream(
-          bus.jsm,
-          defaultStreams(subjects, this.options.stream).frames,
-        );
-        const consumerResult = await ensureConsumer(
-          bus.jsm,
-          stream,
-          framesConsumerSpec(this.options.consumer),
-        );
-        logger.info(
-          {
-            stream,
-            consumer: this.durableName,
-            streamAction: streamResult.action,
-            consumerAction: consumerResult.action,
-            changed: [...streamResult.changed, ...consumerResult.changed],
-          },
-          'frames stream and detector consumer ready',
-        );
-      }
-      this.consumer = await bus.js.consumers.get(stream, this.durableName);
+      await this.openConsumer('ready');
     } catch (error) {
       this._state = 'stopped';
       await this.options.detector.close().catch(() => undefined);
       throw error;
     }
+    const { bus, subjects, logger } = this.options;
+    const stream = subjects.streams.frames;
     // A queue group: each advisory is counted by exactly one worker, so the sum over workers is exact.
     this.advisories = bus.nc.subscribe(maxDeliveriesAdvisorySubject(stream, this.durableName), {
       queue: `${this.durableName}-advisories`,
@@ -279,6 +259,41 @@ export class DetectorWorker {
     return this.lastBusyRatio;
   }
 
+  /**
+   * Ensures the frames stream and the detectors' consumer (with `ensureResources`), then takes a handle on
+   * the consumer. Run at start, and again after a failed pull: a lone nats-server that restarts comes back
+   * without the memory frames stream and its consumer, and nothing else would create them again.
+   */
+  private async openConsumer(moment: 'ready' | 'restored'): Promise<void> {
+    const { bus, subjects, logger } = this.options;
+    const stream = subjects.streams.frames;
+    if (this.o.ensureResources) {
+      const streamResult = await ensureStream(bus.jsm, defaultStreams(subjects, this.options.stream).frames);
+      const consumerResult = await ensureConsumer(bus.jsm, stream, framesConsumerSpec(this.options.consumer));
+      const changed = streamResult.action !== 'unchanged' || consumerResult.action !== 'unchanged';
+      if (moment === 'ready' || changed)
+        logger.info(
+          {
+            stream,
+            consumer: this.durableName,
+            streamAction: streamResult.action,
+            consumerAction: consumerResult.action,
+            changed: [...streamResult.changed, ...consumerResult.changed],
+          },
+          moment === 'ready'
+            ? 'frames stream and detector consumer ready'
+            : 'frames stream and detector consumer restored',
+        );
+    }
+    this.consumer = await bus.js.consumers.get(stream, this.durableName);
+  }
+
+  /** One {@link openConsumer} at a time, shared by every slot whose pull failed. */
+  private async reopenConsumer(): Promise<void> {
+    this.reopening ??= this.openConsumer('restored').finally(() => (this.reopening = undefined));
+    await this.reopening;
+  }
+
   /** Refreshes the backlog gauge from the consumer and the busy ratio. */
   async sample(): Promise<{ pending: number; ackPending: number } | undefined> {
     const { metrics } = this.options;
@@ -308,6 +323,10 @@ export class DetectorWorker {
         if (this._state !== 'running') break;
         this.warnPull({ err: error, slot }, 'pulling a frame failed; retrying');
         await sleep(backoffMs, undefined, { signal: this.stopSignal.signal }).catch(() => undefined);
+        if (this._state !== 'running') break;
+        await this.reopenConsumer().catch((reopenError: unknown) =>
+          this.warnPull({ err: reopenError, slot }, 'could not restore the frames stream and consumer'),
+        );
         backoffMs = Math.min(backoffMs * 2, 5000);
         continue;
       }
