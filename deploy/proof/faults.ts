@@ -1,12 +1,8 @@
 // The faults the proof injects, one at a time, each inside a person event. Each returns when the stack has
 // recovered: the process is back (or the server returned) and every camera reports itself streaming again.
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
-import { rm, statfs } from 'node:fs/promises';
+import { open, rm, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { sleep, waitFor } from '@shiriki/testing';
-
-const run = promisify(execFile);
 import type { ProofCamera } from './cameras.js';
 import type { ProofStack, UpChild } from './stack.js';
 
@@ -117,13 +113,20 @@ async function minioOutage(ctx: FaultContext): Promise<FaultRecord> {
   return { fault: 'MinIO stopped', at, liftedAt, recoveryMs: (await clipAfter(ctx, liftedAt)) - liftedAt };
 }
 
-/** Fills the recorder's disk (ring and spool) to the last byte, then frees it. */
+/** Keeps the recorder's disk (ring and spool) full to the last byte for the outage, then frees it. */
 async function diskFull(ctx: FaultContext): Promise<FaultRecord> {
   const filler = join(ctx.stack.diskDir, 'filler');
   const at = Date.now();
-  const { bavail, bsize } = await statfs(ctx.stack.diskDir);
-  await run('fallocate', ['-l', String(bavail * bsize), filler]);
-  await sleep(ctx.outageMs.disk);
+  const handle = await open(filler, 'a');
+  try {
+    // The ring deletes old segments meanwhile: what they free is taken again at once.
+    while (Date.now() - at < ctx.outageMs.disk) {
+      await fillUp(handle);
+      await sleep(100);
+    }
+  } finally {
+    await handle.close();
+  }
   await rm(filler);
   const liftedAt = Date.now();
   return {
@@ -132,6 +135,16 @@ async function diskFull(ctx: FaultContext): Promise<FaultRecord> {
     liftedAt,
     recoveryMs: (await clipAfter(ctx, liftedAt)) - liftedAt,
   };
+}
+
+/** Appends to `handle` until the disk refuses. */
+async function fillUp(handle: FileHandle): Promise<void> {
+  const chunk = Buffer.alloc(64 * 1024);
+  try {
+    for (;;) await handle.write(chunk);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOSPC') throw error;
+  }
 }
 
 /** When the first clip after `since` was stored. */

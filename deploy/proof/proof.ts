@@ -124,6 +124,14 @@ const stack = await ProofStack.start({
     }
   },
 });
+// Interrupted, the proof still stops up (which drains its services), its servers and the recorder's disk.
+for (const signal of ['SIGINT', 'SIGTERM'] as const)
+  process.once(signal, () => {
+    log(`${signal}: stopping`);
+    void Promise.all(cameras.map((camera) => camera.stop()))
+      .then(() => stack.stop())
+      .finally(() => process.exit(130));
+  });
 let report: ProofReport | undefined;
 let nc: NatsConnection | undefined;
 try {

@@ -1,5 +1,6 @@
 // Memory and file descriptors of each service sampled over a long run: a leak shows as a rising trend.
 import { readdirSync, readFileSync } from 'node:fs';
+import { subtree } from './process-tree.js';
 
 export interface SoakSample {
   /** Seconds since the soak began. */
@@ -30,20 +31,8 @@ function rssKiB(pid: number): number {
   }
 }
 
-function children(pid: number): number[] {
-  try {
-    return readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8')
-      .trim()
-      .split(/\s+/)
-      .filter(Boolean)
-      .map(Number);
-  } catch {
-    return [];
-  }
-}
-
 function subtreeRssKiB(pid: number): number {
-  return rssKiB(pid) + children(pid).reduce((sum, child) => sum + subtreeRssKiB(child), 0);
+  return subtree(pid).reduce((sum, member) => sum + rssKiB(member), 0);
 }
 
 function fdCount(pid: number): number {

@@ -7,6 +7,7 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
 import { CONFIG_OVERLAY_ENV } from '@shiriki/config';
+import { subtree } from './process-tree.js';
 import {
   assetsDir,
   freePort,
@@ -256,21 +257,7 @@ export class ProofStack {
 
   /** `up` and every process under it. */
   processTree(): Set<number> {
-    const parents = new Map<number, number>();
-    for (const line of execFileSync('ps', ['-eo', 'pid,ppid'], { encoding: 'utf8' }).split('\n').slice(1)) {
-      const [pid, ppid] = line.trim().split(/\s+/).map(Number);
-      if (pid !== undefined && ppid !== undefined) parents.set(pid, ppid);
-    }
-    const tree = new Set<number>(this.#up?.pid === undefined ? [] : [this.#up.pid]);
-    for (let grew = true; grew;) {
-      grew = false;
-      for (const [pid, ppid] of parents)
-        if (tree.has(ppid) && !tree.has(pid)) {
-          tree.add(pid);
-          grew = true;
-        }
-    }
-    return tree;
+    return new Set(this.#up?.pid === undefined ? [] : subtree(this.#up.pid));
   }
 
   async stop(): Promise<number | null> {

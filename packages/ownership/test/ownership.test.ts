@@ -163,13 +163,20 @@ test('a worker that vanishes without a word loses its cameras to the others with
   await doomed.stop();
 });
 
-test('a worker that died on this host loses its cameras at once, not after the TTL', async () => {
-  const ttlMs = 20_000;
-  const bucket = 'test_leases_local';
-  const self = selfIdentity();
-  const deadPid = spawnSync(process.execPath, ['-e', '0']).pid;
+/**
+ * Workers on a bucket of their own whose owners are tracked in `owners`: a crashed worker's keys stay until
+ * the TTL, so each of these tests needs a fresh bucket.
+ */
+function leaseBucket(
+  bucket: string,
+  ttlMs: number,
+  pidAlive?: (pid: number) => boolean,
+): {
+  owners: Map<string, string>;
+  start: (id: string, conn: NatsConnection, identity: HolderIdentity) => Promise<CameraOwnership>;
+} {
   const owners = new Map<string, string>();
-  const make = (id: string, conn: NatsConnection, identity: HolderIdentity) =>
+  const start = (id: string, conn: NatsConnection, identity: HolderIdentity) =>
     CameraOwnership.open(conn, {
       bucket,
       workerId: id,
@@ -178,11 +185,20 @@ test('a worker that died on this host loses its cameras at once, not after the T
       heartbeatMs: HEARTBEAT_MS,
       logger: quiet,
       identity,
+      ...(pidAlive ? { pidAlive } : {}),
       onAcquire: (lease) => void owners.set(lease.camera, id),
       onRelease: (lease) => {
         if (owners.get(lease.camera) === id) owners.delete(lease.camera);
       },
     });
+  return { owners, start };
+}
+
+test('a worker that died on this host loses its cameras at once, not after the TTL', async () => {
+  const ttlMs = 20_000;
+  const self = selfIdentity();
+  const deadPid = spawnSync(process.execPath, ['-e', '0']).pid;
+  const { owners, start: make } = leaseBucket('test_leases_local', ttlMs);
   // The doomed worker claims to be a process of this host that has exited (as after kill -9).
   const doomedConnection = await connect({ servers: nats.url });
   const doomed = await make('local-doomed', doomedConnection, { ...self, pid: deadPid });
@@ -203,25 +219,9 @@ test('a worker that died on this host loses its cameras at once, not after the T
 });
 
 test('a dead-looking holder of another host keeps its leases until the TTL', async () => {
-  const bucket = 'test_leases_remote';
   const ttlMs = 4_000;
-  const owners = new Map<string, string>();
-  const make = (id: string, conn: NatsConnection, identity: HolderIdentity) =>
-    CameraOwnership.open(conn, {
-      bucket,
-      workerId: id,
-      cameras: CAMERAS,
-      ttlMs,
-      heartbeatMs: HEARTBEAT_MS,
-      logger: quiet,
-      identity,
-      // Every pid looks gone: only the host and namespace check keeps the leases.
-      pidAlive: () => false,
-      onAcquire: (lease) => void owners.set(lease.camera, id),
-      onRelease: (lease) => {
-        if (owners.get(lease.camera) === id) owners.delete(lease.camera);
-      },
-    });
+  // Every pid looks gone: only the host and namespace check keeps the leases.
+  const { owners, start: make } = leaseBucket('test_leases_remote', ttlMs, () => false);
   const otherConnection = await connect({ servers: nats.url });
   const remote = await make('remote-worker', otherConnection, {
     host: 'another-host',
