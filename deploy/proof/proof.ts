@@ -25,6 +25,7 @@ import {
   assetPath,
   encodeCameraClip,
   makeTempDir,
+  makeTestCertificates,
   removeTempDir,
   repoRoot,
   scrapeMetrics,
@@ -101,6 +102,7 @@ const random = seededRandom(Number(args.seed));
 const dir = makeTempDir('proof', { keep: args.keep });
 const cameraNames = Array.from({ length: mode.cameras }, (_, i) => `proof-${i + 1}`);
 const clip = encodeCameraClip(dir, assetPath('media/person-walk.mp4'), CLIP);
+const natsTls = makeTestCertificates(join(dir, 'tls'));
 const cameras: ProofCamera[] = [];
 const log = (line: string) => console.log(`[proof] ${line}`);
 const startedAt = Date.now();
@@ -115,6 +117,7 @@ const stack = await ProofStack.start({
   deadCamera: { name: DEAD_CAMERA, url: `rtsp://admin:${CAMERA_PASSWORD}@127.0.0.1:9/stream1` },
   minioSecret: MINIO_SECRET,
   natsPassword: NATS_PASSWORD,
+  natsTls,
   diskMiB: RECORDER_DISK_MIB,
   onServers: async (go2rtc) => {
     for (const name of cameraNames) {
@@ -137,7 +140,8 @@ let nc: NatsConnection | undefined;
 try {
   log(`up is ready after ${((Date.now() - startedAt) / 1000).toFixed(0)} s`);
   const subjects = createSubjects();
-  const natsRefusesStrangers = await connect({ servers: stack.natsUrl(), reconnect: false }).then(
+  const tls = { caFile: natsTls.caFile };
+  const natsRefusesStrangers = await connect({ servers: stack.natsUrl(), tls, reconnect: false }).then(
     async (stranger) => {
       await stranger.close();
       return false;
@@ -148,6 +152,7 @@ try {
     servers: stack.natsUrl(),
     user: NATS_USER,
     pass: NATS_PASSWORD,
+    tls,
     maxReconnectAttempts: -1,
     reconnectTimeWait: 250,
   });
@@ -157,6 +162,7 @@ try {
   const openEvents = new Map<string, number>();
   let lastClipAt = 0;
   let busText = '';
+  const natsTlsRequired = nc.info?.tls_required === true;
   nc.subscribe(`${subjects.prefix}.>`, {
     callback: (_error, msg) => {
       if (msg.subject.startsWith(`${subjects.prefix}.frames.`)) return;
@@ -343,6 +349,7 @@ try {
     clipChecks: checks.filter((c) => !c.playable),
     secrets,
     natsRefusesStrangers,
+    natsTlsRequired,
     sockets,
     exposedSockets: sockets.filter((socket) => isExposed(socket.address)),
   };

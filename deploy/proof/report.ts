@@ -37,6 +37,8 @@ export interface ProofReport {
   secrets: SecretScan;
   /** A connection without credentials to up's nats-server was refused. */
   natsRefusesStrangers: boolean;
+  /** up's nats-server took only TLS connections (its certificate from the config). */
+  natsTlsRequired: boolean;
   /** What up's process tree listens on. */
   sockets: ListeningSocket[];
   exposedSockets: ListeningSocket[];
@@ -73,6 +75,7 @@ export function goalsMet(report: ProofReport | undefined): boolean {
     report.clipChecks.length === 0 &&
     report.secrets.findings.length === 0 &&
     report.natsRefusesStrangers &&
+    report.natsTlsRequired &&
     report.sockets.length > 0 &&
     report.exposedSockets.length === 0
   );
@@ -167,7 +170,8 @@ export function renderReport(report: ProofReport | undefined): string {
       ? 'Found: none.'
       : `Found: ${report.secrets.findings.map((f) => `${f.secret} in \`${f.where}\``).join(', ')}.`,
     '',
-    `\`up\` ran its nats-server with the config's user and password: a connection without them was ${report.natsRefusesStrangers ? 'refused' : '**accepted**'}.`,
+    `\`up\` ran its nats-server with the config's user and password ${report.natsTlsRequired ? 'and server certificate (TLS only)' : '**without TLS**'}: ` +
+      `a connection without the credentials was ${report.natsRefusesStrangers ? 'refused' : '**accepted**'}.`,
     '',
     `Listening sockets of \`up\` and everything under it: ${report.sockets.map((s) => `${s.process} ${s.address}`).join(', ')}; ` +
       `reachable from other hosts: ${report.exposedSockets.length === 0 ? 'none' : report.exposedSockets.map((s) => `${s.process} ${s.address}`).join(', ')}.`,

@@ -17,6 +17,7 @@ import {
   waitFor,
   type Go2rtcServer,
   type MinioServer,
+  type TestCertificates,
 } from '@shiriki/testing';
 
 export const SECRET_ENV = 'PROOF_S3_SECRET_KEY';
@@ -31,6 +32,8 @@ export interface ProofStackOptions {
   minioSecret: string;
   /** `up`'s nats-server asks for it (user `shiriki`). */
   natsPassword: string;
+  /** `up`'s nats-server presents this certificate and takes only TLS; clients trust the CA. */
+  natsTls: TestCertificates;
   /**
    * Size of a tmpfs mounted for the recorder's segment ring and upload spool, which the disk-full fault fills;
    * undefined (or not root) keeps them on the data dir's disk.
@@ -107,7 +110,15 @@ export class ProofStack {
       this.configPath,
       stringify({
         assets_dir: assetsDir(),
-        nats: { user: NATS_USER, password: `\${${NATS_PASSWORD_ENV}}` },
+        nats: {
+          user: NATS_USER,
+          password: `\${${NATS_PASSWORD_ENV}}`,
+          tls: {
+            ca_file: this.options.natsTls.caFile,
+            server_cert_file: this.options.natsTls.certFile,
+            server_key_file: this.options.natsTls.keyFile,
+          },
+        },
         go2rtc: {
           api_url: this.go2rtc.apiUrl,
           rtsp_url: `rtsp://127.0.0.1:${this.go2rtc.rtspPort}`,

@@ -66,6 +66,7 @@ test(
       'outputs were searched',
     );
     assert.ok(report.natsRefusesStrangers);
+    assert.ok(report.natsTlsRequired, 'up ran its nats-server with TLS');
     assert.deepEqual(report.exposedSockets, []);
 
     assert.ok(goalsMet(report));

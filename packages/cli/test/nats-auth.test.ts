@@ -7,8 +7,14 @@ import { after, test } from 'node:test';
 import { connect, nkeyAuthenticator } from '@nats-io/transport-node';
 import { createUser } from '@nats-io/nkeys';
 import type { NatsConfig } from '@shiriki/config';
-import { makeTempDir, removeTempDir, startNatsServer, type NatsServer } from '@shiriki/testing';
-import { authorizationBlock } from '../src/commands/nats-server-config.js';
+import {
+  makeTempDir,
+  makeTestCertificates,
+  removeTempDir,
+  startNatsServer,
+  type NatsServer,
+} from '@shiriki/testing';
+import { authorizationBlock, tlsBlock } from '../src/commands/nats-server-config.js';
 
 const dir = makeTempDir('nats-auth');
 const servers: NatsServer[] = [];
@@ -19,7 +25,8 @@ after(async () => {
 
 async function serverWith(nats: Partial<NatsConfig>): Promise<NatsServer> {
   const file = join(dir, `auth-${servers.length}.conf`);
-  writeFileSync(file, authorizationBlock({ servers: [], subject_prefix: 'shiriki', ...nats }));
+  const config: NatsConfig = { servers: [], subject_prefix: 'shiriki', ...nats };
+  writeFileSync(file, authorizationBlock(config) + tlsBlock(config));
   const server = await startNatsServer({ args: ['-c', file] });
   servers.push(server);
   return server;
@@ -58,4 +65,30 @@ test('nkey: the server knows the public key, the client signs with the seed', as
   const nc = await connect({ servers: server.url, authenticator: nkeyAuthenticator(user.getSeed()) });
   await nc.close();
   assert.ok(await refused({ servers: server.url }));
+});
+
+test('a server certificate: clients that trust its CA connect over TLS, others cannot', async () => {
+  const certificates = makeTestCertificates(join(dir, 'tls'));
+  const server = await serverWith({
+    user: 'shiriki',
+    password: 'secret',
+    tls: {
+      ca_file: certificates.caFile,
+      server_cert_file: certificates.certFile,
+      server_key_file: certificates.keyFile,
+    },
+  });
+  const nc = await connect({
+    servers: server.url,
+    user: 'shiriki',
+    pass: 'secret',
+    tls: { caFile: certificates.caFile },
+  });
+  assert.equal(nc.info?.tls_required, true);
+  await nc.close();
+  // Without the CA the client is made to upgrade (the server requires TLS) and cannot verify the server.
+  await assert.rejects(
+    connect({ servers: server.url, user: 'shiriki', pass: 'secret', reconnect: false }),
+    /verify the first certificate/,
+  );
 });

@@ -70,4 +70,6 @@ export { containerDuration } from './probe.js';
 export { sumMetric, scrapeMetrics, scrapeCounter } from './metrics.js';
 export { encodeCameraClip, publishCamera } from './published-camera.js';
 export type { CameraClip, CameraClipOptions, PublishingCamera } from './published-camera.js';
+export { makeTestCertificates } from './certificates.js';
+export type { TestCertificates } from './certificates.js';
 export { RtspReadError } from './errors.js';

@@ -1,11 +1,11 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { connectAsync } from 'mqtt';
 import {
   makeTempDir,
+  makeTestCertificates,
   removeTempDir,
   spawnService,
   startMosquitto,
@@ -103,56 +103,9 @@ test('a wrong password is refused and reported, without the password', async () 
 
 test('over TLS: the bridge verifies the broker against the CA it is given', async () => {
   // A CA and a broker certificate for 127.0.0.1, as a user with a private CA has them.
-  const tlsDir = join(dir, 'tls');
-  mkdirSync(tlsDir);
-  const openssl = (...args: string[]) => execFileSync('openssl', args, { cwd: tlsDir, stdio: 'ignore' });
-  openssl(
-    'req',
-    '-x509',
-    '-newkey',
-    'rsa:2048',
-    '-nodes',
-    '-days',
-    '1',
-    '-subj',
-    '/CN=shiriki test CA',
-    '-keyout',
-    'ca.key',
-    '-out',
-    'ca.pem',
-  );
-  openssl(
-    'req',
-    '-newkey',
-    'rsa:2048',
-    '-nodes',
-    '-subj',
-    '/CN=127.0.0.1',
-    '-keyout',
-    'broker.key',
-    '-out',
-    'broker.csr',
-  );
-  writeFileSync(join(tlsDir, 'san.ext'), 'subjectAltName=IP:127.0.0.1\n');
-  openssl(
-    'x509',
-    '-req',
-    '-in',
-    'broker.csr',
-    '-CA',
-    'ca.pem',
-    '-CAkey',
-    'ca.key',
-    '-CAcreateserial',
-    '-days',
-    '1',
-    '-extfile',
-    'san.ext',
-    '-out',
-    'broker.pem',
-  );
+  const certificates = makeTestCertificates(join(dir, 'tls'));
   const tlsBroker = await startMosquitto({
-    tls: { certFile: join(tlsDir, 'broker.pem'), keyFile: join(tlsDir, 'broker.key') },
+    tls: { certFile: certificates.certFile, keyFile: certificates.keyFile },
   });
   try {
     const configPath = writeServiceConfig(dir, {
@@ -164,11 +117,11 @@ test('over TLS: the bridge verifies the broker against the CA it is given', asyn
         enabled: true,
         host: '127.0.0.1',
         port: tlsBroker.port,
-        tls: { enabled: true, ca_file: join(tlsDir, 'ca.pem') },
+        tls: { enabled: true, ca_file: certificates.caFile },
       },
     });
     const client = await connectAsync(`mqtts://127.0.0.1:${tlsBroker.port}`, {
-      ca: readFileSync(join(tlsDir, 'ca.pem')),
+      ca: readFileSync(certificates.caFile),
       clientId: 'tls-watcher',
     });
     const available: string[] = [];

@@ -2,7 +2,13 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { createUser, fromPublic } from '@nats-io/nkeys';
 import type { NatsConfig } from '@shiriki/config';
-import { UpNatsConfigError, authorizationBlock, builtInMqttLogin, mqttBlock } from './nats-server-config.js';
+import {
+  UpNatsConfigError,
+  authorizationBlock,
+  builtInMqttLogin,
+  mqttBlock,
+  tlsBlock,
+} from './nats-server-config.js';
 
 const nats = (value: Partial<NatsConfig>): NatsConfig => ({
   servers: ['nats://127.0.0.1:4222'],
@@ -52,4 +58,16 @@ test('a creds file needs an operator-mode NATS, which up does not run', () => {
 
 test('the MQTT listener stays on loopback', () => {
   assert.equal(mqttBlock(1883), 'mqtt {\n  host: "127.0.0.1"\n  port: 1883\n}\n');
+});
+
+test('a server certificate in nats.tls makes the server take only TLS; client settings alone do not', () => {
+  assert.equal(tlsBlock(nats({ tls: { ca_file: '/etc/shiriki/ca.pem' } })), '');
+  assert.equal(
+    tlsBlock(
+      nats({
+        tls: { ca_file: '/etc/ca.pem', server_cert_file: '/etc/nats.pem', server_key_file: '/etc/nats.key' },
+      }),
+    ),
+    'tls {\n  cert_file: "/etc/nats.pem"\n  key_file: "/etc/nats.key"\n}\n',
+  );
 });

@@ -43,6 +43,16 @@ export function authorizationBlock(nats: NatsConfig): string {
   return '';
 }
 
+/**
+ * The `tls` block that makes `up`'s nats-server present `nats.tls.server_cert_file` and take only TLS
+ * connections, or '' when the config names no server certificate.
+ */
+export function tlsBlock(nats: NatsConfig): string {
+  const tls = nats.tls;
+  if (tls?.server_cert_file === undefined || tls.server_key_file === undefined) return '';
+  return `tls {\n  cert_file: ${quoted(tls.server_cert_file)}\n  key_file: ${quoted(tls.server_key_file)}\n}\n`;
+}
+
 /** The MQTT listener block; with NATS user/password the MQTT clients log in with the same. */
 export function mqttBlock(port: number): string {
   return `mqtt {\n  host: ${quoted(LOOPBACK)}\n  port: ${port}\n}\n`;

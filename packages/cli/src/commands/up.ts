@@ -17,7 +17,7 @@ import {
 } from '@shiriki/stack';
 import { ANNOUNCE_ENV, INITIAL_ADMIN_PASSWORD_FILE, WEB_DIR_ENV } from '@shiriki/api/first-admin';
 import { UP_DIR, configArgv, upOverlayPath } from './load.js';
-import { authorizationBlock, builtInMqttLogin, mqttBlock } from './nats-server-config.js';
+import { authorizationBlock, builtInMqttLogin, mqttBlock, tlsBlock } from './nats-server-config.js';
 import { SERVICES, serviceEntry, type ServiceName } from './service.js';
 
 export interface UpOptions {
@@ -242,6 +242,7 @@ async function natsSpec(
   const configFile = join(upDir, 'nats-server.conf');
   const blocks = [
     authorizationBlock(config.nats),
+    tlsBlock(config.nats),
     ...(mqttPort === undefined ? [] : [mqttBlock(mqttPort)]),
   ].join('');
   await writeFile(configFile, `# Written by shiriki up.\n${blocks}`, { mode: 0o600 });

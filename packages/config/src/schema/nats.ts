@@ -41,6 +41,14 @@ export const natsSchema = z
         ca_file: z.string().min(1).optional().describe('CA certificate that signed the server certificate.'),
         cert_file: z.string().min(1).optional().describe('Client certificate for mutual TLS.'),
         key_file: z.string().min(1).optional().describe('Private key of `cert_file`.'),
+        server_cert_file: z
+          .string()
+          .min(1)
+          .optional()
+          .describe(
+            "Certificate `shiriki up`'s own nats-server presents (signed by `ca_file`); with it, that server takes only TLS connections.",
+          ),
+        server_key_file: z.string().min(1).optional().describe('Private key of `server_cert_file`.'),
       })
       .optional()
       .describe('TLS settings; set to use TLS with a private CA or client certificates.'),
@@ -69,6 +77,14 @@ export const natsSchema = z
         methods[1] === 'user/password' ? 'user' : 'token',
         `choose one authentication method, not ${methods.join(' and ')}`,
       );
+    if (n.tls && (n.tls.server_cert_file === undefined) !== (n.tls.server_key_file === undefined)) {
+      ctx.issues.push({
+        code: 'custom',
+        path: ['tls', n.tls.server_cert_file === undefined ? 'server_cert_file' : 'server_key_file'],
+        message: 'server_cert_file and server_key_file go together',
+        input: n,
+      });
+    }
     if (n.tls && (n.tls.cert_file === undefined) !== (n.tls.key_file === undefined)) {
       ctx.issues.push({
         code: 'custom',
