@@ -164,14 +164,14 @@ async function go2rtcOutage(ctx: FaultContext): Promise<FaultRecord> {
   await ctx.stack.go2rtc.start();
   const liftedAt = Date.now();
   await Promise.all(ctx.cameras.map((camera) => camera.running()));
-  const cameraBack = Date.now();
-  const flowing = await camerasStreaming(ctx, cameraBack);
+  const flowing = await camerasStreaming(ctx, Date.now());
+  // Blind until ingest streams again: an appearance before that was never in front of shiriki.
   return {
     fault: 'go2rtc stopped',
     at,
     liftedAt,
     recoveryMs: flowing - liftedAt,
-    blind: { from: at, to: cameraBack },
+    blind: { from: at, to: flowing },
   };
 }
 
