@@ -99,7 +99,13 @@ export class ProofStack {
     }
     await options.onServers?.(go2rtc);
     await stack.#writeConfig();
-    await stack.#startUp();
+    try {
+      await stack.#startUp();
+    } catch (error) {
+      console.error(`[proof] up did not come up; what it printed:\n${stack.output().slice(-3000)}`);
+      await stack.stop();
+      throw error;
+    }
     return stack;
   }
 

@@ -79,6 +79,16 @@ test('relative paths become absolute: files against baseDir, models against asse
   const fromFile = parse(`assets_dir: /data/a\nmodel: { path: /models/m.onnx }\n${MINIMAL}`);
   assert.equal(fromFile.assets_dir, '/data/a');
   assert.equal(fromFile.model.path, '/models/m.onnx');
+  const tls = parse(
+    `nats: { tls: { ca_file: tls/ca.pem, cert_file: tls/c.pem, key_file: tls/c.key, server_cert_file: tls/s.pem, server_key_file: tls/s.key } }\n${MINIMAL}`,
+  ).nats.tls;
+  assert.deepEqual(tls, {
+    ca_file: '/srv/shiriki/tls/ca.pem',
+    cert_file: '/srv/shiriki/tls/c.pem',
+    key_file: '/srv/shiriki/tls/c.key',
+    server_cert_file: '/srv/shiriki/tls/s.pem',
+    server_key_file: '/srv/shiriki/tls/s.key',
+  });
 });
 
 test('cameras inherit global sections and override single options, maps merging key by key', () => {

@@ -73,6 +73,8 @@ export function resolveConfig(
         ca_file: optionalPath(context.baseDir, nats.tls.ca_file),
         cert_file: optionalPath(context.baseDir, nats.tls.cert_file),
         key_file: optionalPath(context.baseDir, nats.tls.key_file),
+        server_cert_file: optionalPath(context.baseDir, nats.tls.server_cert_file),
+        server_key_file: optionalPath(context.baseDir, nats.tls.server_key_file),
       },
     },
     storage: { ...storage, local: { path: resolve(dataDir, storage.local.path) } },
