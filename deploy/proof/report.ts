@@ -116,7 +116,7 @@ export function renderReport(report: ProofReport | undefined): string {
     ledgerRow(
       'all faults (whole window)',
       report.faulted,
-      `max ${s(Math.max(...report.faults.map((f) => f.recoveryMs)))} s`,
+      report.faults.length === 0 ? '—' : `max ${s(Math.max(...report.faults.map((f) => f.recoveryMs)))} s`,
     ),
     '',
     ...(report.failures.length > 0 ? ['**Failed:**', '', ...report.failures.map((f) => `- ${f}`), ''] : []),
