@@ -290,26 +290,22 @@ export class CameraOwnership {
 
   /** Whether a key's value names a process of this host that is gone. */
   private diedHere(value: Uint8Array): boolean {
-    let holder: unknown;
-    try {
-      holder = JSON.parse(new TextDecoder().decode(value));
-    } catch {
-      return false;
-    }
-    return provablyDead(holder, this.identity, this.alive);
+    return provablyDead(parseHolder(value), this.identity, this.alive);
   }
 
   /** Deletes `camera`'s lease when its holder died on this host; true when it did. */
   private async takeFromTheDead(camera: string): Promise<boolean> {
     const entry = await this.options.kv.get(cameraKey(camera)).catch(() => null);
-    if (entry?.operation !== 'PUT' || !this.diedHere(entry.value)) return false;
+    if (entry?.operation !== 'PUT') return false;
+    const holder = parseHolder(entry.value);
+    if (!provablyDead(holder, this.identity, this.alive)) return false;
     try {
       await this.options.kv.delete(cameraKey(camera), { previousSeq: entry.revision });
     } catch {
       return false; // somebody else moved first
     }
     this.options.logger.info(
-      { camera, holder: (JSON.parse(new TextDecoder().decode(entry.value)) as { owner?: string }).owner },
+      { camera, holder: (holder as { owner?: string }).owner },
       'took over the lease of a worker that died on this host',
     );
     return true;
@@ -336,5 +332,14 @@ export class CameraOwnership {
       acquired_at: lease.acquiredAt,
       ...this.identity,
     });
+  }
+}
+
+/** A lease or worker key's JSON value, or undefined when it is not JSON. */
+function parseHolder(value: Uint8Array): unknown {
+  try {
+    return JSON.parse(new TextDecoder().decode(value));
+  } catch {
+    return undefined;
   }
 }
