@@ -45,7 +45,7 @@ test('a minimal config gets every default from the schema', () => {
   assert.equal(config.model.type, 'yolox');
   assert.equal(config.detector.region_mode, 'motion_regions');
   assert.equal(config.telemetry.metrics_port, 9464);
-  assert.equal(config.ingest.restart_backoff.max_ms, 30000);
+  assert.equal(config.ingest.restart_backoff.max_ms, 10000);
   const front = config.cameras['front'];
   assert.ok(front);
   assert.equal(front.name, 'front');

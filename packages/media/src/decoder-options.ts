@@ -115,7 +115,7 @@ export interface FfmpegDecoderOptions {
 export const DECODER_DEFAULTS = {
   name: 'ffmpeg',
   initialBackoffMs: 1000,
-  maxBackoffMs: 30_000,
+  maxBackoffMs: 10_000,
   healthyAfterMs: 10_000,
   stallTimeoutMs: 10_000,
   quitGraceMs: 2000,

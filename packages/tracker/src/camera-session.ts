@@ -248,6 +248,15 @@ export class CameraSession {
     this.handle(events);
   }
 
+  /**
+   * Ends every open object now (`detect` switched off: no frame will come, and holding the objects through
+   * that silence would keep them open for `detect.silence_hold_s`).
+   */
+  endObjects(reason: string): void {
+    if (this.closing) return;
+    this.handle(this.tracker.endAll(Date.now(), reason));
+  }
+
   private advance(): void {
     if (this.closing) return;
     this.handle(this.tracker.advance(Date.now()));

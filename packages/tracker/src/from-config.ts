@@ -9,7 +9,10 @@ const DAY_MS = 24 * 60 * 60 * 1000;
  */
 export function trackerWorkerSettingsFromConfig(
   config: ShirikiConfig,
-): Pick<TrackerWorkerOptions, 'cameras' | 'events' | 'alerts' | 'lease' | 'objectKeys'> {
+): Pick<
+  TrackerWorkerOptions,
+  'cameras' | 'events' | 'alerts' | 'lease' | 'objectKeys' | 'trackedFrameIntervalMs'
+> {
   return {
     cameras: Object.values(config.cameras),
     events: {
@@ -19,6 +22,7 @@ export function trackerWorkerSettingsFromConfig(
     },
     alerts: config.alerts,
     lease: { ttlMs: config.tracker.lease_ttl_s * 1000, heartbeatMs: config.tracker.heartbeat_s * 1000 },
+    trackedFrameIntervalMs: config.ingest.tracked_frame_interval_s * 1000,
     objectKeys: eventObjectKeys,
   };
 }

@@ -35,6 +35,11 @@ export interface TrackerWorkerOptions {
   };
   alerts: ObjectAlertsConfig;
   lease: { ttlMs: number; heartbeatMs: number };
+  /**
+   * `ingest.tracked_frame_interval_s` in ms: how often ingest sends a frame while a moving object is open, so
+   * trackers tell an outage from a quiet scene. Default 1000.
+   */
+  trackedFrameIntervalMs?: number;
   /** Where best snapshots go; without one, `end` events carry no snapshot key. */
   store?: SnapshotStore;
   /** `eventObjectKeys` from `@shiriki/storage`. */
@@ -120,10 +125,17 @@ export class TrackerWorker {
       switchDefaultsFor(this.cameras.values()),
       events.replicas,
     );
-    for (const name of this.cameras.keys()) this.snapshotsOn.set(name, (await board.get(name)).snapshots);
-    this.stopWatchingSwitches = await board.watch((name, states) =>
-      this.snapshotsOn.set(name, states.snapshots),
-    );
+    const detectOn = new Map<string, boolean>();
+    for (const name of this.cameras.keys()) {
+      const states = await board.get(name);
+      this.snapshotsOn.set(name, states.snapshots);
+      detectOn.set(name, states.detect);
+    }
+    this.stopWatchingSwitches = await board.watch((name, states) => {
+      this.snapshotsOn.set(name, states.snapshots);
+      if (detectOn.get(name) === true && !states.detect) this.sessions?.get(name)?.endObjects('detect_off');
+      detectOn.set(name, states.detect);
+    });
     this.sessions = await OwnedCameras.start(bus.nc, {
       bucket: trackerLeaseBucket(subjects),
       replicas: events.replicas,
@@ -157,6 +169,9 @@ export class TrackerWorker {
       workerId: o.workerId,
       tracker: trackerOptionsFromCamera(camera, {
         heartbeatMs: o.events.heartbeatMs,
+        ...(o.trackedFrameIntervalMs === undefined
+          ? {}
+          : { trackedFrameIntervalMs: o.trackedFrameIntervalMs }),
         ...o.trackerOverrides,
       }),
       zones: Object.keys(camera.zones),

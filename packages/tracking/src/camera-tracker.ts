@@ -64,13 +64,12 @@ const EMPTY_BOX: Box = [0, 0, 0, 0];
 
 /**
  * Cost of matching a predicted box with a detected one: 1 - IoU (0..1 - minIou) when they overlap enough,
- * else 1 + centre distance / (gate * larger side) (1..2) when the centres are close, else infeasible. Leaving
+ * else 1 + centre distance / reach (1..2) when the centres are closer than `reach`, else infeasible. Leaving
  * an object and a detection unmatched costs 2, so any feasible match beats that, and overlap beats distance.
  */
-function matchCost(predicted: Box, detected: Box, minIou: number, gate: number): number {
+function matchCost(predicted: Box, detected: Box, minIou: number, reach: number): number {
   const overlap = iou(predicted, detected);
   if (overlap >= minIou) return 1 - overlap;
-  const reach = gate * Math.max(predicted[2] - predicted[0], predicted[3] - predicted[1]);
   if (reach <= 0) return INFEASIBLE_COST;
   const dx = (predicted[0] + predicted[2] - detected[0] - detected[2]) / 2;
   const dy = (predicted[1] + predicted[3] - detected[1] - detected[3]) / 2;
@@ -89,8 +88,13 @@ function defaultIdFactory(context: ObjectIdContext): string {
  * Per frame: objects gone too long end; detections of tracked labels pass `objects.filters`; per label,
  * each object's box is predicted to the frame's capture time with a constant-velocity Kalman filter and
  * matched to detections by a minimum-cost assignment (Hungarian) on 1 - IoU(predicted, detected), with a
- * centre-distance fallback for boxes that do not overlap (see `matchCost`); unmatched detections start tracks. Events come out in a fixed order: ends first,
- * then new/update per object in creation order.
+ * centre-distance fallback for boxes that do not overlap (see `matchCost`); unmatched detections start tracks.
+ * Events come out in a fixed order: ends first, then new/update per object in creation order.
+ *
+ * "Gone too long" counts the time the camera was watched. A gap in the frames longer than ingest ever leaves
+ * while it reports objects is an outage (a camera or ingest restarting, NATS or the detectors down), up to
+ * `silenceHoldMs` of it is not held against the objects, and they may be matched again after it wherever they
+ * reappear: a person who walks on through a ten-second outage stays one event.
  */
 export class CameraTracker {
   private readonly options: TrackerOptions;
@@ -105,6 +109,11 @@ export class CameraTracker {
   private lastReleasedSequence: number | undefined;
   private lastFrameTime: number | undefined;
   private clock = 0;
+  /**
+   * Capture time in which the camera's frames were missing beyond what ingest promises (an outage on the way,
+   * see {@link silenceMs}); it does not count as time an object went unseen.
+   */
+  private blindMs = 0;
   private readonly counters = {
     lateFrames: 0,
     duplicateFrames: 0,
@@ -116,6 +125,7 @@ export class CameraTracker {
   private cost = new Float64Array(0);
   private assignment = new Int32Array(0);
   private readonly predicted: Box[] = [];
+  private readonly reach: number[] = [];
   private readonly observed = new Set<TrackedObject>();
 
   constructor(options: TrackerOptions) {
@@ -142,6 +152,7 @@ export class CameraTracker {
     tracker.lastReleasedSequence = state.last_released_sequence ?? undefined;
     tracker.lastFrameTime = state.last_frame_time ?? undefined;
     tracker.clock = state.clock;
+    tracker.blindMs = state.blind_ms ?? 0;
     tracker.counters.lateFrames = state.late_frames;
     tracker.counters.duplicateFrames = state.duplicate_frames;
     tracker.buffer = state.buffered.slice().sort((a, b) => a.sequence - b.sequence);
@@ -159,6 +170,7 @@ export class CameraTracker {
       last_released_sequence: this.lastReleasedSequence ?? null,
       last_frame_time: this.lastFrameTime ?? null,
       clock: this.clock,
+      blind_ms: this.blindMs,
       late_frames: this.counters.lateFrames,
       duplicate_frames: this.counters.duplicateFrames,
       buffered: this.buffer.map((d) => structuredClone(d)),
@@ -333,17 +345,47 @@ export class CameraTracker {
   private tick(time: number, events: ObjectEvent[]): void {
     if (time <= this.clock || (this.lastFrameTime !== undefined && time <= this.lastFrameTime)) return;
     this.clock = time;
-    this.expire(time, events);
+    const silent = this.lastFrameTime === undefined ? 0 : this.silenceMs(time - this.lastFrameTime);
+    this.expire(time, this.blindMs + silent, events);
     for (const object of this.objects) this.heartbeat(object, time, events);
   }
 
-  private expire(time: number, events: ObjectEvent[]): void {
+  /**
+   * The longest gap between frames that is still watching the scene. While a moving real object is open,
+   * ingest sends a frame at least every tracked-frame interval, and every stationary refresh while all of them
+   * are stationary; no frame for longer means an outage on the way. Without a real object nothing is promised.
+   */
+  private frameAllowanceMs(): number {
+    const moving = 3 * Math.max(this.options.trackedFrameIntervalMs, 1000 / this.options.fps);
+    let real = false;
+    for (const object of this.objects) {
+      if (object.phase !== 'real') continue;
+      if (!object.stationary) return moving;
+      real = true;
+    }
+    if (!real) return Infinity;
+    const refreshes = this.options.stationaryMaxDisappearedMs - this.options.maxDisappearedMs;
+    return Math.max(moving, refreshes);
+  }
+
+  /** The part of a gap of `gapMs` without frames that is silence, at most `silenceHoldMs`. */
+  private silenceMs(gapMs: number): number {
+    if (this.options.silenceHoldMs === 0) return 0;
+    return Math.min(Math.max(0, gapMs - this.frameAllowanceMs()), this.options.silenceHoldMs);
+  }
+
+  /** How long `object` has gone unseen at `time`, silence excluded (`blindNow` is the blind time by then). */
+  private unseenMs(object: TrackedObject, time: number, blindNow: number): number {
+    return time - object.lastSeen - (blindNow - object.blindAtLastSeen);
+  }
+
+  private expire(time: number, blindNow: number, events: ObjectEvent[]): void {
     let write = 0;
     for (const object of this.objects) {
       const limit = object.stationary
         ? this.options.stationaryMaxDisappearedMs
         : this.options.maxDisappearedMs;
-      if (time - object.lastSeen >= limit) {
+      if (this.unseenMs(object, time, blindNow) >= limit) {
         if (object.phase === 'real') events.push(this.event(object, 'end', time, 'disappeared'));
         continue;
       }
@@ -360,9 +402,10 @@ export class CameraTracker {
 
   private processFrame(frame: Detections, events: ObjectEvent[]): void {
     const time = frame.capture_time;
+    if (this.lastFrameTime !== undefined) this.blindMs += this.silenceMs(time - this.lastFrameTime);
     this.lastFrameTime = time;
     this.clock = Math.max(this.clock, time);
-    this.expire(time, events);
+    this.expire(time, this.blindMs, events);
 
     for (const list of this.byLabel.values()) list.length = 0;
     for (const detection of frame.detections) {
@@ -418,19 +461,32 @@ export class CameraTracker {
     if (rows > 0) {
       const time = frame.capture_time;
       this.predicted.length = 0;
-      for (const o of objects) this.predicted.push(kalmanPredictedBox(o.kalman, (time - o.lastSeen) / 1000));
+      this.reach.length = 0;
+      // An object last seen before an outage is predicted from where it was, as if it had paused, and may be
+      // matched anywhere in the frame: nothing is known of where it went, and a second event is the worse error.
+      const anywhere = Math.hypot(frame.width, frame.height);
+      for (const o of objects) {
+        const predicted = kalmanPredictedBox(o.kalman, this.unseenMs(o, time, this.blindMs) / 1000);
+        this.predicted.push(predicted);
+        const size = Math.max(predicted[2] - predicted[0], predicted[3] - predicted[1]);
+        this.reach.push(o.blindAtLastSeen < this.blindMs ? anywhere : this.options.distanceGate * size);
+      }
       // Square matrix over objects + detections: each side may instead take a "stay unmatched" slot.
       const n = rows + cols;
       if (this.cost.length < n * n) this.cost = new Float64Array(n * n);
       if (this.assignment.length < n) this.assignment = new Int32Array(n);
       const cost = this.cost;
       const minIou = this.options.minIou;
-      const gate = this.options.distanceGate;
       for (let i = 0; i < n; i += 1) {
         for (let j = 0; j < n; j += 1) {
           let c: number;
           if (i < rows && j < cols) {
-            c = matchCost(this.predicted[i] ?? EMPTY_BOX, detections[j]?.box ?? EMPTY_BOX, minIou, gate);
+            c = matchCost(
+              this.predicted[i] ?? EMPTY_BOX,
+              detections[j]?.box ?? EMPTY_BOX,
+              minIou,
+              this.reach[i] ?? 0,
+            );
           } else if (i < rows || j < cols) {
             c = UNMATCHED_COST;
           } else {
@@ -491,6 +547,7 @@ export class CameraTracker {
       snapshot: undefined,
       lastPublished: time,
       dirty: false,
+      blindAtLastSeen: this.blindMs,
     };
     this.observe(object, detection, frame, true);
     return object;
@@ -500,13 +557,14 @@ export class CameraTracker {
     const time = frame.capture_time;
     const box: Box = [detection.box[0], detection.box[1], detection.box[2], detection.box[3]];
     if (!first) {
-      kalmanPredict(object.kalman, (time - object.lastSeen) / 1000, this.options.kalman);
+      kalmanPredict(object.kalman, this.unseenMs(object, time, this.blindMs) / 1000, this.options.kalman);
       kalmanUpdate(object.kalman, box, this.options.kalman);
     }
     this.observed.add(object);
     object.hits += 1;
     object.box = box;
     object.lastSeen = time;
+    object.blindAtLastSeen = this.blindMs;
     object.lastSequence = frame.sequence;
     object.frameWidth = frame.width;
     object.frameHeight = frame.height;

@@ -34,6 +34,17 @@ export interface TrackerOptions {
    * intervals: missing one refresh is not enough to end a parked car.
    */
   stationaryMaxDisappearedMs: number;
+  /**
+   * `detect.silence_hold_s` in ms. While no frame of the camera arrives at all (the camera, its ingest, the bus
+   * or the detectors are down), that silence is not time the object went unseen, up to this long; objects keep
+   * their ids through an outage this short. 0 counts silence as unseen time.
+   */
+  silenceHoldMs: number;
+  /**
+   * `ingest.tracked_frame_interval_s` in ms: while a moving real object is open, ingest sends a frame at least
+   * this often, so a longer gap in the frames is silence, not a scene without the object.
+   */
+  trackedFrameIntervalMs: number;
   /** IoU with the box where the object came to rest at or above which it has not moved. */
   stationaryIou: number;
   /** Frames buffered to put out-of-order detections back in sequence order. */
@@ -86,6 +97,7 @@ export const TRACKER_DEFAULTS = {
   confirmation: 'recent' as ConfirmationRule,
   edgeMarginPx: 2,
   kalman: DEFAULT_KALMAN_NOISE,
+  trackedFrameIntervalMs: 1000,
 } as const;
 
 export type TrackerOverrides = Partial<
@@ -103,6 +115,7 @@ export type TrackerOverrides = Partial<
     | 'edgeMarginPx'
     | 'kalman'
     | 'idFactory'
+    | 'trackedFrameIntervalMs'
   >
 >;
 
@@ -124,6 +137,7 @@ export function trackerOptionsFromCamera(
     maxDisappearedMs,
     stationaryAfterMs: detect.stationary.threshold * frameMs,
     stationaryMaxDisappearedMs: maxDisappearedMs + 2 * detect.stationary.interval_frames * frameMs,
+    silenceHoldMs: detect.silence_hold_s * 1000,
     ...TRACKER_DEFAULTS,
     ...overrides,
   };
@@ -132,7 +146,13 @@ export function trackerOptionsFromCamera(
 }
 
 export function validateTrackerOptions(o: TrackerOptions): void {
-  const positive: (keyof TrackerOptions)[] = ['fps', 'maxDisappearedMs', 'heartbeatMs', 'scoreHistory'];
+  const positive: (keyof TrackerOptions)[] = [
+    'fps',
+    'maxDisappearedMs',
+    'heartbeatMs',
+    'scoreHistory',
+    'trackedFrameIntervalMs',
+  ];
   for (const key of positive) {
     const value = o[key];
     if (typeof value !== 'number' || !(value > 0)) throw new InvalidTrackerOptionError(key, 'must be > 0');
@@ -144,6 +164,7 @@ export function validateTrackerOptions(o: TrackerOptions): void {
     'reorderDelayMs',
     'edgeMarginPx',
     'distanceGate',
+    'silenceHoldMs',
   ];
   for (const key of nonNegative) {
     const value = o[key];

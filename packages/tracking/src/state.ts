@@ -41,6 +41,8 @@ export interface ObjectState {
   } | null;
   last_published: number;
   dirty: boolean;
+  /** The tracker's `blind_ms` when the object was last seen; absent in states of older trackers (0). */
+  blind_at_last_seen?: number;
 }
 
 /** What {@link CameraTracker.exportState} returns: plain JSON, safe to put in a KV bucket. */
@@ -50,6 +52,8 @@ export interface TrackerState {
   last_released_sequence: number | null;
   last_frame_time: number | null;
   clock: number;
+  /** Capture time the camera's frames were missing beyond what ingest promises; absent in older states (0). */
+  blind_ms?: number;
   late_frames: number;
   duplicate_frames: number;
   /** Frames received but not processed yet, in sequence order. */
@@ -99,6 +103,7 @@ export function exportObject(o: TrackedObject, zones: readonly CompiledZone[]): 
           },
     last_published: o.lastPublished,
     dirty: o.dirty,
+    blind_at_last_seen: o.blindAtLastSeen,
   };
 }
 
@@ -143,5 +148,6 @@ export function importObject(s: ObjectState, zones: readonly CompiledZone[]): Tr
           },
     lastPublished: s.last_published,
     dirty: s.dirty,
+    blindAtLastSeen: s.blind_at_last_seen ?? 0,
   };
 }

@@ -18,6 +18,8 @@ export function testOptions(overrides: Partial<TrackerOptions> = {}): TrackerOpt
     maxDisappearedMs: 5000,
     stationaryAfterMs: 10_000,
     stationaryMaxDisappearedMs: 25_000,
+    // Silence counts as unseen time unless a test is about outages.
+    silenceHoldMs: 0,
     ...TRACKER_DEFAULTS,
     reorderWindowFrames: 0,
     idFactory: (c) => `${c.camera}-${c.label}-${(counter += 1)}`,

@@ -50,4 +50,6 @@ export interface TrackedObject {
   lastPublished: number;
   /** Something an update should report happened since the last event. */
   dirty: boolean;
+  /** The tracker's blind time when the object was last seen: blind time since then does not count as unseen. */
+  blindAtLastSeen: number;
 }

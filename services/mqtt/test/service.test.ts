@@ -57,6 +57,11 @@ test('the bridge logs in with a password from the environment, never logs it, an
   const service = await spawnService('mqtt', configPath, logFile, { env: { MQTT_TEST_PASSWORD: PASSWORD } });
   try {
     await waitFor(() => available.at(-1) === 'online', { what: 'the bridge online', timeoutMs: 30_000 });
+    // The log line can trail the retained 'online' by a moment; kill -9 would lose it unwritten.
+    await waitFor(() => /connected to the MQTT broker/.test(readFileSync(logFile, 'utf8')), {
+      what: 'the connection in the log',
+      timeoutMs: 5000,
+    });
     service.child.process.kill('SIGKILL');
     await waitFor(() => available.at(-1) === 'offline', {
       what: 'the Last Will after kill -9',

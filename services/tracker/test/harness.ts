@@ -186,7 +186,9 @@ export function testConfigObject(o: TestConfigOptions): Record<string, unknown> 
           },
         }
       : { type: 'local' },
-    detect: { width: WIDTH, height: HEIGHT, fps: 10, max_disappeared_s: 1 },
+    // These tests send detections for a walk and then nothing, where ingest would go on sending tracking
+    // frames: with no silence held, the end of the walk reads as the person leaving.
+    detect: { width: WIDTH, height: HEIGHT, fps: 10, max_disappeared_s: 1, silence_hold_s: 0 },
     ingest: { lease_ttl_s: 4, heartbeat_s: 1 },
     tracker: { lease_ttl_s: 4, heartbeat_s: 1 },
     alerts: { labels: ['person'], cooldown_s: 0 },

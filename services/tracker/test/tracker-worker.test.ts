@@ -214,3 +214,25 @@ test('with snapshots switched off, an object ends without a snapshot', async () 
   assert.equal(endOf()?.snapshot?.key, undefined, 'but stored no snapshot while snapshots are off');
   await board.set('yard', { snapshots: true }, 'test');
 });
+
+test('switching detect off ends the objects in view at once, not after the silence that follows', async () => {
+  const board = await CameraSwitchBoard.open(bus.js, subjects.buckets.cameraSwitches, () => ({
+    detect: true,
+    motion: true,
+    recordings: true,
+    snapshots: true,
+  }));
+  const jpeg = await makeJpeg();
+  const walk = personWalk({ camera: 'yard', firstSequence: 300, frames: 20, fromX: 30, toX: 300 });
+  await sendFrames(nc, subjects, [walk], { jpeg, t0: Date.now(), frameMs: FRAME_MS });
+  const of300 = (type: string) => live.find((e) => e.id === 'yard-person-300' && e.type === type);
+  assert.ok(of300('new'), 'the person is real before the switch');
+  await board.set('yard', { detect: false }, 'test');
+  try {
+    // Left to itself the object would end by `disappeared` 1 s (max_disappeared) plus the 2 s reorder delay on.
+    await waitUntil(() => of300('end') !== undefined, 10_000, 'the person to end');
+    assert.equal(of300('end')?.['end_reason'], 'detect_off');
+  } finally {
+    await board.set('yard', { detect: true }, 'test');
+  }
+});

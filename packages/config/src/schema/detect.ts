@@ -30,6 +30,14 @@ export const detectSchema = z.strictObject({
     .positive()
     .default(5)
     .describe('Seconds an object may go undetected before its track ends.'),
+  silence_hold_s: z
+    .number()
+    .min(0)
+    .max(600)
+    .default(30)
+    .describe(
+      'While no frame of this camera arrives at all (the camera, its ingest, NATS or the detectors are down), open objects are held for up to this many seconds: the outage does not count toward `max_disappeared_s`, and an object seen again after it keeps its event. 0 ends objects as if the camera had been watched.',
+    ),
   stationary: z
     .strictObject({
       threshold: positiveInt()

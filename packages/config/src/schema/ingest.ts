@@ -13,7 +13,11 @@ export const ingestSchema = z
     restart_backoff: z
       .strictObject({
         initial_ms: positiveInt().default(1000).describe('First delay before restarting a failed stream.'),
-        max_ms: positiveInt().default(30000).describe('Longest delay; the delay doubles up to it.'),
+        max_ms: positiveInt()
+          .default(10000)
+          .describe(
+            'Longest delay; the delay doubles up to it (each delay is drawn at random below its bound, so cameras that lost the same gateway come back spread out). It bounds how long a camera stays dark after its gateway is back.',
+          ),
       })
       .prefault({})
       .describe('Exponential backoff between stream restarts.'),
