@@ -108,12 +108,13 @@ const ROWS: Row[] = [
       {
         title: 'Frames not inferred',
         description:
-          'Skipped as too old, redelivered after a worker went silent, given up after max deliveries.',
+          'Skipped as too old, redelivered after a worker went silent, given up after max deliveries, and lost on the way (evicted from the frames stream while the detectors fell behind: the holes the tracker sees).',
         unit: 'ops',
         targets: [
           ['sum(rate(shiriki_detector_frames_stale_total[5m]))', 'stale'],
           ['sum(rate(shiriki_detector_frames_redelivered_total[5m]))', 'redelivered'],
           ['sum(rate(shiriki_detector_frames_dropped_total[5m]))', 'given up'],
+          ['sum(rate(shiriki_tracker_frame_gaps_total[5m]))', 'lost on the way'],
         ],
       },
     ],

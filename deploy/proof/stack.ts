@@ -28,7 +28,7 @@ export interface ProofStackOptions {
   dir: string;
   cameras: string[];
   /** A camera declared with a password in its URL whose host does not answer. */
-  deadCamera: { name: string; url: string };
+  deadCamera?: { name: string; url: string };
   minioSecret: string;
   /** `up`'s nats-server asks for it (user `shiriki`). */
   natsPassword: string;
@@ -86,7 +86,7 @@ export class ProofStack {
 
   static async start(options: ProofStackOptions): Promise<ProofStack> {
     const streams: Record<string, string[]> = Object.fromEntries(options.cameras.map((c) => [c, []]));
-    streams[options.deadCamera.name] = [options.deadCamera.url];
+    if (options.deadCamera) streams[options.deadCamera.name] = [options.deadCamera.url];
     const [go2rtc, minio] = await Promise.all([
       startGo2rtc({ streams }),
       startMinio({ secretKey: options.minioSecret }),
@@ -148,7 +148,7 @@ export class ProofStack {
           segment_seconds: 2,
           ...(this.#diskMounted ? { ring_dir: 'disk/ring', spool: { dir: 'disk/spool' } } : {}),
         },
-        cameras: { ...sources, [deadCamera.name]: { source: deadCamera.url } },
+        cameras: deadCamera ? { ...sources, [deadCamera.name]: { source: deadCamera.url } } : sources,
       }),
     );
   }

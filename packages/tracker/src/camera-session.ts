@@ -94,7 +94,7 @@ export class CameraSession {
   private maxSequence = -1;
   private closing = false;
   private readonly background = new Set<Promise<void>>();
-  private lastStats = { lateFrames: 0, duplicateFrames: 0 };
+  private lastStats = { lateFrames: 0, duplicateFrames: 0, frameGaps: 0 };
 
   private constructor(
     private readonly options: CameraSessionOptions,
@@ -106,8 +106,8 @@ export class CameraSession {
     this.tracker = tracker;
     this.alertMemory = alertMemory;
     this.revision = revision;
-    const stats = tracker.stats();
-    this.lastStats = { lateFrames: stats.lateFrames, duplicateFrames: stats.duplicateFrames };
+    const { lateFrames, duplicateFrames, frameGaps } = tracker.stats();
+    this.lastStats = { lateFrames, duplicateFrames, frameGaps };
   }
 
   /** Restores the camera from its checkpoint (or starts empty), re-publishes its outbox and starts tracking. */
@@ -274,7 +274,13 @@ export class CameraSession {
     const duplicate = stats.duplicateFrames - this.lastStats.duplicateFrames;
     if (late > 0) metrics.droppedFrames.inc({ camera: this.camera, reason: 'late' }, late);
     if (duplicate > 0) metrics.droppedFrames.inc({ camera: this.camera, reason: 'duplicate' }, duplicate);
-    this.lastStats = { lateFrames: stats.lateFrames, duplicateFrames: stats.duplicateFrames };
+    const gaps = stats.frameGaps - this.lastStats.frameGaps;
+    if (gaps > 0) metrics.frameGaps.inc({ camera: this.camera }, gaps);
+    this.lastStats = {
+      lateFrames: stats.lateFrames,
+      duplicateFrames: stats.duplicateFrames,
+      frameGaps: stats.frameGaps,
+    };
     metrics.trackedObjects.set({ camera: this.camera }, stats.realObjects);
     if (events.length > 0) {
       const batch = events.map((event) => ({ event, snapshot: this.snapshotFor(event) }));

@@ -11,6 +11,7 @@ export interface TrackerMetrics {
   trackedObjects: Gauge<'camera'>;
   /** Detections messages dropped by the tracker: `late` (overtaken) or `duplicate`. */
   droppedFrames: Counter<'camera' | 'reason'>;
+  frameGaps: Counter<'camera'>;
   /** Time `CameraTracker.push` takes per detections message. */
   trackSeconds: Histogram<'camera'>;
   /** Age of the last stored checkpoint, seconds (set when it is written and on every tick). */
@@ -52,6 +53,12 @@ export function createTrackerMetrics(registry: Registry): TrackerMetrics {
       name: 'shiriki_tracker_dropped_frames_total',
       help: 'Detections messages dropped as late (overtaken by a later frame) or duplicate.',
       labelNames: ['camera', 'reason'],
+      registers,
+    }),
+    frameGaps: new Counter({
+      name: 'shiriki_tracker_frame_gaps_total',
+      help: 'Frames whose predecessor never arrived: frames sent for detection were lost on the way (evicted from the frames stream while the detectors fell behind, or given up).',
+      labelNames: ['camera'],
       registers,
     }),
     trackSeconds: new Histogram({

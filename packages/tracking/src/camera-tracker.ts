@@ -47,6 +47,11 @@ export interface TrackerStats {
   lateFrames: number;
   /** Frames dropped because the same sequence was already buffered or processed. */
   duplicateFrames: number;
+  /**
+   * Frames whose predecessor (`previous_sequence`) never came: at least one frame ingest sent for detection was
+   * lost on the way, most often evicted from the frames stream while the detectors fell behind.
+   */
+  frameGaps: number;
   /** Detections dropped by `objects.filters`, by rule. */
   rejected: Record<FilterRejection, number>;
   buffered: number;
@@ -117,6 +122,7 @@ export class CameraTracker {
   private readonly counters = {
     lateFrames: 0,
     duplicateFrames: 0,
+    frameGaps: 0,
     rejected: { min_score: 0, min_area: 0, max_area: 0, min_ratio: 0, max_ratio: 0, mask: 0 },
   };
   // Scratch reused across frames to keep push allocation-light.
@@ -324,6 +330,7 @@ export class CameraTracker {
     return {
       lateFrames: this.counters.lateFrames,
       duplicateFrames: this.counters.duplicateFrames,
+      frameGaps: this.counters.frameGaps,
       rejected: { ...this.counters.rejected },
       buffered: this.buffer.length,
       objects: this.objects.length,
@@ -334,6 +341,13 @@ export class CameraTracker {
   private release(events: ObjectEvent[]): void {
     const frame = this.buffer.shift();
     if (frame === undefined) return;
+    const previous = frame.previous_sequence;
+    if (
+      previous !== undefined &&
+      this.lastReleasedSequence !== undefined &&
+      previous > this.lastReleasedSequence
+    )
+      this.counters.frameGaps += 1;
     this.lastReleasedSequence = frame.sequence;
     if (this.lastFrameTime !== undefined && frame.capture_time < this.lastFrameTime) {
       this.counters.lateFrames += 1;

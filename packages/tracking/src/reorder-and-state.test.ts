@@ -149,6 +149,7 @@ describe('CameraTracker release in order', () => {
     const plain = kept.map(({ previous_sequence: _unused, ...f }) => f);
     assert.deepEqual(events, feed(new CameraTracker(options()), plain));
     assert.equal(tracker.stats().lateFrames, 0);
+    assert.equal(tracker.stats().frameGaps, 3, 'each lost frame counted once, by the frame that names it');
     const ends = events.filter((e) => e.type === 'end').length;
     assert.equal(ends, events.filter((e) => e.type === 'new').length);
   });
