@@ -99,7 +99,8 @@ function defaultIdFactory(context: ObjectIdContext): string {
  * "Gone too long" counts the time the camera was watched. A gap in the frames longer than ingest ever leaves
  * while it reports objects is an outage (a camera or ingest restarting, NATS or the detectors down), up to
  * `silenceHoldMs` of it is not held against the objects, and they may be matched again after it wherever they
- * reappear: a person who walks on through a ten-second outage stays one event.
+ * reappear, unless their motion carried them out of the frame: a person who walks on through a ten-second
+ * outage stays one event, and one who walked out is not the next to walk in.
  */
 export class CameraTracker {
   private readonly options: TrackerOptions;
@@ -476,14 +477,18 @@ export class CameraTracker {
       const time = frame.capture_time;
       this.predicted.length = 0;
       this.reach.length = 0;
-      // An object last seen before an outage is predicted from where it was, as if it had paused, and may be
-      // matched anywhere in the frame: nothing is known of where it went, and a second event is the worse error.
+      // An object last seen before an outage may be matched anywhere in the frame (nothing is known of how it
+      // moved meanwhile, and a second event is the worse error), unless its motion carried it out of the frame:
+      // then whoever is in view now came in after it left.
       const anywhere = Math.hypot(frame.width, frame.height);
       for (const o of objects) {
-        const predicted = kalmanPredictedBox(o.kalman, this.unseenMs(o, time, this.blindMs) / 1000);
+        const predicted = kalmanPredictedBox(o.kalman, (time - o.lastSeen) / 1000);
         this.predicted.push(predicted);
         const size = Math.max(predicted[2] - predicted[0], predicted[3] - predicted[1]);
-        this.reach.push(o.blindAtLastSeen < this.blindMs ? anywhere : this.options.distanceGate * size);
+        const blinded = o.blindAtLastSeen < this.blindMs;
+        const inView =
+          predicted[2] > 0 && predicted[0] < frame.width && predicted[3] > 0 && predicted[1] < frame.height;
+        this.reach.push(!blinded ? this.options.distanceGate * size : inView ? anywhere : 0);
       }
       // Square matrix over objects + detections: each side may instead take a "stay unmatched" slot.
       const n = rows + cols;
@@ -571,7 +576,7 @@ export class CameraTracker {
     const time = frame.capture_time;
     const box: Box = [detection.box[0], detection.box[1], detection.box[2], detection.box[3]];
     if (!first) {
-      kalmanPredict(object.kalman, this.unseenMs(object, time, this.blindMs) / 1000, this.options.kalman);
+      kalmanPredict(object.kalman, (time - object.lastSeen) / 1000, this.options.kalman);
       kalmanUpdate(object.kalman, box, this.options.kalman);
     }
     this.observed.add(object);

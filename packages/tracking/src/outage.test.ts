@@ -68,6 +68,23 @@ describe('CameraTracker through an outage', () => {
     }
   });
 
+  it('a person whose walk carried them out of the frame during the outage is not the next one to walk in', () => {
+    const t = tracker();
+    // 25 px a frame to the right: 10 s on, they are far past the right edge of the 640 px frame.
+    const fast = Array.from({ length: 10 }, (_, k) => frame(k, [person(100 + 25 * k)]));
+    const id = feed(t, fast).find((e) => e.type === 'new')?.id;
+    const next = Array.from({ length: 30 }, (_, i) => frame(60 + i, [person(20 + 5 * i)]));
+    const events = feed(t, next);
+    const news = events.filter((e) => e.type === 'new');
+    assert.equal(news.length, 1);
+    assert.notEqual(news[0]?.id, id, 'the newcomer has an event of its own');
+    assert.deepEqual(
+      events.filter((e) => e.type === 'end').map((e) => [e.id, e.end_time]),
+      [[id, T0 + 9 * FRAME_MS]],
+      'and the one who left ends at its last sighting',
+    );
+  });
+
   it('two people through an outage keep their own ids', () => {
     const t = tracker();
     feed(t, walking(0, 9, [100, 300]));
