@@ -120,6 +120,11 @@ export class CameraTracker {
    * see {@link silenceMs}); it does not count as time an object went unseen.
    */
   private blindMs = 0;
+  /**
+   * An outage ended and no frame since has been looked at: objects from before it may be found anywhere in the
+   * first look. After that, whoever is not where an object was predicted is someone new.
+   */
+  private afterOutage = false;
   private readonly counters = {
     lateFrames: 0,
     duplicateFrames: 0,
@@ -417,7 +422,11 @@ export class CameraTracker {
 
   private processFrame(frame: Detections, events: ObjectEvent[]): void {
     const time = frame.capture_time;
-    if (this.lastFrameTime !== undefined) this.blindMs += this.silenceMs(time - this.lastFrameTime);
+    const silent = this.lastFrameTime === undefined ? 0 : this.silenceMs(time - this.lastFrameTime);
+    if (silent > 0) {
+      this.blindMs += silent;
+      this.afterOutage = true;
+    }
     this.lastFrameTime = time;
     this.clock = Math.max(this.clock, time);
     this.expire(time, this.blindMs, events);
@@ -444,6 +453,7 @@ export class CameraTracker {
       this.associate(label, detections, frame, created);
     }
     if (looked) {
+      this.afterOutage = false;
       let write = 0;
       for (const object of this.objects) {
         if (object.phase === 'initializing' && !this.observed.has(object)) continue;
@@ -477,15 +487,15 @@ export class CameraTracker {
       const time = frame.capture_time;
       this.predicted.length = 0;
       this.reach.length = 0;
-      // An object last seen before an outage may be matched anywhere in the frame (nothing is known of how it
-      // moved meanwhile, and a second event is the worse error), unless its motion carried it out of the frame:
-      // then whoever is in view now came in after it left.
+      // In the first look after an outage, an object last seen before it may be matched anywhere in the frame
+      // (nothing is known of how it moved meanwhile, and a second event is the worse error), unless its motion
+      // carried it out of the frame: then whoever is in view came in after it left.
       const anywhere = Math.hypot(frame.width, frame.height);
       for (const o of objects) {
         const predicted = kalmanPredictedBox(o.kalman, (time - o.lastSeen) / 1000);
         this.predicted.push(predicted);
         const size = Math.max(predicted[2] - predicted[0], predicted[3] - predicted[1]);
-        const blinded = o.blindAtLastSeen < this.blindMs;
+        const blinded = this.afterOutage && o.blindAtLastSeen < this.blindMs;
         const inView =
           predicted[2] > 0 && predicted[0] < frame.width && predicted[3] > 0 && predicted[1] < frame.height;
         this.reach.push(!blinded ? this.options.distanceGate * size : inView ? anywhere : 0);

@@ -85,6 +85,22 @@ describe('CameraTracker through an outage', () => {
     );
   });
 
+  it('after an outage, once a look finds the scene empty, the next person to walk in is someone new', () => {
+    const t = tracker();
+    const id = feed(t, walking(0, 9, [100])).find((e) => e.type === 'new')?.id;
+    // Back after 10 s: two looks without anyone, then a person at the far side.
+    const empty = [60, 61].map((k) => frame(k, []));
+    const newcomer = Array.from({ length: 10 }, (_, i) => frame(62 + i, [person(560 - 5 * i, 200)]));
+    const events = feed(t, [...empty, ...newcomer]);
+    const news = events.filter((e) => e.type === 'new');
+    assert.equal(news.length, 1);
+    assert.notEqual(news[0]?.id, id);
+    assert.deepEqual(
+      events.filter((e) => e.type === 'end').map((e) => e.id),
+      [id],
+    );
+  });
+
   it('two people through an outage keep their own ids', () => {
     const t = tracker();
     feed(t, walking(0, 9, [100, 300]));
