@@ -16,6 +16,7 @@ import {
 import { DEFAULT_SNAPSHOT_RULE, isBetterSnapshot, type SnapshotRule } from '@shiriki/snapshots';
 import { exportObject, importObject, TRACKER_STATE_VERSION, type TrackerState } from './state.js';
 import type { TrackedObject, TrackPhase } from './tracked-object.js';
+import { silenceMs, unseenMs } from './silence.js';
 import { compileZones, emptyPresence, observeZones, type CompiledZone } from './zones.js';
 
 /** An object whose best snapshot is a given frame (see {@link CameraTracker.snapshotCandidates}). */
@@ -117,7 +118,7 @@ export class CameraTracker {
   private clock = 0;
   /**
    * Capture time in which the camera's frames were missing beyond what ingest promises (an outage on the way,
-   * see {@link silenceMs}); it does not count as time an object went unseen.
+   * see silence.ts); it does not count as time an object went unseen.
    */
   private blindMs = 0;
   /**
@@ -365,38 +366,16 @@ export class CameraTracker {
   private tick(time: number, events: ObjectEvent[]): void {
     if (time <= this.clock || (this.lastFrameTime !== undefined && time <= this.lastFrameTime)) return;
     this.clock = time;
-    const silent = this.lastFrameTime === undefined ? 0 : this.silenceMs(time - this.lastFrameTime);
+    const silent = this.silenceSinceLastFrame(time);
     this.expire(time, this.blindMs + silent, events);
     for (const object of this.objects) this.heartbeat(object, time, events);
   }
 
-  /**
-   * The longest gap between frames that is still watching the scene. While a moving real object is open,
-   * ingest sends a frame at least every tracked-frame interval, and every stationary refresh while all of them
-   * are stationary; no frame for longer means an outage on the way. Without a real object nothing is promised.
-   */
-  private frameAllowanceMs(): number {
-    const moving = 3 * Math.max(this.options.trackedFrameIntervalMs, 1000 / this.options.fps);
-    let real = false;
-    for (const object of this.objects) {
-      if (object.phase !== 'real') continue;
-      if (!object.stationary) return moving;
-      real = true;
-    }
-    if (!real) return Infinity;
-    const refreshes = this.options.stationaryMaxDisappearedMs - this.options.maxDisappearedMs;
-    return Math.max(moving, refreshes);
-  }
-
-  /** The part of a gap of `gapMs` without frames that is silence, at most `silenceHoldMs`. */
-  private silenceMs(gapMs: number): number {
-    if (this.options.silenceHoldMs === 0) return 0;
-    return Math.min(Math.max(0, gapMs - this.frameAllowanceMs()), this.options.silenceHoldMs);
-  }
-
-  /** How long `object` has gone unseen at `time`, silence excluded (`blindNow` is the blind time by then). */
-  private unseenMs(object: TrackedObject, time: number, blindNow: number): number {
-    return time - object.lastSeen - (blindNow - object.blindAtLastSeen);
+  /** The outage part of the gap between the last frame and `time` (see silence.ts). */
+  private silenceSinceLastFrame(time: number): number {
+    return this.lastFrameTime === undefined
+      ? 0
+      : silenceMs(time - this.lastFrameTime, this.objects, this.options);
   }
 
   private expire(time: number, blindNow: number, events: ObjectEvent[]): void {
@@ -405,7 +384,7 @@ export class CameraTracker {
       const limit = object.stationary
         ? this.options.stationaryMaxDisappearedMs
         : this.options.maxDisappearedMs;
-      if (this.unseenMs(object, time, blindNow) >= limit) {
+      if (unseenMs(object, time, blindNow) >= limit) {
         if (object.phase === 'real') events.push(this.event(object, 'end', time, 'disappeared'));
         continue;
       }
@@ -422,7 +401,7 @@ export class CameraTracker {
 
   private processFrame(frame: Detections, events: ObjectEvent[]): void {
     const time = frame.capture_time;
-    const silent = this.lastFrameTime === undefined ? 0 : this.silenceMs(time - this.lastFrameTime);
+    const silent = this.silenceSinceLastFrame(time);
     if (silent > 0) {
       this.blindMs += silent;
       this.afterOutage = true;
