@@ -273,6 +273,14 @@ try {
 
   const events = await readEvents(nc, subjects.streams.events);
   const clips = await readClips(nc, subjects.streams.clips);
+  // A kept run keeps what was counted, to look into a figure afterwards.
+  if (args.keep) {
+    const timelines = cameras.map((c) => c.timeline());
+    writeFileSync(
+      join(dir, 'counted.json'),
+      JSON.stringify({ timelines, events: events.values, clips: clips.values }),
+    );
+  }
   const checks = await checkClips(stack.minio, 'proof', clips.values, dir);
   const secrets = await scanForSecrets(
     {

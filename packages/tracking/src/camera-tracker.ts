@@ -68,6 +68,9 @@ const INFEASIBLE_COST = 1e6;
 
 const EMPTY_BOX: Box = [0, 0, 0, 0];
 
+/** How much further than the distance gate an object is looked for in the first look after an outage. */
+const OUTAGE_REACH_FACTOR = 2;
+
 /**
  * Cost of matching a predicted box with a detected one: 1 - IoU (0..1 - minIou) when they overlap enough,
  * else 1 + centre distance / reach (1..2) when the centres are closer than `reach`, else infeasible. Leaving
@@ -99,9 +102,9 @@ function defaultIdFactory(context: ObjectIdContext): string {
  *
  * "Gone too long" counts the time the camera was watched. A gap in the frames longer than ingest ever leaves
  * while it reports objects is an outage (a camera or ingest restarting, NATS or the detectors down), up to
- * `silenceHoldMs` of it is not held against the objects, and they may be matched again after it wherever they
- * reappear, unless their motion carried them out of the frame: a person who walks on through a ten-second
- * outage stays one event, and one who walked out is not the next to walk in.
+ * `silenceHoldMs` of it is not held against the objects, and the first look after it searches for them where
+ * their motion would have carried them: a person who walks on through a ten-second outage stays one event, and
+ * one who walked out is not the next to walk in.
  */
 export class CameraTracker {
   private readonly options: TrackerOptions;
@@ -122,8 +125,8 @@ export class CameraTracker {
    */
   private blindMs = 0;
   /**
-   * An outage ended and no frame since has been looked at: objects from before it may be found anywhere in the
-   * first look. After that, whoever is not where an object was predicted is someone new.
+   * An outage ended and no frame since has been looked at: objects from before it are looked for a little
+   * further in the first look. After that, whoever is not where an object was predicted is someone new.
    */
   private afterOutage = false;
   private readonly counters = {
@@ -466,18 +469,19 @@ export class CameraTracker {
       const time = frame.capture_time;
       this.predicted.length = 0;
       this.reach.length = 0;
-      // In the first look after an outage, an object last seen before it may be matched anywhere in the frame
-      // (nothing is known of how it moved meanwhile, and a second event is the worse error), unless its motion
-      // carried it out of the frame: then whoever is in view came in after it left.
-      const anywhere = Math.hypot(frame.width, frame.height);
+      // In the first look after an outage, an object last seen before it is looked for where its motion would
+      // have carried it, a little further than usual (the prediction spans the whole gap), and not at all once
+      // that is out of the frame. Wider would be wrong the other way: a new person walking in where the last one
+      // was seen would raise no event of their own, and a missed newcomer is worse than an event in two parts.
       for (const o of objects) {
         const predicted = kalmanPredictedBox(o.kalman, (time - o.lastSeen) / 1000);
         this.predicted.push(predicted);
-        const size = Math.max(predicted[2] - predicted[0], predicted[3] - predicted[1]);
+        const reach =
+          this.options.distanceGate * Math.max(predicted[2] - predicted[0], predicted[3] - predicted[1]);
         const blinded = this.afterOutage && o.blindAtLastSeen < this.blindMs;
         const inView =
           predicted[2] > 0 && predicted[0] < frame.width && predicted[3] > 0 && predicted[1] < frame.height;
-        this.reach.push(!blinded ? this.options.distanceGate * size : inView ? anywhere : 0);
+        this.reach.push(!blinded ? reach : inView ? OUTAGE_REACH_FACTOR * reach : 0);
       }
       // Square matrix over objects + detections: each side may instead take a "stay unmatched" slot.
       const n = rows + cols;

@@ -101,6 +101,16 @@ describe('CameraTracker through an outage', () => {
     );
   });
 
+  it('after a long outage, a newcomer walking in where the last person was seen is someone new', () => {
+    const t = tracker();
+    const id = feed(t, walking(0, 9, [100])).find((e) => e.type === 'new')?.id;
+    // 17 s later (a nats-server restart), someone enters where the first person was 2 s before the outage.
+    const newcomer = Array.from({ length: 10 }, (_, i) => frame(95 + i, [person(100 + 5 * i)]));
+    const news = feed(t, newcomer).filter((e) => e.type === 'new');
+    assert.equal(news.length, 1);
+    assert.notEqual(news[0]?.id, id);
+  });
+
   it('two people through an outage keep their own ids', () => {
     const t = tracker();
     feed(t, walking(0, 9, [100, 300]));
