@@ -35,6 +35,7 @@ export function cameraSettingsFromConfig(config: ShirikiConfig, camera: CameraCo
       stationaryFrameIntervalMs: (camera.detect.stationary.interval_frames / camera.detect.fps) * 1000,
       // Open events send an update every events.heartbeat_s: after a few missed ones the object is gone.
       objectHoldMs: config.events.heartbeat_s * 2500,
+      unknownObjectsMs: (camera.detect.silence_hold_s + camera.detect.max_disappeared_s) * 1000,
     },
     decoder: {
       stallTimeoutMs: ingest.stall_timeout_s * 1000,

@@ -66,3 +66,16 @@ test('idle refresh frames come at their own interval when enabled', () => {
   const published = frames(0, 10_000, 500).filter((t) => policy.decide(t, false) === 'idle');
   assert.deepEqual(published, [0, 3000, 6000, 9000]);
 });
+
+test('after a start, frames go out at the tracked interval until objects it never heard of would have ended', () => {
+  const policy = new FramePublishPolicy({ trackedFrameIntervalMs: 1000, unknownObjectsMs: 35_000 });
+  const sent: number[] = [];
+  for (let at = 0; at <= 60_000; at += 200) if (policy.decide(at, false) === 'tracking') sent.push(at);
+  assert.equal(sent.length, 35, 'one a second while unknown objects may be open');
+  assert.ok(
+    sent.every((at) => at < 35_000),
+    'then none in a quiet scene',
+  );
+  const off = new FramePublishPolicy({ trackedFrameIntervalMs: 1000 });
+  for (let at = 0; at <= 10_000; at += 200) assert.equal(off.decide(at, false), undefined);
+});

@@ -19,6 +19,13 @@ export interface PublishPolicyOptions {
   objectHoldMs: number;
   /** Send a frame this often when nothing happens at all, so a scene is re-checked; 0 turns it off. */
   idleFrameIntervalMs: number;
+  /**
+   * For this long after the camera starts here, objects may be open that this worker never heard of (their
+   * `new` came while another worker, or this one before a restart, had the camera): frames go out at the
+   * tracked interval as if a moving object were in view, so the tracker sees such objects leave rather than
+   * taking the quiet for an outage. `detect.silence_hold_s` plus `detect.max_disappeared_s`; 0 turns it off.
+   */
+  unknownObjectsMs: number;
 }
 
 export const PUBLISH_POLICY_DEFAULTS: PublishPolicyOptions = {
@@ -26,6 +33,7 @@ export const PUBLISH_POLICY_DEFAULTS: PublishPolicyOptions = {
   stationaryFrameIntervalMs: 10_000,
   objectHoldMs: 150_000,
   idleFrameIntervalMs: 0,
+  unknownObjectsMs: 0,
 };
 
 /** What the tracker said of one of the camera's objects: an object event, reduced to what matters here. */
@@ -44,6 +52,7 @@ export interface TrackedObjectNews {
 export class FramePublishPolicy {
   private readonly objects = new Map<string, { stationary: boolean; heardAt: number }>();
   private lastPublishedAt = -Infinity;
+  private firstDecisionAt: number | undefined;
   private readonly options: PublishPolicyOptions;
 
   constructor(options: Partial<PublishPolicyOptions> = {}) {
@@ -70,10 +79,14 @@ export class FramePublishPolicy {
   /** Whether to publish a frame captured at `atMs`, and why; `undefined` to skip it. */
   decide(atMs: number, hasMotion: boolean): PublishReason | undefined {
     const sinceLast = atMs - this.lastPublishedAt;
+    this.firstDecisionAt ??= atMs;
     let reason: PublishReason | undefined;
     if (hasMotion) reason = 'motion';
     else {
-      const { moving, stationary } = this.trackedObjects(atMs);
+      const unknown = atMs - this.firstDecisionAt < this.options.unknownObjectsMs ? 1 : 0;
+      const tracked = this.trackedObjects(atMs);
+      const moving = tracked.moving + unknown;
+      const stationary = tracked.stationary;
       const { trackedFrameIntervalMs, stationaryFrameIntervalMs, idleFrameIntervalMs } = this.options;
       if (moving > 0 && sinceLast >= trackedFrameIntervalMs) reason = 'tracking';
       else if (moving === 0 && stationary > 0 && sinceLast >= stationaryFrameIntervalMs)
