@@ -552,6 +552,7 @@ export class CameraTracker {
       topScore: 0,
       anchorBox: box,
       anchorSince: time,
+      blindAtAnchor: this.blindMs,
       stationary: false,
       presences: this.zones.map(() => emptyPresence()),
       zones: [],
@@ -589,8 +590,10 @@ export class CameraTracker {
     if (iou(box, object.anchorBox) < this.options.stationaryIou) {
       object.anchorBox = box;
       object.anchorSince = time;
+      object.blindAtAnchor = this.blindMs;
     }
-    const stationary = time - object.anchorSince >= this.options.stationaryAfterMs && !first;
+    const atRestMs = time - object.anchorSince - (this.blindMs - object.blindAtAnchor);
+    const stationary = atRestMs >= this.options.stationaryAfterMs && !first;
     if (stationary !== object.stationary) {
       object.stationary = stationary;
       object.dirty = true;

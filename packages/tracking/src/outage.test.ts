@@ -140,6 +140,22 @@ describe('CameraTracker through an outage', () => {
     );
   });
 
+  it('an outage is not time at rest: a person seen in place after it is not stationary until they stayed there', () => {
+    // Stationary objects outlive max_disappeared and stay matchable for long: a kept proof run showed one made
+    // stationary by a nats-server outage taking over the next person to walk past it.
+    const t = tracker();
+    feed(
+      t,
+      Array.from({ length: 10 }, (_, k) => frame(k, [person(300)])),
+    );
+    const lastSeen = T0 + 9 * FRAME_MS;
+    const back = (s: number) => frame(100 + s, [person(300)], { time: lastSeen + 20_000 + 1000 * s });
+    feed(t, [back(0)]);
+    assert.equal(t.openObjects()[0]?.stationary, false, 'at rest 2 s, then 20 s without frames');
+    feed(t, [1, 2, 3, 4, 5, 6, 7, 8, 9, 10].map(back));
+    assert.equal(t.openObjects()[0]?.stationary, true, 'at rest 10 s more');
+  });
+
   it('a quiet scene is no outage: with frames every second and nobody in them, the object ends after max_disappeared', () => {
     const t = tracker();
     feed(t, walking(0, 9, [100]));

@@ -43,6 +43,8 @@ export interface ObjectState {
   dirty: boolean;
   /** The tracker's `blind_ms` when the object was last seen; absent in states of older trackers (0). */
   blind_at_last_seen?: number;
+  /** The tracker's `blind_ms` when the anchor was set; absent in states of older trackers (0). */
+  blind_at_anchor?: number;
 }
 
 /** What {@link CameraTracker.exportState} returns: plain JSON, safe to put in a KV bucket. */
@@ -104,6 +106,7 @@ export function exportObject(o: TrackedObject, zones: readonly CompiledZone[]): 
     last_published: o.lastPublished,
     dirty: o.dirty,
     blind_at_last_seen: o.blindAtLastSeen,
+    blind_at_anchor: o.blindAtAnchor,
   };
 }
 
@@ -149,5 +152,6 @@ export function importObject(s: ObjectState, zones: readonly CompiledZone[]): Tr
     lastPublished: s.last_published,
     dirty: s.dirty,
     blindAtLastSeen: s.blind_at_last_seen ?? 0,
+    blindAtAnchor: s.blind_at_anchor ?? 0,
   };
 }

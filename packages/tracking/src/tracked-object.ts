@@ -40,6 +40,8 @@ export interface TrackedObject {
   /** Where the object came to rest; reset whenever the box moves away from it. */
   anchorBox: Box;
   anchorSince: number;
+  /** The tracker's blind time when the anchor was set: an outage is not time spent at rest. */
+  blindAtAnchor: number;
   stationary: boolean;
   /** Aligned with the tracker's compiled zones. */
   presences: ZonePresence[];
