@@ -355,6 +355,7 @@ try {
     invalidInStreams: { events: events.invalid, clips: clips.invalid },
     clipsChecked: checks.length,
     clipChecks: checks.filter((c) => !c.playable),
+    clipTimingFlaws: checks.filter((c) => c.playable && c.timingFlaw !== undefined),
     secrets,
     natsRefusesStrangers,
     natsTlsRequired,

@@ -34,6 +34,8 @@ export interface ProofReport {
   clipsChecked: number;
   /** The clips that did not decode. */
   clipChecks: ClipCheck[];
+  /** Clips that decoded to the end with frames sharing a timestamp (reported, not a failure). */
+  clipTimingFlaws: ClipCheck[];
   secrets: SecretScan;
   /** A connection without credentials to up's nats-server was refused. */
   natsRefusesStrangers: boolean;
@@ -128,7 +130,8 @@ export function renderReport(report: ProofReport | undefined): string {
       `MinIO, the first clip stored after it came back; for go2rtc, every camera streaming after its publisher ` +
       `returned (the outage itself is blind: no appearance inside it is expected). Bound: ${report.recoveryBoundS} s.`,
     '',
-    `Clips decoded: ${report.clipsChecked}; not decodable: ${report.clipChecks.length}.` +
+    `Clips decoded: ${report.clipsChecked}; not decodable: ${report.clipChecks.length}; decodable but with ` +
+      `frames that share a timestamp (the picture skips there): ${report.clipTimingFlaws.length}.` +
       (report.notRun.length > 0 ? ` Not run on this machine: ${report.notRun.join(', ')}.` : ''),
     '',
     ...(report.soakMin > 0 ? soakSection(report) : []),

@@ -64,10 +64,19 @@ export async function readClips(nc: NatsConnection, stream: string): Promise<Dec
 
 export interface ClipCheck {
   eventId: string;
+  /** Every frame decoded: no decoder error. */
   playable: boolean;
   frames: number;
   error?: string;
+  /** Frames that share a timestamp (they decode and play; the picture skips there). */
+  timingFlaw?: string;
 }
+
+/**
+ * ffmpeg's complaint, writing the decoded frames, that two of them share a time: the clip's own timestamps
+ * are flawed there, but every frame decoded.
+ */
+const TIMING_LINE = /non monotonically increasing dts to muxer|^\s*Last message repeated/;
 
 /** Fetches each clip from the store and decodes every frame of it with ffmpeg. */
 export async function checkClips(
@@ -94,12 +103,15 @@ export async function checkClips(
         { maxBuffer: 16 * 1024 * 1024 },
       );
       const frames = Number([...stdout.matchAll(/^frame=(\d+)/gm)].at(-1)?.[1] ?? 0);
-      const error = stderr.trim();
+      const lines = stderr.split('\n').filter((line) => line.trim() !== '');
+      const error = lines.filter((line) => !TIMING_LINE.test(line)).join('\n');
+      const timing = lines.filter((line) => TIMING_LINE.test(line)).join('\n');
       checks.push({
         eventId: clip.event_id,
         playable: frames > 0 && error === '',
         frames,
         ...(error ? { error: error.slice(0, 300) } : {}),
+        ...(timing ? { timingFlaw: timing.slice(0, 300) } : {}),
       });
     } catch (error) {
       checks.push({ eventId: clip.event_id, playable: false, frames: 0, error: String(error).slice(0, 300) });
