@@ -30,7 +30,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { connectBus, createSubjects, decodeJson, DetectionsSchema, encodeFrame } from '@shiriki/bus';
-import { loadConfig } from '@shiriki/config';
+import { DEFAULT_JPEG_QUALITY, loadConfig } from '@shiriki/config';
 import { modelSpecFromConfig } from '@shiriki/detector';
 import { Preprocessor, sessionOptionsFor } from '@shiriki/detector/internal';
 import ort from 'onnxruntime-node';
@@ -197,8 +197,7 @@ async function bareLoops(
 
 /** `ingest.frames.format` of the frames the publisher sends: jpeg (the default) or yuv420p. */
 const FRAME_FORMAT = (process.env.BENCH_FRAME_FORMAT ?? 'jpeg') as 'jpeg' | 'yuv420p';
-/** `ingest.frames.jpeg_quality`'s default. */
-const JPEG_QUALITY = 4;
+const JPEG_QUALITY = DEFAULT_JPEG_QUALITY;
 
 /** The same frames as {@link clipFrames}, encoded as ingest's ffmpeg encodes jpeg frames. */
 function clipJpegs(count: number): Uint8Array[] {

@@ -28,6 +28,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { DEFAULT_JPEG_QUALITY } from '@shiriki/config';
 import { decoderArgs, JPEG_OUTPUT_FD } from '@shiriki/media';
 import { motionAnalysisSize } from '@shiriki/motion';
 import type { FloorConfig } from './ingest-floor.js';
@@ -60,8 +61,7 @@ const WARMUP_MS = Number(process.env.BENCH_WARMUP_MS ?? 15_000);
 
 type FrameFormat = 'jpeg' | 'yuv420p';
 const FORMATS = (process.env.BENCH_FRAME_FORMATS ?? 'jpeg,yuv420p').split(',') as FrameFormat[];
-/** `ingest.frames.jpeg_quality`'s default. */
-const JPEG_QUALITY = 4;
+const JPEG_QUALITY = DEFAULT_JPEG_QUALITY;
 const ffmpeg = resolveFfmpegPath();
 const dir = makeTempDir('bench-ingest');
 const [nats, go2rtc] = await Promise.all([

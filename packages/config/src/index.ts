@@ -13,6 +13,7 @@ export { redactConfigForDisplay } from './redact.js';
 export { switchDefaults, switchDefaultsFor } from './switch-defaults.js';
 export { renderConfigReference } from './docs.js';
 export { configSchema } from './schema/root.js';
+export { DEFAULT_JPEG_QUALITY } from './schema/ingest.js';
 export { parseByteSize } from './schema/common.js';
 export { polygonProblems } from './polygon.js';
 export type { Point } from './polygon.js';

@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import type { NatsConnection } from '@nats-io/nats-core';
 import { resolveFfmpegPath } from '@shiriki/process';
+import { DEFAULT_JPEG_QUALITY } from '@shiriki/config';
 import {
   DetectionsSchema,
   connectBus,
@@ -78,13 +79,13 @@ export function clipFrames(startS: number, count: number, fps = 5): Uint8Array[]
   });
 }
 
-/** A 640x360 yuv420p frame as ingest's ffmpeg encodes it for `ingest.frames.format: jpeg` (at `-q:v 4`). */
+/** A 640x360 yuv420p frame as ingest's ffmpeg encodes it for `ingest.frames.format: jpeg` (at `ingest.frames.jpeg_quality`'s default). */
 export function jpegOf(yuv: Uint8Array): Buffer {
   return execFileSync(
     resolveFfmpegPath(),
     [
       ...['-v', 'error', '-f', 'rawvideo', '-pix_fmt', 'yuv420p', '-s', `${WIDTH}x${HEIGHT}`, '-i', 'pipe:0'],
-      ...['-c:v', 'mjpeg', '-q:v', '4', '-f', 'image2pipe', 'pipe:1'],
+      ...['-c:v', 'mjpeg', '-q:v', String(DEFAULT_JPEG_QUALITY), '-f', 'image2pipe', 'pipe:1'],
     ],
     { input: yuv },
   );

@@ -2,6 +2,9 @@ import { z } from 'zod';
 import { positiveInt } from './common.js';
 import { checkLeaseTiming, leaseTimingSchema } from './lease.js';
 
+/** `ingest.frames.jpeg_quality`'s default (ffmpeg's `-q:v`); benches and tests encode frames as ingest does. */
+export const DEFAULT_JPEG_QUALITY = 4;
+
 export const ingestSchema = z
   .strictObject({
     ...leaseTimingSchema('ingest').shape,
@@ -34,7 +37,7 @@ export const ingestSchema = z
           .int()
           .min(2)
           .max(31)
-          .default(4)
+          .default(DEFAULT_JPEG_QUALITY)
           .describe(
             "ffmpeg's `-q:v` for `jpeg` frames: 2 is the best and largest, 31 the worst. Also the quality of event snapshots.",
           ),
