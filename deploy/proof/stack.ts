@@ -18,6 +18,7 @@ import {
   type Go2rtcServer,
   type MinioServer,
   type TestCertificates,
+  processesMentioning,
 } from '@shiriki/testing';
 
 export const SECRET_ENV = 'PROOF_S3_SECRET_KEY';
@@ -224,15 +225,11 @@ export class ProofStack {
 
   /** The pid of `up`'s child, found by its command line. */
   pidOf(child: UpChild): number {
-    const lines = execFileSync('ps', ['-eo', 'pid,args'], { encoding: 'utf8' }).split('\n');
-    const line = lines.find(
-      (l) =>
-        l.includes(CHILD_MARKERS[child]) &&
-        (l.includes(this.configPath) || l.includes(this.dataDir)) &&
-        !l.includes(' ps '),
+    const found = processesMentioning(this.configPath, this.dataDir).find((p) =>
+      p.args.includes(CHILD_MARKERS[child]),
     );
-    if (!line) throw new Error(`${child} is not running under up`);
-    return Number(line.trim().split(/\s+/)[0]);
+    if (!found) throw new Error(`${child} is not running under up`);
+    return found.pid;
   }
 
   /** Resolves when `up` reports `child` back after a crash it noticed after `since` characters of output. */

@@ -3,7 +3,7 @@
 // SIGTERM stops everything, and a second `up` on the same data directory finds the clips and events.
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -28,6 +28,7 @@ import {
   loopingFileSource,
   repoRoot,
   waitFor,
+  processesMentioning,
 } from '@shiriki/testing';
 
 const cli = join(repoRoot(), 'packages', 'cli', 'src', 'main.ts');
@@ -90,10 +91,7 @@ function startUp(): Up {
 
 /** Processes whose command line names this test's config or data directory: everything `up` started. */
 function ourProcesses(): string[] {
-  const lines = execFileSync('ps', ['-eo', 'pid,args'], { encoding: 'utf8' }).split('\n');
-  return lines.filter(
-    (line) => (line.includes(configPath) || line.includes(dataDir)) && !line.includes(' ps '),
-  );
+  return processesMentioning(configPath, dataDir).map((p) => `${p.pid} ${p.args}`);
 }
 
 function natsUrl(): string {
@@ -172,12 +170,11 @@ test('up brings NATS, go2rtc and every service to ready and prints where things 
   assert.deepEqual(available, ['online']);
   await mqtt.endAsync();
 
-  const recorderPid = ourProcesses()
-    .find((line) => line.includes('services/recorder/src/main.ts'))
-    ?.trim()
-    .split(/\s+/)[0];
-  assert.ok(recorderPid, 'the recorder runs');
-  process.kill(Number(recorderPid), 'SIGKILL');
+  const recorder = processesMentioning(configPath, dataDir).find((p) =>
+    p.args.includes('services/recorder/src/main.ts'),
+  );
+  assert.ok(recorder, 'the recorder runs');
+  process.kill(recorder.pid, 'SIGKILL');
   await waitFor(() => /recorder exited \(SIGKILL\); restarting/.test(first.output()), {
     what: 'the crash report',
     timeoutMs: 10_000,

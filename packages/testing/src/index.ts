@@ -66,6 +66,8 @@ export type { Collected } from './collect.js';
 export { decodeClipFrames, rawFrameBytes } from './frames.js';
 export type { DecodeFramesOptions, RawPixelFormat } from './frames.js';
 export { processTreeCpuSeconds } from './cpu.js';
+export { processesMentioning } from './processes.js';
+export type { ProcessLine } from './processes.js';
 export { containerDuration } from './probe.js';
 export { sumMetric, scrapeMetrics, scrapeCounter } from './metrics.js';
 export { encodeCameraClip, publishCamera } from './published-camera.js';
