@@ -23,6 +23,7 @@ import {
   type AlertMemory,
   type ObjectAlertsConfig,
   type TrackerOptions,
+  type TrackerStats,
 } from '@shiriki/tracking';
 import { CHECKPOINT_VERSION, eventMessageId, parseCheckpoint, type TrackerCheckpoint } from './checkpoint.js';
 import type { TrackerMetrics } from './metrics.js';
@@ -94,7 +95,8 @@ export class CameraSession {
   private maxSequence = -1;
   private closing = false;
   private readonly background = new Set<Promise<void>>();
-  private lastStats = { lateFrames: 0, duplicateFrames: 0, frameGaps: 0 };
+  /** The tracker's counters when last turned into metrics: each `handle` adds what they rose by since. */
+  private lastStats: CountedStats;
 
   private constructor(
     private readonly options: CameraSessionOptions,
@@ -106,8 +108,7 @@ export class CameraSession {
     this.tracker = tracker;
     this.alertMemory = alertMemory;
     this.revision = revision;
-    const { lateFrames, duplicateFrames, frameGaps } = tracker.stats();
-    this.lastStats = { lateFrames, duplicateFrames, frameGaps };
+    this.lastStats = countedStats(tracker.stats());
   }
 
   /** Restores the camera from its checkpoint (or starts empty), re-publishes its outbox and starts tracking. */
@@ -276,11 +277,7 @@ export class CameraSession {
     if (duplicate > 0) metrics.droppedFrames.inc({ camera: this.camera, reason: 'duplicate' }, duplicate);
     const gaps = stats.frameGaps - this.lastStats.frameGaps;
     if (gaps > 0) metrics.frameGaps.inc({ camera: this.camera }, gaps);
-    this.lastStats = {
-      lateFrames: stats.lateFrames,
-      duplicateFrames: stats.duplicateFrames,
-      frameGaps: stats.frameGaps,
-    };
+    this.lastStats = countedStats(stats);
     metrics.trackedObjects.set({ camera: this.camera }, stats.realObjects);
     if (events.length > 0) {
       const batch = events.map((event) => ({ event, snapshot: this.snapshotFor(event) }));
@@ -450,3 +447,9 @@ export class CameraSession {
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+type CountedStats = Pick<TrackerStats, 'lateFrames' | 'duplicateFrames' | 'frameGaps'>;
+
+function countedStats({ lateFrames, duplicateFrames, frameGaps }: TrackerStats): CountedStats {
+  return { lateFrames, duplicateFrames, frameGaps };
+}
