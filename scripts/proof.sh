@@ -3,7 +3,7 @@
 # secrets search, every figure counted against the cameras' timelines. Needs scripts/bootstrap.sh.
 # Usage: scripts/proof.sh [--mode ci|full|soak] [--seed N] [--json FILE] [--write]
 #        scripts/proof.sh --mode load [--steps 2,4,6,8] [--measure-s 60] [--write]
-#   --mode ci (default) takes about 8 minutes, --mode full about 25; --write saves docs/proof.md.
+#   --mode ci (default) takes about 6 minutes, --mode full about 13; --write saves docs/proof.md.
 set -euo pipefail
 repo_root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$repo_root"
