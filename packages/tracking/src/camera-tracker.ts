@@ -71,6 +71,12 @@ const EMPTY_BOX: Box = [0, 0, 0, 0];
 /** How much further than the distance gate an object is looked for in the first look after an outage. */
 const OUTAGE_REACH_FACTOR = 2;
 
+/** Cost of finding an object where it was last seen: 1 - IoU when the boxes overlap by `minIou`, else infeasible. */
+function stayedCost(lastSeen: Box, detected: Box, minIou: number): number {
+  const overlap = iou(lastSeen, detected);
+  return overlap >= minIou ? 1 - overlap : INFEASIBLE_COST;
+}
+
 /**
  * Cost of matching a predicted box with a detected one: 1 - IoU (0..1 - minIou) when they overlap enough,
  * else 1 + centre distance / reach (1..2) when the centres are closer than `reach`, else infeasible. Leaving
@@ -142,6 +148,8 @@ export class CameraTracker {
   private assignment = new Int32Array(0);
   private readonly predicted: Box[] = [];
   private readonly reach: number[] = [];
+  /** Per object of the current association: where it was last seen, if it may have stayed there through an outage. */
+  private readonly stayedAt: (Box | undefined)[] = [];
   private readonly observed = new Set<TrackedObject>();
 
   constructor(options: TrackerOptions) {
@@ -469,10 +477,12 @@ export class CameraTracker {
       const time = frame.capture_time;
       this.predicted.length = 0;
       this.reach.length = 0;
+      this.stayedAt.length = 0;
       // In the first look after an outage, an object last seen before it is looked for where its motion would
       // have carried it, a little further than usual (the prediction spans the whole gap), and not at all once
-      // that is out of the frame. Wider would be wrong the other way: a new person walking in where the last one
-      // was seen would raise no event of their own, and a missed newcomer is worse than an event in two parts.
+      // that is out of the frame; or where it was last seen, box on box (a person who stopped while nobody
+      // watched). Wider would be wrong the other way: a new person walking in where the last one was seen would
+      // raise no event of their own, and a missed newcomer is worse than an event in two parts.
       for (const o of objects) {
         const predicted = kalmanPredictedBox(o.kalman, (time - o.lastSeen) / 1000);
         this.predicted.push(predicted);
@@ -482,6 +492,7 @@ export class CameraTracker {
         const inView =
           predicted[2] > 0 && predicted[0] < frame.width && predicted[3] > 0 && predicted[1] < frame.height;
         this.reach.push(!blinded ? reach : inView ? OUTAGE_REACH_FACTOR * reach : 0);
+        this.stayedAt.push(blinded ? o.box : undefined);
       }
       // Square matrix over objects + detections: each side may instead take a "stay unmatched" slot.
       const n = rows + cols;
@@ -493,12 +504,11 @@ export class CameraTracker {
         for (let j = 0; j < n; j += 1) {
           let c: number;
           if (i < rows && j < cols) {
-            c = matchCost(
-              this.predicted[i] ?? EMPTY_BOX,
-              detections[j]?.box ?? EMPTY_BOX,
-              minIou,
-              this.reach[i] ?? 0,
-            );
+            const detected = detections[j]?.box ?? EMPTY_BOX;
+            c = matchCost(this.predicted[i] ?? EMPTY_BOX, detected, minIou, this.reach[i] ?? 0);
+            const stayed = this.stayedAt[i];
+            if (stayed !== undefined)
+              c = Math.min(c, stayedCost(stayed, detected, this.options.stationaryIou));
           } else if (i < rows || j < cols) {
             c = UNMATCHED_COST;
           } else {
@@ -515,6 +525,13 @@ export class CameraTracker {
         if (j < 0 || j >= cols || object === undefined || detection === undefined) continue;
         if ((cost[i * n + j] ?? INFEASIBLE_COST) >= INFEASIBLE_COST) continue;
         matchedDetection[j] = 1;
+        const stayed = this.stayedAt[i];
+        // Found where it stood, not where its motion led: the speed it had before the outage is stale.
+        if (
+          stayed !== undefined &&
+          stayedCost(stayed, detection.box, this.options.stationaryIou) === cost[i * n + j]
+        )
+          object.kalman = kalmanInit(stayed, this.options.kalman);
         this.observe(object, detection, frame);
       }
     }

@@ -101,6 +101,25 @@ describe('CameraTracker through an outage', () => {
     );
   });
 
+  it('a person who stopped during an outage is found where they were last seen, not where their walk led', () => {
+    // A full proof run: an ingest failover left 6 s without frames while the person stood still mid-frame; the
+    // walk's prediction had them 150 px on, and they got a second event.
+    const t = tracker();
+    const before = feed(t, walking(0, 9, [100]));
+    const id = before.find((e) => e.type === 'new')?.id;
+    const lastX = 100 + 5 * 9;
+    const still = Array.from({ length: 5 }, (_, i) => frame(42 + i, [person(lastX + (i % 2), 60)]));
+    const events = feed(t, still);
+    assert.deepEqual(
+      events.filter((e) => e.type !== 'update'),
+      [],
+    );
+    assert.deepEqual(
+      t.openObjects().map((o) => o.id),
+      [id],
+    );
+  });
+
   it('after a long outage, a newcomer walking in where the last person was seen is someone new', () => {
     const t = tracker();
     const id = feed(t, walking(0, 9, [100])).find((e) => e.type === 'new')?.id;
