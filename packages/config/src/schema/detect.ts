@@ -36,7 +36,7 @@ export const detectSchema = z.strictObject({
     .max(600)
     .default(30)
     .describe(
-      'While no frame of this camera arrives at all (the camera, its ingest, NATS or the detectors are down), open objects are held for up to this many seconds: the outage does not count toward `max_disappeared_s`, and an object seen again after it keeps its event. 0 ends objects as if the camera had been watched.',
+      'While no frame of this camera arrives at all (the camera, its ingest, NATS or the detectors are down), open objects are held for up to this many seconds: the outage counts neither toward `max_disappeared_s` nor toward `stationary.threshold`, and an object seen again after it (where it was last seen, or where its motion would have carried it) keeps its event. 0 ends objects as if the camera had been watched.',
     ),
   stationary: z
     .strictObject({
