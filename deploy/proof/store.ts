@@ -78,6 +78,15 @@ export interface ClipCheck {
  */
 const TIMING_LINE = /non monotonically increasing dts to muxer|^\s*Last message repeated/;
 
+/** Splits what ffmpeg printed decoding a clip into decoder errors and complaints about shared timestamps. */
+export function splitDecodeComplaints(stderr: string): { error: string; timing: string } {
+  const lines = stderr.split('\n').filter((line) => line.trim() !== '');
+  return {
+    error: lines.filter((line) => !TIMING_LINE.test(line)).join('\n'),
+    timing: lines.filter((line) => TIMING_LINE.test(line)).join('\n'),
+  };
+}
+
 /** Fetches each clip from the store and decodes every frame of it with ffmpeg. */
 export async function checkClips(
   minio: MinioServer,
@@ -103,9 +112,7 @@ export async function checkClips(
         { maxBuffer: 16 * 1024 * 1024 },
       );
       const frames = Number([...stdout.matchAll(/^frame=(\d+)/gm)].at(-1)?.[1] ?? 0);
-      const lines = stderr.split('\n').filter((line) => line.trim() !== '');
-      const error = lines.filter((line) => !TIMING_LINE.test(line)).join('\n');
-      const timing = lines.filter((line) => TIMING_LINE.test(line)).join('\n');
+      const { error, timing } = splitDecodeComplaints(stderr);
       checks.push({
         eventId: clip.event_id,
         playable: frames > 0 && error === '',
