@@ -71,16 +71,11 @@ const EMPTY_BOX: Box = [0, 0, 0, 0];
 /** How much further than the distance gate an object is looked for in the first look after an outage. */
 const OUTAGE_REACH_FACTOR = 2;
 
-/** Cost of finding an object where it was last seen: 1 - IoU when the boxes overlap by `minIou`, else infeasible. */
-function stayedCost(lastSeen: Box, detected: Box, minIou: number): number {
-  const overlap = iou(lastSeen, detected);
-  return overlap >= minIou ? 1 - overlap : INFEASIBLE_COST;
-}
-
 /**
  * Cost of matching a predicted box with a detected one: 1 - IoU (0..1 - minIou) when they overlap enough,
  * else 1 + centre distance / reach (1..2) when the centres are closer than `reach`, else infeasible. Leaving
  * an object and a detection unmatched costs 2, so any feasible match beats that, and overlap beats distance.
+ * With `reach` 0, only overlap counts (finding an object box on box where it was last seen).
  */
 function matchCost(predicted: Box, detected: Box, minIou: number, reach: number): number {
   const overlap = iou(predicted, detected);
@@ -508,7 +503,7 @@ export class CameraTracker {
             c = matchCost(this.predicted[i] ?? EMPTY_BOX, detected, minIou, this.reach[i] ?? 0);
             const stayed = this.stayedAt[i];
             if (stayed !== undefined)
-              c = Math.min(c, stayedCost(stayed, detected, this.options.stationaryIou));
+              c = Math.min(c, matchCost(stayed, detected, this.options.stationaryIou, 0));
           } else if (i < rows || j < cols) {
             c = UNMATCHED_COST;
           } else {
@@ -529,7 +524,7 @@ export class CameraTracker {
         // Found where it stood, not where its motion led: the speed it had before the outage is stale.
         if (
           stayed !== undefined &&
-          stayedCost(stayed, detection.box, this.options.stationaryIou) === cost[i * n + j]
+          matchCost(stayed, detection.box, this.options.stationaryIou, 0) === cost[i * n + j]
         )
           object.kalman = kalmanInit(stayed, this.options.kalman);
         this.observe(object, detection, frame);
