@@ -29,11 +29,14 @@ export class RunningBackground {
     this.revealed.fill(0);
   }
 
-  /** `mean = (1 - alpha) * (mean * scale + shift) + alpha * frame`; streaks restart. */
-  blend(frame: Uint8Array, alpha: number, scale = 1, shift = 0): void {
+  /**
+   * `mean = (1 - alpha) * mean + alpha * frame`, `mean` as `StretchBlur.run` mapped it; `settled` follows
+   * `mean`, and streaks restart.
+   */
+  blend(frame: Uint8Array, alpha: number): void {
     const { mean, settled } = this;
     for (let i = 0; i < mean.length; i++) {
-      const value = mean[i]! * scale + shift;
+      const value = mean[i]!;
       mean[i] = value + (frame[i]! - value) * alpha;
       settled[i] = mean[i]!;
     }
@@ -41,12 +44,13 @@ export class RunningBackground {
   }
 
   /**
-   * Selective update after a compared frame, with the background first mapped through `mean * scale + shift`
-   * (the change of contrast stretch and exposure the frame was compared under). Unchanged pixels
-   * (`changed[i]` 0) follow the frame with weight `alpha`; changed pixels stay out of the background, so a
-   * moving object leaves no trail, until they have been changed for `persistFrames` frames in a row. From then
-   * on they are absorbed with weight `absorbAlpha`: whatever stays (a ghost where someone stood, a moved
-   * chair, a lighting step) stops being motion within a few frames, while the rest keeps its slow average.
+   * Selective update after a frame compared by `StretchBlur.run`, which has already mapped {@link mean} to the
+   * frame's stretch and exposure and updated {@link settled}. Unchanged pixels (`changed[i]` 0) follow the
+   * frame with weight `alpha`; changed pixels stay out of the background, so a moving object leaves no trail,
+   * until they have been changed for `persistFrames` frames in a row. From then on they are absorbed with
+   * weight `absorbAlpha`: whatever stays (a ghost where someone stood, a moved chair, a lighting step) stops
+   * being motion within a few frames, while the rest keeps its slow average. Revealed pixels take the settled
+   * value.
    */
   update(
     frame: Uint8Array,
@@ -54,30 +58,23 @@ export class RunningBackground {
     alpha: number,
     persistFrames: number,
     absorbAlpha: number,
-    threshold: number,
-    scale = 1,
-    shift = 0,
   ): void {
     const { mean, streaks, settled, revealed } = this;
     for (let i = 0; i < mean.length; i++) {
-      const pixel = frame[i]!;
-      const base = settled[i]! * scale + shift;
-      const off = pixel - base;
-      settled[i] = off > threshold || off < -threshold ? base : base + off * alpha;
       if (revealed[i] !== 0) {
         revealed[i] = 0;
         streaks[i] = 0;
         mean[i] = settled[i]!;
         continue;
       }
-      const value = mean[i]! * scale + shift;
+      const value = mean[i]!;
       if (changed[i] === 0) {
         streaks[i] = 0;
-        mean[i] = value + (pixel - value) * alpha;
+        mean[i] = value + (frame[i]! - value) * alpha;
       } else {
         const streak = streaks[i]! + 1;
         if (streak < 65536) streaks[i] = streak;
-        mean[i] = streak >= persistFrames ? value + (pixel - value) * absorbAlpha : value;
+        if (streak >= persistFrames) mean[i] = value + (frame[i]! - value) * absorbAlpha;
       }
     }
   }

@@ -56,24 +56,19 @@ export class StretchBlur {
   }
 
   /**
-   * Writes the blurred, stretched `source` into `blurred`. With `mean` and `changed`, also marks in `changed`
-   * (1 or 0) the unmasked pixels whose blurred value differs from the background `mean * scale + shift` by
-   * more than `threshold`, and sums the differences of the other pixels into {@link residual}. A pixel that
-   * differs from `mean` but not from the `settled` background (same mapping) is not changed; it is marked in
-   * `revealed` instead, so the caller can put the settled value back.
+   * Writes the blurred, stretched `source` into `blurred`. With `changed` and a `comparison`, also compares
+   * each pixel with the background (see {@link Comparison}): marks in `changed` (1 or 0) the unmasked pixels
+   * whose blurred value differs from the mapped `mean` by more than the threshold, and sums the differences of
+   * the other pixels into {@link residual}. A pixel that differs from `mean` but not from the `settled`
+   * background is not changed; it is marked in `revealed` instead, so the caller can put the settled value back.
    */
   run(
     source: Uint8Array,
     table: Uint8Array,
     mask: Uint8Array,
     blurred: Uint8Array,
-    mean?: Float64Array,
-    threshold = 0,
     changed?: Uint8Array,
-    scale = 1,
-    shift = 0,
-    settled?: Float64Array,
-    revealed?: Uint8Array,
+    comparison?: Comparison,
   ): void {
     const { width, height, ring } = this;
     let residual = 0;
@@ -87,16 +82,23 @@ export class StretchBlur {
       const middle = (y % 3) * width;
       const below = (y + 1 < height ? (y + 1) % 3 : y % 3) * width;
       // 16 = 4 (horizontal) * 4 (vertical); +8 rounds to nearest.
-      if (mean && changed) {
-        // The threshold in the same loop: a second pass over the row costs a quarter more.
+      if (changed && comparison) {
+        // The threshold and the settled background's update in the same loop: each pixel's background
+        // values are loaded once, and a second pass over the row costs a quarter more.
+        const { mean, settled, revealed, threshold, scale, shift, settledAlpha } = comparison;
         for (let x = 0; x < width; x++) {
           const i = row + x;
           const value = (ring[above + x]! + 2 * ring[middle + x]! + ring[below + x]! + 8) >> 4;
           blurred[i] = value;
-          const delta = value - (mean[i]! * scale + shift);
+          const mapped = mean[i]! * scale + shift;
+          mean[i] = mapped;
+          const base = settled[i]! * scale + shift;
+          const off = value - base;
+          const offSettled = off > threshold || off < -threshold;
+          settled[i] = offSettled ? base : base + off * settledAlpha;
+          const delta = value - mapped;
           if (delta > threshold || delta < -threshold) {
-            const reference = settled ? value - (settled[i]! * scale + shift) : Infinity;
-            if (reference > threshold || reference < -threshold || !revealed) {
+            if (offSettled) {
               changed[i] = 1 & mask[i]!;
             } else {
               // The frame shows the settled background again: what differs is a ghost, not motion.
@@ -119,6 +121,22 @@ export class StretchBlur {
     this.residual = residual;
     this.quietPixels = quiet;
   }
+}
+
+/**
+ * A comparison of the prepared frame with the background, in {@link StretchBlur.run}. The background is
+ * first mapped through `value * scale + shift` (the change of contrast stretch and exposure since the last
+ * frame), and `mean` keeps the mapped values, ready for `RunningBackground.update`. `settled` is mapped too,
+ * and follows the pixels that match it with weight `settledAlpha` (see `RunningBackground.settled`).
+ */
+export interface Comparison {
+  mean: Float64Array;
+  settled: Float64Array;
+  revealed: Uint8Array;
+  threshold: number;
+  scale: number;
+  shift: number;
+  settledAlpha: number;
 }
 
 /** Horizontal [1 2 1] sums of `table[source] & mask` over the row at `row`, replicated borders, into `out`. */

@@ -1,5 +1,5 @@
 import { RunningBackground } from './background.js';
-import { StretchBlur } from './blur.js';
+import { StretchBlur, type Comparison } from './blur.js';
 import { mergeOverlappingBoxes } from './boxes.js';
 import { ContrastStretcher } from './contrast.js';
 import { Dilator } from './dilate.js';
@@ -70,6 +70,8 @@ export class MotionDetector {
   private readonly mask: Uint8Array;
   private readonly unmaskedPixels: number;
   private readonly smoother: StretchBlur;
+  /** The background comparison of every frame; `scale` and `shift` are set per frame. */
+  private readonly comparison: Comparison;
   private readonly small: Uint8Array;
   private readonly blurred: Uint8Array;
   private readonly core: Uint8Array;
@@ -111,6 +113,16 @@ export class MotionDetector {
     this.mask = rasteriseMask(this.options.mask, this.analysisWidth, this.analysisHeight);
     this.unmaskedPixels = this.mask.reduce((count, value) => count + (value ? 1 : 0), 0);
     this.smoother = new StretchBlur(this.analysisWidth, this.analysisHeight);
+    const { mean, settled, revealed } = this.background;
+    this.comparison = {
+      mean,
+      settled,
+      revealed,
+      threshold: this.options.threshold,
+      scale: 1,
+      shift: 0,
+      settledAlpha: this.options.frameAlpha,
+    };
     this.small = new Uint8Array(pixels);
     this.blurred = new Uint8Array(pixels);
     this.core = new Uint8Array(pixels);
@@ -160,21 +172,13 @@ export class MotionDetector {
     this.backgroundLow = low;
     this.backgroundHigh = high;
 
-    // Prepare the frame and compare it with the background in one pass.
+    // Prepare the frame and compare it with the background in one pass, which also maps the background
+    // to the current stretch and updates its settled part.
     const smoother = this.smoother;
-    smoother.run(
-      this.small,
-      this.stretcher.table,
-      this.mask,
-      this.blurred,
-      background.mean,
-      options.threshold,
-      this.core,
-      scale,
-      shift,
-      background.settled,
-      background.revealed,
-    );
+    const comparison = this.comparison;
+    comparison.scale = scale;
+    comparison.shift = shift;
+    smoother.run(this.small, this.stretcher.table, this.mask, this.blurred, this.core, comparison);
     this.exposureShift =
       options.compensateExposure && smoother.quietPixels >= this.unmaskedPixels * MIN_QUIET_FRACTION
         ? smoother.residual / smoother.quietPixels
@@ -193,7 +197,7 @@ export class MotionDetector {
 
     if (this.framesSinceReset < options.calibrationFrames) {
       this.framesSinceReset++;
-      background.blend(this.blurred, options.calibrationAlpha, scale, shift);
+      background.blend(this.blurred, options.calibrationAlpha);
       return { boxes: [], changedFraction, calibrating: true, lightning: false };
     }
 
@@ -211,9 +215,6 @@ export class MotionDetector {
       options.frameAlpha,
       options.persistFrames,
       options.absorbAlpha,
-      options.threshold,
-      scale,
-      shift,
     );
     return { boxes, changedFraction, calibrating: false, lightning: false };
   }

@@ -153,11 +153,24 @@ function sumRowsPacked(words: Uint32Array, offset: number, rows: number, prefix:
   }
 }
 
-/** `histogram[v]` = how many of the first `count` values of `values` equal v. */
+/** Four interleaved histograms: neighbouring pixels with equal values increment different counters. */
+const lanes = new Uint32Array(4 * 256);
+
 /** Counts the first `count` values into `histogram` (256 bins, cleared first). */
 export function countValues(values: Uint8Array, count: number, histogram: Uint32Array): void {
-  histogram.fill(0);
-  for (let i = 0; i < count; i++) histogram[values[i]!]!++;
+  // One counter would serialise runs of equal values (each increment waits for the last one's store).
+  lanes.fill(0);
+  const whole = count & ~3;
+  let i = 0;
+  for (; i < whole; i += 4) {
+    lanes[values[i]!]!++;
+    lanes[256 + values[i + 1]!]!++;
+    lanes[512 + values[i + 2]!]!++;
+    lanes[768 + values[i + 3]!]!++;
+  }
+  for (; i < count; i++) lanes[values[i]!]!++;
+  for (let v = 0; v < 256; v++)
+    histogram[v] = lanes[v]! + lanes[256 + v]! + lanes[512 + v]! + lanes[768 + v]!;
 }
 
 const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;

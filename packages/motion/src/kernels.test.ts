@@ -4,7 +4,7 @@ import { blur3x3, StretchBlur } from './blur.js';
 import { mergeOverlappingBoxes } from './boxes.js';
 import { ContrastStretcher } from './contrast.js';
 import { Dilator } from './dilate.js';
-import { AreaDownscaler } from './downscale.js';
+import { AreaDownscaler, countValues } from './downscale.js';
 import { rasteriseMask, UNMASKED } from './mask.js';
 import { RegionFinder } from './regions.js';
 import type { Box } from '@shiriki/geometry';
@@ -81,7 +81,7 @@ test('blur3x3 keeps flat areas, smooths a spike with the binomial kernel', () =>
   assert.equal(target[6], Math.round(100 + 100 / 16));
 });
 
-test('StretchBlur equals stretch, mask and blur3x3 run separately, and thresholds against the background', () => {
+test('StretchBlur equals stretch, mask and blur3x3 run separately, and compares with the mapped background', () => {
   for (const [w, h] of [
     [17, 9],
     [1, 5],
@@ -104,13 +104,30 @@ test('StretchBlur equals stretch, mask and blur3x3 run separately, and threshold
     assert.deepEqual(blurred, expected, `${w}x${h}`);
 
     const mean = Float64Array.from(randomBytes(w * h, 17), (v) => v + 0.25);
+    const settled = Float64Array.from(randomBytes(w * h, 23), (v) => v - 0.5);
+    const comparison = {
+      mean: mean.slice(),
+      settled: settled.slice(),
+      revealed: new Uint8Array(w * h),
+      threshold: 20,
+      scale: 0.5,
+      shift: 3,
+      settledAlpha: 0.25,
+    };
     const changed = new Uint8Array(w * h).fill(7);
     blurred.fill(0);
-    smoother.run(source, stretcher.table, mask, blurred, mean, 20, changed);
+    smoother.run(source, stretcher.table, mask, blurred, changed, comparison);
     assert.deepEqual(blurred, expected, `${w}x${h} with threshold`);
-    changed.forEach((value, i) => {
-      const delta = Math.abs(expected[i]! - mean[i]!);
-      assert.equal(value, delta > 20 && mask[i] ? 1 : 0, `${w}x${h} pixel ${i}`);
+    expected.forEach((value, i) => {
+      const mapped = mean[i]! * 0.5 + 3;
+      const base = settled[i]! * 0.5 + 3;
+      const offMean = Math.abs(value - mapped) > 20;
+      const offSettled = Math.abs(value - base) > 20;
+      const at = `${w}x${h} pixel ${i}`;
+      assert.equal(comparison.mean[i], mapped, `${at}: mean mapped`);
+      assert.equal(comparison.settled[i], offSettled ? base : base + (value - base) * 0.25, `${at}: settled`);
+      assert.equal(changed[i], offMean && offSettled && mask[i] ? 1 : 0, `${at}: changed`);
+      assert.equal(comparison.revealed[i], offMean && !offSettled ? 1 : 0, `${at}: revealed`);
     });
   }
 });
@@ -216,4 +233,15 @@ test('mask polygons are rasterised by pixel centre', () => {
     4,
   );
   assert.deepEqual([...mask].map((v) => (v ? '.' : 'x')).join(''), 'xx..' + 'xx..' + '....' + '....');
+});
+
+test('countValues counts the first count values, whatever the count modulo 4, and clears the histogram first', () => {
+  const values = randomBytes(1003, 31).map((v) => (v < 128 ? 7 : v)); // long runs of one value
+  const histogram = new Uint32Array(256).fill(99);
+  for (const count of [0, 1, 2, 3, 4, 5, 1000, 1003]) {
+    countValues(values, count, histogram);
+    const expected = new Uint32Array(256);
+    for (let i = 0; i < count; i++) expected[values[i]!]!++;
+    assert.deepEqual(histogram, expected, `count ${count}`);
+  }
 });
