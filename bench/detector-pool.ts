@@ -329,7 +329,10 @@ async function main(measureSeconds: number, repetitions: number): Promise<void> 
     const children: ManagedChild[] = [];
     for (let i = 0; i < count; i++) {
       const logFile = join(dir, `worker-${logIndex++}.log`);
-      const { child } = await spawnService('detector', configPath, logFile);
+      const profile = process.env.BENCH_CPU_PROF;
+      const { child } = await spawnService('detector', configPath, logFile, {
+        nodeArgs: profile ? ['--cpu-prof', `--cpu-prof-dir=${profile}`] : [],
+      });
       children.push(child);
     }
     // Ready once the shared consumer has every worker's pull request waiting.

@@ -1,5 +1,5 @@
 /**
- * Ingest worker cost and capacity on the looped 768x432 person-walk clip, decoded at 640x360 @ 5 fps with
+ * Ingest worker cost and capacity on the looped 768x432 person-walk clip (or a camera-like re-encoding of it), decoded at 640x360 @ 5 fps with
  * motion detection on and frames published to NATS, for each frame format on the bus (`ingest.frames.format`:
  * jpeg, the default, and raw yuv420p):
  *  (a) CPU of the ingest process and its ffmpeg children per camera, against bare ffmpeg decoding the same
@@ -20,9 +20,13 @@
  * (once through a pipe as `'data'` chunks, once through `openStdoutSocket`, as the decoder reads); floor B
  * also publishes every frame to the same NATS server; floor C also detects motion on every frame.
  * Run: node --conditions=shiriki-source --import tsx bench/ingest.ts [seconds=20] [maxCameras=64] [sweepFrom=1]
+ * `BENCH_SOURCE=<width>x<height>:<h264|hevc>[:<kbit/s>]` replaces the sample with person-walk re-encoded as a
+ * camera's main stream would send it (that size, 10 fps, a keyframe a second, no B-frames, constant bitrate;
+ * default 4000 kbit/s for h264, 2000 for hevc), and writes docs/benchmarks/ingest-<width>x<height>-<codec>.md.
  * (`sweepFrom` starts the capacity sweep (c) at that many cameras, to keep a run short; `maxCameras=0`
  * skips it.)
  */
+import { execFileSync } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
@@ -64,11 +68,48 @@ const FORMATS = (process.env.BENCH_FRAME_FORMATS ?? 'jpeg,yuv420p').split(',') a
 const JPEG_QUALITY = DEFAULT_JPEG_QUALITY;
 const ffmpeg = resolveFfmpegPath();
 const dir = makeTempDir('bench-ingest');
+const source = cameraSource(process.env.BENCH_SOURCE);
 const [nats, go2rtc] = await Promise.all([
   startNatsServer(),
-  startGo2rtc({ streams: { source: loopingFileSource(ffmpeg, assetPath('media/person-walk.mp4')) } }),
+  startGo2rtc({ streams: { source: loopingFileSource(ffmpeg, source.path) } }),
 ]);
 const sourceUrl = go2rtc.rtspUrl('source');
+
+interface BenchSource {
+  path: string;
+  /** What the report says the input is. */
+  description: string;
+  /** Report file name under docs/benchmarks. */
+  report: string;
+}
+
+/** The sample clip as it is, or (`spec` = `WxH:codec[:kbps]`) person-walk re-encoded as a camera sends it. */
+function cameraSource(spec: string | undefined): BenchSource {
+  const sample = assetPath('media/person-walk.mp4');
+  if (!spec)
+    return { path: sample, description: 'person-walk.mp4 (768x432, 10 fps, H.264)', report: 'ingest.md' };
+  const match = /^(\d+)x(\d+):(h264|hevc)(?::(\d+))?$/.exec(spec);
+  if (!match) throw new Error(`BENCH_SOURCE must look like 1920x1080:h264[:4000], got ${spec}`);
+  const [, width, height, codec, rate] = match;
+  const kbps = Number(rate ?? (codec === 'h264' ? 4000 : 2000));
+  const path = join(dir, `camera-${width}x${height}.${codec}.mp4`);
+  const encoder =
+    codec === 'h264'
+      ? ['-c:v', 'libx264', '-preset', 'veryfast', '-bf', '0', '-g', '10']
+      : ['-c:v', 'libx265', '-preset', 'veryfast', '-x265-params', 'log-level=error:bframes=0:keyint=10'];
+  execFileSync(ffmpeg, [
+    ...['-v', 'error', '-y', '-i', sample, '-an', '-vf', `scale=${width}:${height}`, ...encoder],
+    ...['-b:v', `${kbps}k`, '-maxrate', `${kbps}k`, '-bufsize', `${kbps}k`, '-pix_fmt', 'yuv420p', path],
+  ]);
+  return {
+    path,
+    description:
+      `person-walk.mp4 re-encoded as a camera's main stream (${width}x${height}, 10 fps, ` +
+      `${codec === 'h264' ? 'H.264' : 'H.265'} at ${kbps} kbit/s, a keyframe a second, no B-frames)`,
+    report: `ingest-${width}x${height}-${codec}.md`,
+  };
+}
+
 const cameraNames = (n: number): string[] => Array.from({ length: n }, (_, i) => `cam-${i}`);
 
 async function measureCpu(pids: number[], ms: number): Promise<number> {
@@ -378,14 +419,18 @@ try {
   say('');
   say(`Date: ${new Date().toISOString()}. Machine: ${cpus().length} CPUs (nproc), ${cpuModel}.`);
   say(
-    `Input: person-walk.mp4 (768x432, 10 fps) looped by go2rtc (one \`exec:\` ffmpeg, video copied); every ` +
+    `Input: ${source.description} looped by go2rtc (one \`exec:\` ffmpeg, video copied); every ` +
       `camera is a go2rtc stream relaying it. Detect ${WIDTH}x${HEIGHT} @ ${FPS} fps, motion on, frames on NATS ` +
       `as \`jpeg\` (ffmpeg encodes the frame at \`-q:v ${JPEG_QUALITY}\` and a gray motion image) or raw \`yuv420p\`.`,
   );
   say(
-    `Run: \`node --conditions=shiriki-source --import tsx ${['bench/ingest.ts', ...process.argv.slice(2)].join(' ')}\`. ` +
+    `Run: \`${process.env.BENCH_SOURCE ? `BENCH_SOURCE=${process.env.BENCH_SOURCE} ` : ''}node --conditions=shiriki-source --import tsx ${['bench/ingest.ts', ...process.argv.slice(2)].join(' ')}\`. ` +
       'CPU = user + system time from /proc, ' +
       `read after every camera streams plus ${WARMUP_MS / 1000} s of warm-up (tsx start-up excluded).`,
+  );
+  say(
+    'Other sources: `BENCH_SOURCE=<width>x<height>:<h264|hevc>` re-encodes person-walk as a camera main stream ' +
+      'and writes `ingest-<width>x<height>-<codec>.md` next to this file.',
   );
   say('');
   say(`## (a) CPU against bare ffmpeg, ${seconds} s per run, one run`);
@@ -530,7 +575,7 @@ try {
       'stdout pipe and falls behind), never as drops.',
   );
   mkdirSync(join(repoRoot, 'docs/benchmarks'), { recursive: true });
-  writeFileSync(join(repoRoot, 'docs/benchmarks/ingest.md'), `${lines.join('\n')}\n`);
+  writeFileSync(join(repoRoot, 'docs/benchmarks', source.report), `${lines.join('\n')}\n`);
 } finally {
   await Promise.all([nats.dispose(), go2rtc.dispose()]);
   await removeTempDir(dir);
