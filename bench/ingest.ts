@@ -39,6 +39,7 @@ import type { FloorConfig } from './ingest-floor.js';
 import { resolveFfmpegPath, spawnChild, type ManagedChild } from '@shiriki/process';
 import {
   assetPath,
+  cameraEncoderArgs,
   logEntry,
   loopingFileSource,
   makeTempDir,
@@ -93,13 +94,10 @@ function cameraSource(spec: string | undefined): BenchSource {
   const [, width, height, codec, rate] = match;
   const kbps = Number(rate ?? (codec === 'h264' ? 4000 : 2000));
   const path = join(dir, `camera-${width}x${height}.${codec}.mp4`);
-  const encoder =
-    codec === 'h264'
-      ? ['-c:v', 'libx264', '-preset', 'veryfast', '-bf', '0', '-g', '10']
-      : ['-c:v', 'libx265', '-preset', 'veryfast', '-x265-params', 'log-level=error:bframes=0:keyint=10'];
   execFileSync(ffmpeg, [
-    ...['-v', 'error', '-y', '-i', sample, '-an', '-vf', `scale=${width}:${height}`, ...encoder],
-    ...['-b:v', `${kbps}k`, '-maxrate', `${kbps}k`, '-bufsize', `${kbps}k`, '-pix_fmt', 'yuv420p', path],
+    ...['-v', 'error', '-y', '-i', sample, '-an', '-vf', `scale=${width}:${height}`],
+    ...cameraEncoderArgs({ codec: codec as 'h264' | 'hevc', fps: 10, bitrateKbps: kbps }),
+    path,
   ]);
   return {
     path,

@@ -24,6 +24,31 @@ export interface CameraClipOptions {
   name?: string;
 }
 
+export interface CameraEncoding {
+  /** Default `h264`. */
+  codec?: 'h264' | 'hevc';
+  /** Frames per second of the stream: one keyframe every `fps` frames. */
+  fps: number;
+  /** Constant bitrate, as cameras are usually set up. Default: constant quality (CRF 18), near lossless. */
+  bitrateKbps?: number;
+}
+
+/**
+ * ffmpeg output options that encode video as a camera sends it: H.264 or H.265, a keyframe a second, no
+ * B-frames, yuv420p.
+ */
+export function cameraEncoderArgs({ codec = 'h264', fps, bitrateKbps }: CameraEncoding): string[] {
+  const encoder =
+    codec === 'h264'
+      ? ['-c:v', 'libx264', '-preset', 'veryfast', '-bf', '0', '-g', String(fps)]
+      : ['-c:v', 'libx265', '-preset', 'veryfast', '-x265-params', `log-level=error:bframes=0:keyint=${fps}`];
+  const rate =
+    bitrateKbps === undefined
+      ? ['-crf', '18']
+      : ['-b:v', `${bitrateKbps}k`, '-maxrate', `${bitrateKbps}k`, '-bufsize', `${bitrateKbps}k`];
+  return [...encoder, ...rate, '-pix_fmt', 'yuv420p'];
+}
+
 /** Re-encodes the first `seconds` of `source` into `dir` as a camera would send it. */
 export function encodeCameraClip(dir: string, source: string, options: CameraClipOptions): CameraClip {
   const { seconds, fps, filters = [], name = 'camera.mp4' } = options;
@@ -31,8 +56,8 @@ export function encodeCameraClip(dir: string, source: string, options: CameraCli
   execFileSync(resolveFfmpegPath(), [
     ...['-v', 'error', '-y', '-i', source, '-t', String(seconds), '-an'],
     ...(filters.length > 0 ? ['-vf', filters.join(',')] : []),
-    ...['-c:v', 'libx264', '-preset', 'veryfast', '-crf', '18', '-bf', '0', '-g', String(fps)],
-    ...['-pix_fmt', 'yuv420p', '-r', String(fps), path],
+    ...cameraEncoderArgs({ fps }),
+    ...['-r', String(fps), path],
   ]);
   const frames = Math.round(seconds * fps);
   return { path, fps, frames, loopSeconds: frames / fps };

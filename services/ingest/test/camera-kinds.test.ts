@@ -11,6 +11,7 @@ import type { MotionAlert } from '@shiriki/bus';
 import { resolveFfmpegPath } from '@shiriki/process';
 import {
   assetPath,
+  cameraEncoderArgs,
   loopingFileSource,
   makeTempDir,
   removeTempDir,
@@ -38,24 +39,15 @@ const PASSWORD = 'Hunter2-secret';
 const WALK = { from: 7, seconds: 10 } as const;
 
 interface CameraKind {
-  /** ffmpeg encoder and options, as such a camera sends (a keyframe a second, no B-frames). */
-  codec: string[];
+  codec: 'h264' | 'hevc';
   filters: string;
   detect: { width: number; height: number };
 }
 
 const CAMERAS: Record<string, CameraKind> = {
-  'hevc-720p': {
-    codec: ['-c:v', 'libx265', '-preset', 'ultrafast', '-x265-params', 'log-level=error:bframes=0:keyint=10'],
-    filters: 'scale=1280:720',
-    detect: { width: 640, height: 360 },
-  },
-  'h264-4x3': {
-    codec: ['-c:v', 'libx264', '-preset', 'veryfast', '-bf', '0', '-g', '10'],
-    // The middle 4:3 of the 16:9 clip.
-    filters: 'crop=576:432,scale=640:480',
-    detect: { width: 640, height: 480 },
-  },
+  'hevc-720p': { codec: 'hevc', filters: 'scale=1280:720', detect: { width: 640, height: 360 } },
+  // The middle 4:3 of the 16:9 clip.
+  'h264-4x3': { codec: 'h264', filters: 'crop=576:432,scale=640:480', detect: { width: 640, height: 480 } },
 };
 
 let nats: NatsServer;
@@ -66,11 +58,14 @@ let worker: WorkerProcess;
 const frames: Record<string, ReceivedFrame[]> = {};
 let motion: MotionAlert[] = [];
 
+/** The walk as such a camera sends it (person-walk is 10 fps). */
 function encodeClip(name: string, kind: CameraKind): string {
   const path = join(dir, `${name}.mp4`);
   execFileSync(resolveFfmpegPath(), [
     ...['-v', 'error', '-y', '-ss', String(WALK.from), '-i', assetPath('media/person-walk.mp4')],
-    ...['-t', String(WALK.seconds), '-an', '-vf', kind.filters, ...kind.codec, '-pix_fmt', 'yuv420p', path],
+    ...['-t', String(WALK.seconds), '-an', '-vf', kind.filters],
+    ...cameraEncoderArgs({ codec: kind.codec, fps: 10 }),
+    path,
   ]);
   return path;
 }
