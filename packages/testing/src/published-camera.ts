@@ -13,9 +13,11 @@ export interface CameraClip {
   loopSeconds: number;
 }
 
-export interface CameraClipOptions {
-  /** Seconds of `source` to keep, from its start. */
+export interface CameraClipOptions extends CameraEncoding {
+  /** Seconds of `source` to keep. */
   seconds: number;
+  /** Where in `source` the clip starts, in seconds. Default 0. */
+  from?: number;
   /** Must match the source's frame rate. */
   fps: number;
   /** Extra ffmpeg video filters (e.g. a frame index marker). */
@@ -49,14 +51,24 @@ export function cameraEncoderArgs({ codec = 'h264', fps, bitrateKbps }: CameraEn
   return [...encoder, ...rate, '-pix_fmt', 'yuv420p'];
 }
 
-/** Re-encodes the first `seconds` of `source` into `dir` as a camera would send it. */
+/** Re-encodes `seconds` of `source` (from `from`) into `dir` as a camera would send it. */
 export function encodeCameraClip(dir: string, source: string, options: CameraClipOptions): CameraClip {
-  const { seconds, fps, filters = [], name = 'camera.mp4' } = options;
+  const { seconds, from, fps, filters = [], name = 'camera.mp4' } = options;
   const path = join(dir, name);
   execFileSync(resolveFfmpegPath(), [
-    ...['-v', 'error', '-y', '-i', source, '-t', String(seconds), '-an'],
+    ...[
+      '-v',
+      'error',
+      '-y',
+      ...(from ? ['-ss', String(from)] : []),
+      '-i',
+      source,
+      '-t',
+      String(seconds),
+      '-an',
+    ],
     ...(filters.length > 0 ? ['-vf', filters.join(',')] : []),
-    ...cameraEncoderArgs({ fps }),
+    ...cameraEncoderArgs(options),
     ...['-r', String(fps), path],
   ]);
   const frames = Math.round(seconds * fps);

@@ -3,7 +3,6 @@
 // password in its URL. Both clips are cut from person-walk while a person walks through, so motion is real.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { NatsConnection } from '@nats-io/transport-node';
@@ -11,7 +10,7 @@ import type { MotionAlert } from '@shiriki/bus';
 import { resolveFfmpegPath } from '@shiriki/process';
 import {
   assetPath,
-  cameraEncoderArgs,
+  encodeCameraClip,
   loopingFileSource,
   makeTempDir,
   removeTempDir,
@@ -58,24 +57,22 @@ let worker: WorkerProcess;
 const frames: Record<string, ReceivedFrame[]> = {};
 let motion: MotionAlert[] = [];
 
-/** The walk as such a camera sends it (person-walk is 10 fps). */
-function encodeClip(name: string, kind: CameraKind): string {
-  const path = join(dir, `${name}.mp4`);
-  execFileSync(resolveFfmpegPath(), [
-    ...['-v', 'error', '-y', '-ss', String(WALK.from), '-i', assetPath('media/person-walk.mp4')],
-    ...['-t', String(WALK.seconds), '-an', '-vf', kind.filters],
-    ...cameraEncoderArgs({ codec: kind.codec, fps: 10 }),
-    path,
-  ]);
-  return path;
-}
-
 before(async () => {
   dir = makeTempDir('ingest-camera-kinds');
   const streams = Object.fromEntries(
     Object.entries(CAMERAS).map(([name, kind]) => [
       name,
-      loopingFileSource(resolveFfmpegPath(), encodeClip(name, kind)),
+      loopingFileSource(
+        resolveFfmpegPath(),
+        // person-walk is 10 fps.
+        encodeCameraClip(dir, assetPath('media/person-walk.mp4'), {
+          ...WALK,
+          fps: 10,
+          codec: kind.codec,
+          filters: [kind.filters],
+          name: `${name}.mp4`,
+        }).path,
+      ),
     ]),
   );
   [nats, go2rtc] = await Promise.all([startNatsServer(), startGo2rtc({ streams })]);

@@ -10,7 +10,14 @@ import type { Detections, ObjectEvent } from '@shiriki/bus';
 import { parseConfig } from '@shiriki/config';
 import { ObjectDetector, modelSpecFromConfig } from '@shiriki/detector';
 import { resolveFfmpegPath } from '@shiriki/process';
-import { assetPath, assetsDir, decodeClipFrames, makeTempDir, removeTempDir } from '@shiriki/testing';
+import {
+  assetPath,
+  assetsDir,
+  cameraEncoderArgs,
+  decodeClipFrames,
+  makeTempDir,
+  removeTempDir,
+} from '@shiriki/testing';
 import { CameraTracker, trackerOptionsFromCamera } from '@shiriki/tracking';
 
 const WIDTH = 1280;
@@ -54,7 +61,9 @@ before(async () => {
       ...['-i', assetPath('media/person-walk.mp4')],
     ]),
     ...['-filter_complex', `xstack=inputs=${CELL_STARTS.length}:layout=${gridLayout()}`, '-an'],
-    ...['-c:v', 'libx264', '-preset', 'veryfast', '-crf', '18', '-pix_fmt', 'yuv420p', mosaic],
+    // person-walk is 10 fps.
+    ...cameraEncoderArgs({ fps: 10 }),
+    mosaic,
   ]);
   frames = decodeClipFrames(mosaic, { width: WIDTH, height: HEIGHT, fps: FPS });
 
