@@ -56,8 +56,8 @@ export class StretchBlur {
   }
 
   /**
-   * Writes the blurred, stretched `source` into `blurred`. With `changed` and a `comparison`, also compares
-   * each pixel with the background (see {@link Comparison}): marks in `changed` (1 or 0) the unmasked pixels
+   * Writes the blurred, stretched `source` into `blurred`. With a `comparison`, also compares each pixel with
+   * the background (see {@link Comparison}): marks in its `changed` (1 or 0) the unmasked pixels
    * whose blurred value differs from the mapped `mean` by more than the threshold, and sums the differences of
    * the other pixels into {@link residual}. A pixel that differs from `mean` but not from the `settled`
    * background is not changed; it is marked in `revealed` instead, so the caller can put the settled value back.
@@ -67,7 +67,6 @@ export class StretchBlur {
     table: Uint8Array,
     mask: Uint8Array,
     blurred: Uint8Array,
-    changed?: Uint8Array,
     comparison?: Comparison,
   ): void {
     const { width, height, ring } = this;
@@ -82,10 +81,10 @@ export class StretchBlur {
       const middle = (y % 3) * width;
       const below = (y + 1 < height ? (y + 1) % 3 : y % 3) * width;
       // 16 = 4 (horizontal) * 4 (vertical); +8 rounds to nearest.
-      if (changed && comparison) {
+      if (comparison) {
         // The threshold and the settled background's update in the same loop: each pixel's background
         // values are loaded once, and a second pass over the row costs a quarter more.
-        const { mean, settled, revealed, threshold, scale, shift, settledAlpha } = comparison;
+        const { mean, settled, revealed, changed, threshold, scale, shift, settledAlpha } = comparison;
         for (let x = 0; x < width; x++) {
           const i = row + x;
           const value = (ring[above + x]! + 2 * ring[middle + x]! + ring[below + x]! + 8) >> 4;
@@ -133,6 +132,8 @@ export interface Comparison {
   mean: Float64Array;
   settled: Float64Array;
   revealed: Uint8Array;
+  /** Written: 1 where the pixel changed, else 0. */
+  changed: Uint8Array;
   threshold: number;
   scale: number;
   shift: number;

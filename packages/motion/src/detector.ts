@@ -113,20 +113,21 @@ export class MotionDetector {
     this.mask = rasteriseMask(this.options.mask, this.analysisWidth, this.analysisHeight);
     this.unmaskedPixels = this.mask.reduce((count, value) => count + (value ? 1 : 0), 0);
     this.smoother = new StretchBlur(this.analysisWidth, this.analysisHeight);
+    this.small = new Uint8Array(pixels);
+    this.blurred = new Uint8Array(pixels);
+    this.core = new Uint8Array(pixels);
+    this.grown = new Uint8Array(pixels);
     const { mean, settled, revealed } = this.background;
     this.comparison = {
       mean,
       settled,
       revealed,
+      changed: this.core,
       threshold: this.options.threshold,
       scale: 1,
       shift: 0,
       settledAlpha: this.options.frameAlpha,
     };
-    this.small = new Uint8Array(pixels);
-    this.blurred = new Uint8Array(pixels);
-    this.core = new Uint8Array(pixels);
-    this.grown = new Uint8Array(pixels);
   }
 
   /** Whether the next frame will still be spent calibrating. */
@@ -178,7 +179,7 @@ export class MotionDetector {
     const comparison = this.comparison;
     comparison.scale = scale;
     comparison.shift = shift;
-    smoother.run(this.small, this.stretcher.table, this.mask, this.blurred, this.core, comparison);
+    smoother.run(this.small, this.stretcher.table, this.mask, this.blurred, comparison);
     this.exposureShift =
       options.compensateExposure && smoother.quietPixels >= this.unmaskedPixels * MIN_QUIET_FRACTION
         ? smoother.residual / smoother.quietPixels
