@@ -1,6 +1,6 @@
 /**
- * Ingest worker cost and capacity on the looped 768x432 person-walk clip (or a camera-like re-encoding of it), decoded at 640x360 @ 5 fps with
- * motion detection on and frames published to NATS, for each frame format on the bus (`ingest.frames.format`:
+ * Ingest worker cost and capacity on the looped 768x432 person-walk clip (or a camera-like re-encoding of it),
+ * decoded at 640x360 @ 5 fps with motion detection on and frames published to NATS, for each frame format on the bus (`ingest.frames.format`:
  * jpeg, the default, and raw yuv420p):
  *  (a) CPU of the ingest process and its ffmpeg children per camera, against bare ffmpeg decoding the same
  *      go2rtc streams to the same size and rate, raw, to /dev/null for the same time (target ratio <= 1.3);
@@ -20,11 +20,11 @@
  * (once through a pipe as `'data'` chunks, once through `openStdoutSocket`, as the decoder reads); floor B
  * also publishes every frame to the same NATS server; floor C also detects motion on every frame.
  * Run: node --conditions=shiriki-source --import tsx bench/ingest.ts [seconds=20] [maxCameras=64] [sweepFrom=1]
+ * (`sweepFrom` starts the capacity sweep (c) at that many cameras, to keep a run short; `maxCameras=0`
+ * skips it.)
  * `BENCH_SOURCE=<width>x<height>:<h264|hevc>[:<kbit/s>]` replaces the sample with person-walk re-encoded as a
  * camera's main stream would send it (that size, 10 fps, a keyframe a second, no B-frames, constant bitrate;
  * default 4000 kbit/s for h264, 2000 for hevc), and writes docs/benchmarks/ingest-<width>x<height>-<codec>.md.
- * (`sweepFrom` starts the capacity sweep (c) at that many cameras, to keep a run short; `maxCameras=0`
- * skips it.)
  */
 import { execFileSync } from 'node:child_process';
 import { createInterface } from 'node:readline';
