@@ -4,6 +4,8 @@
  */
 export class RunningBackground {
   readonly mean: Float64Array;
+  /** The background the last frame was compared with: {@link mean} mapped to its stretch, before it followed. */
+  readonly mapped: Float64Array;
   /** Per pixel: consecutive frames (saturating at 65535) in which it differed from the background. */
   readonly streaks: Uint16Array;
   /**
@@ -13,25 +15,35 @@ export class RunningBackground {
   readonly settled: Float64Array;
   /** Pixels the last comparison found back at their settled value (set by `StretchBlur.run`). */
   readonly revealed: Uint8Array;
+  /** Row y's streaks may be non-zero only in columns [streakStart[y], streakEnd[y]). */
+  private readonly streakStart: Int32Array;
+  private readonly streakEnd: Int32Array;
 
-  constructor(pixelCount: number) {
+  constructor(
+    private readonly width: number,
+    height: number,
+  ) {
+    const pixelCount = width * height;
     this.mean = new Float64Array(pixelCount);
+    this.mapped = new Float64Array(pixelCount);
     this.streaks = new Uint16Array(pixelCount);
     this.settled = new Float64Array(pixelCount);
     this.revealed = new Uint8Array(pixelCount);
+    this.streakStart = new Int32Array(height);
+    this.streakEnd = new Int32Array(height);
   }
 
   /** Replaces the background with `frame` and forgets every streak. */
   seed(frame: Uint8Array): void {
     this.mean.set(frame);
     this.settled.set(frame);
-    this.streaks.fill(0);
     this.revealed.fill(0);
+    this.forgetStreaks();
   }
 
   /**
-   * `mean = (1 - alpha) * mean + alpha * frame`, `mean` as `StretchBlur.run` mapped it; `settled` follows
-   * `mean`, and streaks restart.
+   * `mean = (1 - alpha) * mean + alpha * frame`, `mean` as `StretchBlur.run` mapped it (with `followAlpha` 0);
+   * `settled` follows `mean`, and streaks restart.
    */
   blend(frame: Uint8Array, alpha: number): void {
     const { mean, settled } = this;
@@ -40,42 +52,59 @@ export class RunningBackground {
       mean[i] = value + (frame[i]! - value) * alpha;
       settled[i] = mean[i]!;
     }
-    this.streaks.fill(0);
+    this.forgetStreaks();
   }
 
   /**
-   * Selective update after a frame compared by `StretchBlur.run`, which has already mapped {@link mean} to the
-   * frame's stretch and exposure and updated {@link settled}. Unchanged pixels (`changed[i]` 0) follow the
-   * frame with weight `alpha`; changed pixels stay out of the background, so a moving object leaves no trail,
+   * Selective update after a frame compared by `StretchBlur.run` with `followAlpha` > 0, which has already let
+   * the pixels it found unchanged follow the frame, and put the settled value back into revealed ones. What is
+   * left is `changed`, the dilated changes (non-zero where changed), set only within [changedStart[y],
+   * changedEnd[y]) of each row y: changed pixels stay out of the background, so a moving object leaves no trail,
    * until they have been changed for `persistFrames` frames in a row. From then on they are absorbed with
    * weight `absorbAlpha`: whatever stays (a ghost where someone stood, a moved chair, a lighting step) stops
-   * being motion within a few frames, while the rest keeps its slow average. Revealed pixels take the settled
-   * value.
+   * being motion within a few frames, while the rest keeps its slow average. Other pixels' streaks restart.
    */
   update(
     frame: Uint8Array,
     changed: Uint8Array,
-    alpha: number,
+    changedStart: Int32Array,
+    changedEnd: Int32Array,
     persistFrames: number,
     absorbAlpha: number,
   ): void {
-    const { mean, streaks, settled, revealed } = this;
-    for (let i = 0; i < mean.length; i++) {
-      if (revealed[i] !== 0) {
-        revealed[i] = 0;
-        streaks[i] = 0;
-        mean[i] = settled[i]!;
-        continue;
+    const { width, mean, mapped, streaks, revealed, streakStart, streakEnd } = this;
+    for (let y = 0; y < streakStart.length; y++) {
+      const row = y * width;
+      let start = changedStart[y]!;
+      let end = changedEnd[y]!;
+      if (streakStart[y]! < streakEnd[y]!) {
+        // Last frame's streaks outside this frame's changes restart.
+        if (start >= end) {
+          start = streakStart[y]!;
+          end = streakEnd[y]!;
+        } else {
+          if (streakStart[y]! < start) start = streakStart[y]!;
+          if (streakEnd[y]! > end) end = streakEnd[y]!;
+        }
       }
-      const value = mean[i]!;
-      if (changed[i] === 0) {
-        streaks[i] = 0;
-        mean[i] = value + (frame[i]! - value) * alpha;
-      } else {
+      streakStart[y] = changedStart[y]!;
+      streakEnd[y] = changedEnd[y]!;
+      for (let i = row + start; i < row + end; i++) {
+        if (changed[i] === 0 || revealed[i] !== 0) {
+          streaks[i] = 0;
+          continue;
+        }
         const streak = streaks[i]! + 1;
         if (streak < 65536) streaks[i] = streak;
-        if (streak >= persistFrames) mean[i] = value + (frame[i]! - value) * absorbAlpha;
+        const value = mapped[i]!;
+        mean[i] = streak >= persistFrames ? value + (frame[i]! - value) * absorbAlpha : value;
       }
     }
+  }
+
+  private forgetStreaks(): void {
+    this.streaks.fill(0);
+    this.streakStart.fill(0);
+    this.streakEnd.fill(0);
   }
 }

@@ -60,7 +60,7 @@ export class StretchBlur {
    * the background (see {@link Comparison}): marks in its `changed` (1 or 0) the unmasked pixels
    * whose blurred value differs from the mapped `mean` by more than the threshold, and sums the differences of
    * the other pixels into {@link residual}. A pixel that differs from `mean` but not from the `settled`
-   * background is not changed; it is marked in `revealed` instead, so the caller can put the settled value back.
+   * background is not changed; it is marked in `revealed` (1, else 0) and takes the settled value.
    */
   run(
     source: Uint8Array,
@@ -72,6 +72,11 @@ export class StretchBlur {
     const { width, height, ring } = this;
     let residual = 0;
     let quiet = 0;
+    if (comparison) {
+      // Changes are few: clearing both outputs at once is cheaper than storing a zero for every pixel.
+      comparison.changed.fill(0);
+      comparison.revealed.fill(0);
+    }
     stretchBlurRow(source, table, mask, 0, ring, 0, width);
     for (let y = 0; y < height; y++) {
       const row = y * width;
@@ -82,35 +87,48 @@ export class StretchBlur {
       const below = (y + 1 < height ? (y + 1) % 3 : y % 3) * width;
       // 16 = 4 (horizontal) * 4 (vertical); +8 rounds to nearest.
       if (comparison) {
-        // The threshold and the settled background's update in the same loop: each pixel's background
-        // values are loaded once, and a second pass over the row costs a quarter more.
-        const { mean, settled, revealed, changed, threshold, scale, shift, settledAlpha } = comparison;
+        // The threshold and both backgrounds' updates in the same loop: each pixel's background values are
+        // loaded once, and every further pass over the image costs about a fifth of the detector's time.
+        const { mean, mapped, settled, revealed, changed, threshold, scale, shift } = comparison;
+        const { settledAlpha, followAlpha, changedStart, changedEnd } = comparison;
+        let first = width;
+        let end = 0;
         for (let x = 0; x < width; x++) {
           const i = row + x;
           const value = (ring[above + x]! + 2 * ring[middle + x]! + ring[below + x]! + 8) >> 4;
           blurred[i] = value;
-          const mapped = mean[i]! * scale + shift;
-          mean[i] = mapped;
+          const background = mean[i]! * scale + shift;
+          mapped[i] = background;
           const base = settled[i]! * scale + shift;
           const off = value - base;
-          const offSettled = off > threshold || off < -threshold;
-          settled[i] = offSettled ? base : base + off * settledAlpha;
-          const delta = value - mapped;
-          if (delta > threshold || delta < -threshold) {
+          const offSettled = Math.abs(off) > threshold;
+          const settledNow = offSettled ? base : base + off * settledAlpha;
+          settled[i] = settledNow;
+          const delta = value - background;
+          if (Math.abs(delta) > threshold) {
             if (offSettled) {
-              changed[i] = 1 & mask[i]!;
+              if (mask[i] !== 0) {
+                changed[i] = 1;
+                mean[i] = background;
+                if (first > x) first = x;
+                end = x + 1;
+              } else {
+                mean[i] = background + delta * followAlpha;
+              }
             } else {
               // The frame shows the settled background again: what differs is a ghost, not motion.
-              changed[i] = 0;
               revealed[i] = 1;
+              mean[i] = settledNow;
             }
           } else {
-            changed[i] = 0;
+            mean[i] = background + delta * followAlpha;
             const unmasked = mask[i]! >> 7;
             residual += delta * unmasked;
             quiet += unmasked;
           }
         }
+        changedStart[y] = first < end ? first : 0;
+        changedEnd[y] = end;
       } else {
         for (let x = 0; x < width; x++) {
           blurred[row + x] = (ring[above + x]! + 2 * ring[middle + x]! + ring[below + x]! + 8) >> 4;
@@ -125,19 +143,29 @@ export class StretchBlur {
 /**
  * A comparison of the prepared frame with the background, in {@link StretchBlur.run}. The background is
  * first mapped through `value * scale + shift` (the change of contrast stretch and exposure since the last
- * frame), and `mean` keeps the mapped values, ready for `RunningBackground.update`. `settled` is mapped too,
- * and follows the pixels that match it with weight `settledAlpha` (see `RunningBackground.settled`).
+ * frame) into `mapped`. `mean` takes the mapped value, moved towards the frame by `followAlpha` where the pixel
+ * did not change: the common case of `RunningBackground.update`, which then only corrects the pixels that
+ * dilation adds to the changed ones. `settled` is mapped too, and follows the pixels that match it with weight
+ * `settledAlpha` (see `RunningBackground.settled`); a revealed pixel's `mean` takes its settled value.
  */
 export interface Comparison {
   mean: Float64Array;
+  /** Written: the background the frame was compared with. */
+  mapped: Float64Array;
   settled: Float64Array;
+  /** Written: 1 where the pixel shows the settled background again, else 0. */
   revealed: Uint8Array;
   /** Written: 1 where the pixel changed, else 0. */
   changed: Uint8Array;
+  /** Written: row y's changed pixels lie in columns [changedStart[y], changedEnd[y]); both 0 if it has none. */
+  changedStart: Int32Array;
+  changedEnd: Int32Array;
   threshold: number;
   scale: number;
   shift: number;
   settledAlpha: number;
+  /** Weight with which unchanged pixels follow the frame; 0 leaves `mean` mapped (while calibrating). */
+  followAlpha: number;
 }
 
 /** Horizontal [1 2 1] sums of `table[source] & mask` over the row at `row`, replicated borders, into `out`. */

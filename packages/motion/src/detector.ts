@@ -75,6 +75,8 @@ export class MotionDetector {
   private readonly small: Uint8Array;
   private readonly blurred: Uint8Array;
   private readonly core: Uint8Array;
+  /** Per row of `core`, the columns that hold its changed pixels (written by the comparison). */
+  private readonly coreSpans: { readonly start: Int32Array; readonly end: Int32Array };
   private readonly grown: Uint8Array;
 
   private seeded = false;
@@ -107,7 +109,7 @@ export class MotionDetector {
 
     this.downscaler = new AreaDownscaler(width, height, this.analysisWidth, this.analysisHeight);
     this.stretcher = new ContrastStretcher(this.options.contrastHistory, this.options.contrastMinRange);
-    this.background = new RunningBackground(pixels);
+    this.background = new RunningBackground(this.analysisWidth, this.analysisHeight);
     this.dilator = new Dilator(this.analysisWidth, this.analysisHeight, this.options.dilateRadius);
     this.regions = new RegionFinder(this.analysisWidth, this.analysisHeight);
     this.mask = rasteriseMask(this.options.mask, this.analysisWidth, this.analysisHeight);
@@ -117,16 +119,21 @@ export class MotionDetector {
     this.blurred = new Uint8Array(pixels);
     this.core = new Uint8Array(pixels);
     this.grown = new Uint8Array(pixels);
-    const { mean, settled, revealed } = this.background;
+    this.coreSpans = { start: new Int32Array(this.analysisHeight), end: new Int32Array(this.analysisHeight) };
+    const { mean, mapped, settled, revealed } = this.background;
     this.comparison = {
       mean,
+      mapped,
       settled,
       revealed,
       changed: this.core,
+      changedStart: this.coreSpans.start,
+      changedEnd: this.coreSpans.end,
       threshold: this.options.threshold,
       scale: 1,
       shift: 0,
       settledAlpha: this.options.frameAlpha,
+      followAlpha: 0,
     };
   }
 
@@ -174,17 +181,20 @@ export class MotionDetector {
     this.backgroundHigh = high;
 
     // Prepare the frame and compare it with the background in one pass, which also maps the background
-    // to the current stretch and updates its settled part.
+    // to the current stretch, updates its settled part and lets its unchanged pixels follow the frame.
     const smoother = this.smoother;
     const comparison = this.comparison;
     comparison.scale = scale;
     comparison.shift = shift;
+    // Calibration blends the whole frame in afterwards, so the mapped background must stay as it is.
+    const calibrated = this.framesSinceReset >= options.calibrationFrames;
+    comparison.followAlpha = calibrated ? options.frameAlpha : 0;
     smoother.run(this.small, this.stretcher.table, this.mask, this.blurred, comparison);
     this.exposureShift =
       options.compensateExposure && smoother.quietPixels >= this.unmaskedPixels * MIN_QUIET_FRACTION
         ? smoother.residual / smoother.quietPixels
         : 0;
-    const changed = this.dilator.dilate(this.core, this.grown, this.mask);
+    const changed = this.dilator.dilate(this.core, this.grown, this.mask, this.coreSpans);
     const changedFraction = this.unmaskedPixels > 0 ? changed / this.unmaskedPixels : 0;
 
     if (changedFraction > options.lightningThreshold && changed > 0) {
@@ -196,7 +206,7 @@ export class MotionDetector {
       return { boxes: [], changedFraction, calibrating: true, lightning: true };
     }
 
-    if (this.framesSinceReset < options.calibrationFrames) {
+    if (!calibrated) {
       this.framesSinceReset++;
       background.blend(this.blurred, options.calibrationAlpha);
       return { boxes: [], changedFraction, calibrating: true, lightning: false };
@@ -213,7 +223,8 @@ export class MotionDetector {
     background.update(
       this.blurred,
       this.grown,
-      options.frameAlpha,
+      this.dilator.spanStart,
+      this.dilator.spanEnd,
       options.persistFrames,
       options.absorbAlpha,
     );

@@ -11,6 +11,9 @@ export class Dilator {
   private readonly rowEnd: Int32Array;
   /** Set pixels per row of the last {@link dilate} result. */
   readonly rowCounts: Int32Array;
+  /** Row y of the last {@link dilate} result may be set only in columns [spanStart[y], spanEnd[y]). */
+  readonly spanStart: Int32Array;
+  readonly spanEnd: Int32Array;
 
   constructor(
     private readonly width: number,
@@ -21,25 +24,40 @@ export class Dilator {
     this.rowStart = new Int32Array(height);
     this.rowEnd = new Int32Array(height);
     this.rowCounts = new Int32Array(height);
+    this.spanStart = new Int32Array(height);
+    this.spanEnd = new Int32Array(height);
   }
 
   /**
    * Dilates `source` (0 or 1 per pixel) into `target`, ANDed with `mask` (0 or 255 per pixel) so growth never
    * reaches masked pixels. Returns the number of set pixels in `target`; {@link rowCounts} has them per row.
+   * `sourceSpans`, when given, has the columns [start[y], end[y]) that hold every set pixel of source row y
+   * (start = end when none), so rows are not searched for them.
    */
-  dilate(source: Uint8Array, target: Uint8Array, mask: Uint8Array): number {
-    const { width, height, radius, rows, rowStart, rowEnd, rowCounts } = this;
+  dilate(
+    source: Uint8Array,
+    target: Uint8Array,
+    mask: Uint8Array,
+    sourceSpans?: { readonly start: Int32Array; readonly end: Int32Array },
+  ): number {
+    const { width, height, radius, rows, rowStart, rowEnd, rowCounts, spanStart, spanEnd } = this;
     for (let y = 0; y < height; y++) {
       const row = y * width;
       let first = 0;
-      while (first < width && source[row + first] === 0) first++;
+      let end = width;
+      if (sourceSpans) {
+        first = sourceSpans.start[y]!;
+        end = sourceSpans.end[y]!;
+        if (first >= end) first = width;
+      } else {
+        while (first < width && source[row + first] === 0) first++;
+      }
       if (first === width) {
         rowStart[y] = rowEnd[y] = 0;
         rows.fill(0, row, row + width);
         continue;
       }
-      let end = width;
-      while (source[row + end - 1] === 0) end--;
+      if (!sourceSpans) while (source[row + end - 1] === 0) end--;
       const start = first > radius ? first - radius : 0;
       const stop = end + radius < width ? end + radius : width;
       rowStart[y] = start;
@@ -64,8 +82,11 @@ export class Dilator {
       }
       let count = 0;
       if (start >= stop) {
+        spanStart[y] = spanEnd[y] = 0;
         target.fill(0, row, row + width);
       } else {
+        spanStart[y] = start;
+        spanEnd[y] = stop;
         target.fill(0, row, row + start);
         target.fill(0, row + stop, row + width);
         if (radius === 1 && last - first === 2) {

@@ -1,5 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { RunningBackground } from './background.js';
 import { blur3x3, StretchBlur } from './blur.js';
 import { mergeOverlappingBoxes } from './boxes.js';
 import { ContrastStretcher } from './contrast.js';
@@ -105,31 +106,131 @@ test('StretchBlur equals stretch, mask and blur3x3 run separately, and compares 
 
     const mean = Float64Array.from(randomBytes(w * h, 17), (v) => v + 0.25);
     const settled = Float64Array.from(randomBytes(w * h, 23), (v) => v - 0.5);
-    const comparison = {
-      mean: mean.slice(),
-      settled: settled.slice(),
-      revealed: new Uint8Array(w * h),
-      changed: new Uint8Array(w * h).fill(7),
-      threshold: 20,
-      scale: 0.5,
-      shift: 3,
-      settledAlpha: 0.25,
-    };
-    blurred.fill(0);
-    smoother.run(source, stretcher.table, mask, blurred, comparison);
-    assert.deepEqual(blurred, expected, `${w}x${h} with threshold`);
-    expected.forEach((value, i) => {
-      const mapped = mean[i]! * 0.5 + 3;
-      const base = settled[i]! * 0.5 + 3;
-      const offMean = Math.abs(value - mapped) > 20;
-      const offSettled = Math.abs(value - base) > 20;
-      const at = `${w}x${h} pixel ${i}`;
-      assert.equal(comparison.mean[i], mapped, `${at}: mean mapped`);
-      assert.equal(comparison.settled[i], offSettled ? base : base + (value - base) * 0.25, `${at}: settled`);
-      assert.equal(comparison.changed[i], offMean && offSettled && mask[i] ? 1 : 0, `${at}: changed`);
-      assert.equal(comparison.revealed[i], offMean && !offSettled ? 1 : 0, `${at}: revealed`);
-    });
+    for (const followAlpha of [0, 0.125]) {
+      const comparison = {
+        mean: mean.slice(),
+        mapped: new Float64Array(w * h),
+        settled: settled.slice(),
+        revealed: new Uint8Array(w * h).fill(9),
+        changed: new Uint8Array(w * h).fill(7),
+        changedStart: new Int32Array(h).fill(-3),
+        changedEnd: new Int32Array(h).fill(-3),
+        threshold: 20,
+        scale: 0.5,
+        shift: 3,
+        settledAlpha: 0.25,
+        followAlpha,
+      };
+      blurred.fill(0);
+      smoother.run(source, stretcher.table, mask, blurred, comparison);
+      assert.deepEqual(blurred, expected, `${w}x${h} with threshold`);
+      expected.forEach((value, i) => {
+        const mapped = mean[i]! * 0.5 + 3;
+        const base = settled[i]! * 0.5 + 3;
+        const offMean = Math.abs(value - mapped) > 20;
+        const offSettled = Math.abs(value - base) > 20;
+        const changed = offMean && offSettled && mask[i] !== 0;
+        const revealed = offMean && !offSettled;
+        const settledNow = offSettled ? base : base + (value - base) * 0.25;
+        const at = `${w}x${h} pixel ${i}, follow ${followAlpha}`;
+        assert.equal(comparison.mapped[i], mapped, `${at}: mapped`);
+        assert.equal(comparison.settled[i], settledNow, `${at}: settled`);
+        assert.equal(comparison.changed[i], changed ? 1 : 0, `${at}: changed`);
+        assert.equal(comparison.revealed[i], revealed ? 1 : 0, `${at}: revealed`);
+        const followed = mapped + (value - mapped) * followAlpha;
+        assert.equal(comparison.mean[i], revealed ? settledNow : changed ? mapped : followed, `${at}: mean`);
+      });
+      for (let y = 0; y < h; y++) {
+        const columns = [...comparison.changed.subarray(y * w, (y + 1) * w)].flatMap((c, x) =>
+          c ? [x] : [],
+        );
+        const span = columns.length === 0 ? [0, 0] : [Math.min(...columns), Math.max(...columns) + 1];
+        assert.deepEqual([comparison.changedStart[y], comparison.changedEnd[y]], span, `${w}x${h} row ${y}`);
+      }
+    }
   }
+});
+
+test('comparison plus update move the background as the plain per-pixel rule does, frame after frame', () => {
+  const [w, h] = [19, 13];
+  const [threshold, settledAlpha, alpha, persist, absorb] = [12, 0.05, 0.1, 3, 0.3];
+  const mask = randomBytes(w * h, 31).map((v) => (v < 30 ? 0 : UNMASKED));
+  const identity = Uint8Array.from({ length: 256 }, (_, v) => v);
+  const background = new RunningBackground(w, h);
+  const smoother = new StretchBlur(w, h);
+  const dilator = new Dilator(w, h, 1);
+  const blurred = new Uint8Array(w * h);
+  const changed = new Uint8Array(w * h);
+  const grown = new Uint8Array(w * h);
+  const spans = { start: new Int32Array(h), end: new Int32Array(h) };
+  const comparison = {
+    mean: background.mean,
+    mapped: background.mapped,
+    settled: background.settled,
+    revealed: background.revealed,
+    changed,
+    changedStart: spans.start,
+    changedEnd: spans.end,
+    threshold,
+    scale: 1,
+    shift: 0,
+    settledAlpha,
+    followAlpha: alpha,
+  };
+  const scene = randomBytes(w * h, 41);
+  background.seed(scene);
+  const mean = Float64Array.from(scene);
+  const settled = Float64Array.from(scene);
+  const streaks = new Uint16Array(w * h);
+  for (let step = 0; step < 12; step++) {
+    // A block that moves and then stays put, over a scene whose exposure drifts.
+    const frame = scene.map((v, i) => {
+      const [x, y] = [i % w, Math.floor(i / w)];
+      const bx = Math.min(step, 7);
+      return x >= bx && x < bx + 5 && y >= 3 && y < 8 ? 250 - (v >> 3) : v;
+    });
+    const [scale, shift] = [1 + (step % 3) * 0.01, (step % 4) - 1.5];
+    Object.assign(comparison, { scale, shift });
+    smoother.run(frame, identity, mask, blurred, comparison);
+    dilator.dilate(changed, grown, mask, spans);
+    background.update(blurred, grown, dilator.spanStart, dilator.spanEnd, persist, absorb);
+
+    const core = new Uint8Array(w * h);
+    const revealed = new Uint8Array(w * h);
+    const mapped = new Float64Array(w * h);
+    for (let i = 0; i < w * h; i++) {
+      const value = blurred[i]!;
+      mapped[i] = mean[i]! * scale + shift;
+      const base = settled[i]! * scale + shift;
+      const offSettled = Math.abs(value - base) > threshold;
+      settled[i] = offSettled ? base : base + (value - base) * settledAlpha;
+      const offMean = Math.abs(value - mapped[i]!) > threshold;
+      revealed[i] = offMean && !offSettled ? 1 : 0;
+      core[i] = offMean && offSettled && mask[i] ? 1 : 0;
+    }
+    const expectedGrown = new Uint8Array(w * h);
+    new Dilator(w, h, 1).dilate(core, expectedGrown, mask);
+    for (let i = 0; i < w * h; i++) {
+      const value = blurred[i]!;
+      if (revealed[i]) {
+        mean[i] = settled[i]!;
+        streaks[i] = 0;
+      } else if (!expectedGrown[i]) {
+        mean[i] = mapped[i]! + (value - mapped[i]!) * alpha;
+        streaks[i] = 0;
+      } else {
+        streaks[i] = Math.min(streaks[i]! + 1, 65535);
+        mean[i] = streaks[i]! >= persist ? mapped[i]! + (value - mapped[i]!) * absorb : mapped[i]!;
+      }
+    }
+    assert.deepEqual(background.settled, settled, `step ${step}: settled`);
+    assert.deepEqual(background.streaks, streaks, `step ${step}: streaks`);
+    assert.deepEqual(background.mean, mean, `step ${step}: mean`);
+  }
+  assert.ok(
+    streaks.some((s) => s >= persist),
+    'the block stayed long enough to be absorbed',
+  );
 });
 
 test('dilation matches a brute-force square maximum for any radius, and respects the mask', () => {
