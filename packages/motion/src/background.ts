@@ -1,3 +1,5 @@
+import type { RowSpans } from './spans.js';
+
 /**
  * Running-average background of the analysis image, kept in floating point so small weights still move it.
  * Frames are compared with it by `StretchBlur.run` (blur.ts), in the same pass that prepares them.
@@ -58,8 +60,7 @@ export class RunningBackground {
   /**
    * Selective update after a frame compared by `StretchBlur.run` with `followAlpha` > 0, which has already let
    * the pixels it found unchanged follow the frame, and put the settled value back into revealed ones. What is
-   * left is `changed`, the dilated changes (non-zero where changed), set only within [changedStart[y],
-   * changedEnd[y]) of each row y: changed pixels stay out of the background, so a moving object leaves no trail,
+   * left is `changed`, the dilated changes (non-zero where changed), set only within `changedSpans`: changed pixels stay out of the background, so a moving object leaves no trail,
    * until they have been changed for `persistFrames` frames in a row. From then on they are absorbed with
    * weight `absorbAlpha`: whatever stays (a ghost where someone stood, a moved chair, a lighting step) stops
    * being motion within a few frames, while the rest keeps its slow average. Other pixels' streaks restart.
@@ -67,16 +68,15 @@ export class RunningBackground {
   update(
     frame: Uint8Array,
     changed: Uint8Array,
-    changedStart: Int32Array,
-    changedEnd: Int32Array,
+    changedSpans: RowSpans,
     persistFrames: number,
     absorbAlpha: number,
   ): void {
     const { width, mean, mapped, streaks, revealed, streakStart, streakEnd } = this;
     for (let y = 0; y < streakStart.length; y++) {
       const row = y * width;
-      let start = changedStart[y]!;
-      let end = changedEnd[y]!;
+      let start = changedSpans.start[y]!;
+      let end = changedSpans.end[y]!;
       if (streakStart[y]! < streakEnd[y]!) {
         // Last frame's streaks outside this frame's changes restart.
         if (start >= end) {
@@ -87,8 +87,8 @@ export class RunningBackground {
           if (streakEnd[y]! > end) end = streakEnd[y]!;
         }
       }
-      streakStart[y] = changedStart[y]!;
-      streakEnd[y] = changedEnd[y]!;
+      streakStart[y] = changedSpans.start[y]!;
+      streakEnd[y] = changedSpans.end[y]!;
       for (let i = row + start; i < row + end; i++) {
         if (changed[i] === 0 || revealed[i] !== 0) {
           streaks[i] = 0;

@@ -1,3 +1,5 @@
+import type { RowSpans } from './spans.js';
+
 /**
  * Separable [1 2 1] / 4 blur in both directions (the 3x3 binomial kernel, close to a Gaussian with sigma 0.85),
  * in integer arithmetic with replicated borders. `scratch` holds the horizontal pass (width * height entries).
@@ -90,7 +92,7 @@ export class StretchBlur {
         // The threshold and both backgrounds' updates in the same loop: each pixel's background values are
         // loaded once, and every further pass over the image costs about a fifth of the detector's time.
         const { mean, mapped, settled, revealed, changed, threshold, scale, shift } = comparison;
-        const { settledAlpha, followAlpha, changedStart, changedEnd } = comparison;
+        const { settledAlpha, followAlpha, changedSpans } = comparison;
         let first = width;
         let end = 0;
         for (let x = 0; x < width; x++) {
@@ -127,8 +129,8 @@ export class StretchBlur {
             quiet += unmasked;
           }
         }
-        changedStart[y] = first < end ? first : 0;
-        changedEnd[y] = end;
+        changedSpans.start[y] = first < end ? first : 0;
+        changedSpans.end[y] = end;
       } else {
         for (let x = 0; x < width; x++) {
           blurred[row + x] = (ring[above + x]! + 2 * ring[middle + x]! + ring[below + x]! + 8) >> 4;
@@ -157,9 +159,8 @@ export interface Comparison {
   revealed: Uint8Array;
   /** Written: 1 where the pixel changed, else 0. */
   changed: Uint8Array;
-  /** Written: row y's changed pixels lie in columns [changedStart[y], changedEnd[y]); both 0 if it has none. */
-  changedStart: Int32Array;
-  changedEnd: Int32Array;
+  /** Written: the columns of each row that hold its changed pixels. */
+  changedSpans: RowSpans;
   threshold: number;
   scale: number;
   shift: number;

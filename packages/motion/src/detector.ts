@@ -8,6 +8,7 @@ import { FrameSizeError } from './errors.js';
 import { rasteriseMask } from './mask.js';
 import { MOTION_DEFAULTS, resolveMotionOptions, type MotionOptions } from './options.js';
 import { RegionFinder, type Region } from './regions.js';
+import { rowSpans, type RowSpans } from './spans.js';
 import type { Box } from '@shiriki/geometry';
 
 /** Below this share of unchanged pixels the exposure step is not measured: too much of the scene moved. */
@@ -75,8 +76,8 @@ export class MotionDetector {
   private readonly small: Uint8Array;
   private readonly blurred: Uint8Array;
   private readonly core: Uint8Array;
-  /** Per row of `core`, the columns that hold its changed pixels (written by the comparison). */
-  private readonly coreSpans: { readonly start: Int32Array; readonly end: Int32Array };
+  /** Where `core`'s rows hold changed pixels (written by the comparison). */
+  private readonly coreSpans: RowSpans;
   private readonly grown: Uint8Array;
 
   private seeded = false;
@@ -119,7 +120,7 @@ export class MotionDetector {
     this.blurred = new Uint8Array(pixels);
     this.core = new Uint8Array(pixels);
     this.grown = new Uint8Array(pixels);
-    this.coreSpans = { start: new Int32Array(this.analysisHeight), end: new Int32Array(this.analysisHeight) };
+    this.coreSpans = rowSpans(this.analysisHeight);
     const { mean, mapped, settled, revealed } = this.background;
     this.comparison = {
       mean,
@@ -127,8 +128,7 @@ export class MotionDetector {
       settled,
       revealed,
       changed: this.core,
-      changedStart: this.coreSpans.start,
-      changedEnd: this.coreSpans.end,
+      changedSpans: this.coreSpans,
       threshold: this.options.threshold,
       scale: 1,
       shift: 0,
@@ -216,15 +216,14 @@ export class MotionDetector {
       changed > 0
         ? mergeOverlappingBoxes(
             this.regions
-              .find(this.grown, this.core, options.contourArea, this.dilator.rowCounts)
+              .find(this.grown, this.core, options.contourArea, this.dilator.spans)
               .map((r) => this.toFrameBox(r)),
           )
         : [];
     background.update(
       this.blurred,
       this.grown,
-      this.dilator.spanStart,
-      this.dilator.spanEnd,
+      this.dilator.spans,
       options.persistFrames,
       options.absorbAlpha,
     );

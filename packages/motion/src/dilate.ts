@@ -1,3 +1,5 @@
+import { rowSpans, type RowSpans } from './spans.js';
+
 /**
  * Binary dilation with a (2 * radius + 1) square: a horizontal sliding-window count per row, then the OR of the
  * 2 * radius + 1 horizontally dilated rows around each row. Only the columns between the first and last set
@@ -9,11 +11,8 @@ export class Dilator {
   /** Row y of `rows` may be set only in columns [rowStart[y], rowEnd[y]); empty rows have start = end = 0. */
   private readonly rowStart: Int32Array;
   private readonly rowEnd: Int32Array;
-  /** Set pixels per row of the last {@link dilate} result. */
-  readonly rowCounts: Int32Array;
-  /** Row y of the last {@link dilate} result may be set only in columns [spanStart[y], spanEnd[y]). */
-  readonly spanStart: Int32Array;
-  readonly spanEnd: Int32Array;
+  /** Where the rows of the last {@link dilate} result may be set. */
+  readonly spans: RowSpans;
 
   constructor(
     private readonly width: number,
@@ -23,24 +22,16 @@ export class Dilator {
     this.rows = new Uint8Array(width * height);
     this.rowStart = new Int32Array(height);
     this.rowEnd = new Int32Array(height);
-    this.rowCounts = new Int32Array(height);
-    this.spanStart = new Int32Array(height);
-    this.spanEnd = new Int32Array(height);
+    this.spans = rowSpans(height);
   }
 
   /**
    * Dilates `source` (0 or 1 per pixel) into `target`, ANDed with `mask` (0 or 255 per pixel) so growth never
-   * reaches masked pixels. Returns the number of set pixels in `target`; {@link rowCounts} has them per row.
-   * `sourceSpans`, when given, has the columns [start[y], end[y]) that hold every set pixel of source row y
-   * (start = end when none), so rows are not searched for them.
+   * reaches masked pixels. Returns the number of set pixels in `target`.
+   * `sourceSpans`, when given, bound the set pixels of `source`'s rows, so rows are not searched for them.
    */
-  dilate(
-    source: Uint8Array,
-    target: Uint8Array,
-    mask: Uint8Array,
-    sourceSpans?: { readonly start: Int32Array; readonly end: Int32Array },
-  ): number {
-    const { width, height, radius, rows, rowStart, rowEnd, rowCounts, spanStart, spanEnd } = this;
+  dilate(source: Uint8Array, target: Uint8Array, mask: Uint8Array, sourceSpans?: RowSpans): number {
+    const { width, height, radius, rows, rowStart, rowEnd, spans } = this;
     for (let y = 0; y < height; y++) {
       const row = y * width;
       let first = 0;
@@ -82,11 +73,11 @@ export class Dilator {
       }
       let count = 0;
       if (start >= stop) {
-        spanStart[y] = spanEnd[y] = 0;
+        spans.start[y] = spans.end[y] = 0;
         target.fill(0, row, row + width);
       } else {
-        spanStart[y] = start;
-        spanEnd[y] = stop;
+        spans.start[y] = start;
+        spans.end[y] = stop;
         target.fill(0, row, row + start);
         target.fill(0, row + stop, row + width);
         if (radius === 1 && last - first === 2) {
@@ -107,7 +98,6 @@ export class Dilator {
           }
         }
       }
-      rowCounts[y] = count;
       set += count;
     }
     return set;

@@ -113,8 +113,7 @@ test('StretchBlur equals stretch, mask and blur3x3 run separately, and compares 
         settled: settled.slice(),
         revealed: new Uint8Array(w * h).fill(9),
         changed: new Uint8Array(w * h).fill(7),
-        changedStart: new Int32Array(h).fill(-3),
-        changedEnd: new Int32Array(h).fill(-3),
+        changedSpans: { start: new Int32Array(h).fill(-3), end: new Int32Array(h).fill(-3) },
         threshold: 20,
         scale: 0.5,
         shift: 3,
@@ -145,7 +144,8 @@ test('StretchBlur equals stretch, mask and blur3x3 run separately, and compares 
           c ? [x] : [],
         );
         const span = columns.length === 0 ? [0, 0] : [Math.min(...columns), Math.max(...columns) + 1];
-        assert.deepEqual([comparison.changedStart[y], comparison.changedEnd[y]], span, `${w}x${h} row ${y}`);
+        const { start, end } = comparison.changedSpans;
+        assert.deepEqual([start[y], end[y]], span, `${w}x${h} row ${y}`);
       }
     }
   }
@@ -169,8 +169,7 @@ test('comparison plus update move the background as the plain per-pixel rule doe
     settled: background.settled,
     revealed: background.revealed,
     changed,
-    changedStart: spans.start,
-    changedEnd: spans.end,
+    changedSpans: spans,
     threshold,
     scale: 1,
     shift: 0,
@@ -193,7 +192,7 @@ test('comparison plus update move the background as the plain per-pixel rule doe
     Object.assign(comparison, { scale, shift });
     smoother.run(frame, identity, mask, blurred, comparison);
     dilator.dilate(changed, grown, mask, spans);
-    background.update(blurred, grown, dilator.spanStart, dilator.spanEnd, persist, absorb);
+    background.update(blurred, grown, dilator.spans, persist, absorb);
 
     const core = new Uint8Array(w * h);
     const revealed = new Uint8Array(w * h);
@@ -241,7 +240,15 @@ test('dilation matches a brute-force square maximum for any radius, and respects
   for (const radius of [0, 1, 2, 4, 30]) {
     const target = new Uint8Array(w * h);
     const dilator = new Dilator(w, h, radius);
+    const spans = { start: new Int32Array(h), end: new Int32Array(h) };
+    for (let y = 0; y < h; y++) {
+      const row = [...source.subarray(y * w, (y + 1) * w)];
+      [spans.start[y], spans.end[y]] = row.includes(1) ? [row.indexOf(1), row.lastIndexOf(1) + 1] : [0, 0];
+    }
     const count = dilator.dilate(source, target, mask);
+    const counted = new Uint8Array(w * h);
+    assert.equal(dilator.dilate(source, counted, mask, spans), count, 'the source spans give the same count');
+    assert.deepEqual(counted, target, `radius ${radius}: the source spans give the same result`);
     let expectedCount = 0;
     for (let y = 0; y < h; y++) {
       for (let x = 0; x < w; x++) {
@@ -259,8 +266,11 @@ test('dilation matches a brute-force square maximum for any radius, and respects
     }
     assert.equal(count, expectedCount);
     for (let y = 0; y < h; y++) {
-      const inRow = target.subarray(y * w, (y + 1) * w).reduce((a, b) => a + b, 0);
-      assert.equal(dilator.rowCounts[y], inRow, `radius ${radius} row ${y} count`);
+      const [start, end] = [dilator.spans.start[y]!, dilator.spans.end[y]!];
+      target.subarray(y * w, (y + 1) * w).forEach((value, x) => {
+        if (value)
+          assert.ok(x >= start && x < end, `radius ${radius} row ${y}: ${x} outside [${start}, ${end})`);
+      });
     }
   }
   const empty = new Uint8Array(w * h);
@@ -295,8 +305,11 @@ test('regions are 8-connected, measured like contourArea, boxed by their core pi
   grown.forEach((v, i) => (grown[i] = v ? 1 : 0));
   assert.equal(new RegionFinder(w, rows.length).find(grown, core, 1).length, 1);
   grown.forEach((v, i) => (grown[i] = v ? 1 : 0));
-  const rowCounts = Int32Array.from(rows, (row) => row.split('#').length - 1);
-  assert.deepEqual(new RegionFinder(w, rows.length).find(grown, core, 0, rowCounts), regions);
+  const spans = {
+    start: Int32Array.from(rows, (row) => Math.max(0, row.indexOf('#'))),
+    end: Int32Array.from(rows, (row) => row.lastIndexOf('#') + 1),
+  };
+  assert.deepEqual(new RegionFinder(w, rows.length).find(grown, core, 0, spans), regions);
 });
 
 test('overlapping boxes merge transitively, separate ones stay', () => {

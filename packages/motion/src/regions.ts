@@ -1,3 +1,5 @@
+import type { RowSpans } from './spans.js';
+
 /** A connected group of changed pixels, in analysis pixels. */
 export interface Region {
   /** Bounding box of the region's changed pixels before dilation: columns [x1, x2), rows [y1, y2). */
@@ -32,15 +34,16 @@ export class RegionFinder {
 
   /**
    * Regions of `grown` (1 = changed, consumed: set to 2 as it is visited) whose contour area is at least
-   * `minArea`. `core` (1 = changed before dilation) gives each region its tight bounding box. `rowCounts`, when
-   * given, has the number of changed pixels per row of `grown`, so rows without any are skipped.
+   * `minArea`. `core` (1 = changed before dilation) gives each region its tight bounding box. `spans`, when
+   * given, bound the changed pixels of `grown`'s rows, so the rest of each row is not searched.
    */
-  find(grown: Uint8Array, core: Uint8Array, minArea: number, rowCounts?: Int32Array): Region[] {
+  find(grown: Uint8Array, core: Uint8Array, minArea: number, spans?: RowSpans): Region[] {
     const { width, height } = this;
     const regions: Region[] = [];
     for (let y = 0; y < height; y++) {
-      if (rowCounts && rowCounts[y] === 0) continue;
-      for (let start = y * width, end = start + width; start < end; start++) {
+      const row = y * width;
+      const end = row + (spans ? spans.end[y]! : width);
+      for (let start = row + (spans ? spans.start[y]! : 0); start < end; start++) {
         if (grown[start] !== 1) continue;
         const region = this.fill(grown, core, start);
         if (region.area >= minArea && region.x2 > region.x1) regions.push(region);
