@@ -1,7 +1,7 @@
 /**
  * Ingest worker cost and capacity on the looped 768x432 person-walk clip (or a camera-like re-encoding of it),
- * decoded at 640x360 @ 5 fps with motion detection on and frames published to NATS, for each frame format on the bus (`ingest.frames.format`:
- * jpeg, the default, and raw yuv420p):
+ * decoded at 640x360 @ 5 fps with motion detection on and frames published to NATS, for each frame format on
+ * the bus (`ingest.frames.format`: jpeg, the default, and raw yuv420p):
  *  (a) CPU of the ingest process and its ffmpeg children per camera, against bare ffmpeg decoding the same
  *      go2rtc streams to the same size and rate, raw, to /dev/null for the same time (target ratio <= 1.3);
  *      also bare ffmpeg writing the jpeg format's two outputs (JPEG and gray motion image) to /dev/null;

@@ -1,4 +1,4 @@
-import type { RowSpans } from './spans.js';
+import { rowSpans, type RowSpans } from './spans.js';
 
 /**
  * Running-average background of the analysis image, kept in floating point so small weights still move it.
@@ -17,9 +17,8 @@ export class RunningBackground {
   readonly settled: Float64Array;
   /** Pixels the last comparison found back at their settled value (set by `StretchBlur.run`). */
   readonly revealed: Uint8Array;
-  /** Row y's streaks may be non-zero only in columns [streakStart[y], streakEnd[y]). */
-  private readonly streakStart: Int32Array;
-  private readonly streakEnd: Int32Array;
+  /** Where the rows' streaks may be non-zero: the changes of the last {@link update}. */
+  private readonly streakSpans: RowSpans;
 
   constructor(
     private readonly width: number,
@@ -31,8 +30,7 @@ export class RunningBackground {
     this.streaks = new Uint16Array(pixelCount);
     this.settled = new Float64Array(pixelCount);
     this.revealed = new Uint8Array(pixelCount);
-    this.streakStart = new Int32Array(height);
-    this.streakEnd = new Int32Array(height);
+    this.streakSpans = rowSpans(height);
   }
 
   /** Replaces the background with `frame` and forgets every streak. */
@@ -58,10 +56,11 @@ export class RunningBackground {
   }
 
   /**
-   * Selective update after a frame compared by `StretchBlur.run` with `followAlpha` > 0, which has already let
-   * the pixels it found unchanged follow the frame, and put the settled value back into revealed ones. What is
-   * left is `changed`, the dilated changes (non-zero where changed), set only within `changedSpans`: changed pixels stay out of the background, so a moving object leaves no trail,
-   * until they have been changed for `persistFrames` frames in a row. From then on they are absorbed with
+   * Selective update after a frame compared by `StretchBlur.run` with `followAlpha` set to the frame's weight,
+   * which has already let the pixels it found unchanged follow the frame, and put the settled value back into
+   * revealed ones. What is left is `changed`, the dilated changes (non-zero where changed, only within
+   * `changedSpans`): changed pixels stay out of the background, so a moving object leaves no trail, until they
+   * have been changed for `persistFrames` frames in a row. From then on they are absorbed with
    * weight `absorbAlpha`: whatever stays (a ghost where someone stood, a moved chair, a lighting step) stops
    * being motion within a few frames, while the rest keeps its slow average. Other pixels' streaks restart.
    */
@@ -72,23 +71,11 @@ export class RunningBackground {
     persistFrames: number,
     absorbAlpha: number,
   ): void {
-    const { width, mean, mapped, streaks, revealed, streakStart, streakEnd } = this;
-    for (let y = 0; y < streakStart.length; y++) {
+    const { width, mean, mapped, streaks, revealed, streakSpans } = this;
+    for (let y = 0; y < streakSpans.start.length; y++) {
       const row = y * width;
-      let start = changedSpans.start[y]!;
-      let end = changedSpans.end[y]!;
-      if (streakStart[y]! < streakEnd[y]!) {
-        // Last frame's streaks outside this frame's changes restart.
-        if (start >= end) {
-          start = streakStart[y]!;
-          end = streakEnd[y]!;
-        } else {
-          if (streakStart[y]! < start) start = streakStart[y]!;
-          if (streakEnd[y]! > end) end = streakEnd[y]!;
-        }
-      }
-      streakStart[y] = changedSpans.start[y]!;
-      streakEnd[y] = changedSpans.end[y]!;
+      // Last frame's streaks outside this frame's changes restart, so both spans are visited.
+      const [start, end] = unionOf(changedSpans, streakSpans, y);
       for (let i = row + start; i < row + end; i++) {
         if (changed[i] === 0 || revealed[i] !== 0) {
           streaks[i] = 0;
@@ -100,11 +87,21 @@ export class RunningBackground {
         mean[i] = streak >= persistFrames ? value + (frame[i]! - value) * absorbAlpha : value;
       }
     }
+    streakSpans.start.set(changedSpans.start);
+    streakSpans.end.set(changedSpans.end);
   }
 
   private forgetStreaks(): void {
     this.streaks.fill(0);
-    this.streakStart.fill(0);
-    this.streakEnd.fill(0);
+    this.streakSpans.start.fill(0);
+    this.streakSpans.end.fill(0);
   }
+}
+
+/** The columns of row `y` that either span covers (with what lies between); [0, 0) when both are empty. */
+function unionOf(a: RowSpans, b: RowSpans, y: number): [start: number, end: number] {
+  const [aStart, aEnd, bStart, bEnd] = [a.start[y]!, a.end[y]!, b.start[y]!, b.end[y]!];
+  if (aStart >= aEnd) return [bStart, bEnd];
+  if (bStart >= bEnd) return [aStart, aEnd];
+  return [Math.min(aStart, bStart), Math.max(aEnd, bEnd)];
 }

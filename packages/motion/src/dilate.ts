@@ -8,9 +8,8 @@ import { rowSpans, type RowSpans } from './spans.js';
  */
 export class Dilator {
   private readonly rows: Uint8Array;
-  /** Row y of `rows` may be set only in columns [rowStart[y], rowEnd[y]); empty rows have start = end = 0. */
-  private readonly rowStart: Int32Array;
-  private readonly rowEnd: Int32Array;
+  /** Where the rows of `rows` may be set. */
+  private readonly rowsSpans: RowSpans;
   /** Where the rows of the last {@link dilate} result may be set. */
   readonly spans: RowSpans;
 
@@ -20,8 +19,7 @@ export class Dilator {
     private readonly radius: number,
   ) {
     this.rows = new Uint8Array(width * height);
-    this.rowStart = new Int32Array(height);
-    this.rowEnd = new Int32Array(height);
+    this.rowsSpans = rowSpans(height);
     this.spans = rowSpans(height);
   }
 
@@ -31,24 +29,25 @@ export class Dilator {
    * `sourceSpans`, when given, bound the set pixels of `source`'s rows, so rows are not searched for them.
    */
   dilate(source: Uint8Array, target: Uint8Array, mask: Uint8Array, sourceSpans?: RowSpans): number {
-    const { width, height, radius, rows, rowStart, rowEnd, spans } = this;
+    const { width, height, radius, rows, spans } = this;
+    const { start: rowStart, end: rowEnd } = this.rowsSpans;
     for (let y = 0; y < height; y++) {
       const row = y * width;
       let first = 0;
-      let end = width;
+      let end = 0;
       if (sourceSpans) {
         first = sourceSpans.start[y]!;
         end = sourceSpans.end[y]!;
-        if (first >= end) first = width;
       } else {
         while (first < width && source[row + first] === 0) first++;
+        end = width;
+        while (end > first && source[row + end - 1] === 0) end--;
       }
-      if (first === width) {
+      if (first >= end) {
         rowStart[y] = rowEnd[y] = 0;
         rows.fill(0, row, row + width);
         continue;
       }
-      if (!sourceSpans) while (source[row + end - 1] === 0) end--;
       const start = first > radius ? first - radius : 0;
       const stop = end + radius < width ? end + radius : width;
       rowStart[y] = start;

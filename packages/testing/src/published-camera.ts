@@ -56,17 +56,9 @@ export function encodeCameraClip(dir: string, source: string, options: CameraCli
   const { seconds, from, fps, filters = [], name = 'camera.mp4' } = options;
   const path = join(dir, name);
   execFileSync(resolveFfmpegPath(), [
-    ...[
-      '-v',
-      'error',
-      '-y',
-      ...(from ? ['-ss', String(from)] : []),
-      '-i',
-      source,
-      '-t',
-      String(seconds),
-      '-an',
-    ],
+    ...['-v', 'error', '-y'],
+    ...(from ? ['-ss', String(from)] : []),
+    ...['-i', source, '-t', String(seconds), '-an'],
     ...(filters.length > 0 ? ['-vf', filters.join(',')] : []),
     ...cameraEncoderArgs(options),
     ...['-r', String(fps), path],
