@@ -462,7 +462,7 @@ async function main(measureSeconds: number, repetitions: number): Promise<void> 
 - Date: ${date}; nproc: ${nproc}; CPU: ${cpu}; Node ${process.version}
 - Workers: \`services/detector/src/main.ts\` processes, YOLOX-Nano 416x416, \`intra_op_threads: 1\`,
   \`region_mode: full_frame\` (one model run per frame), 640x360 frames of person-walk.mp4 as
-  ${FRAME_FORMAT === 'jpeg' ? `JPEG (ffmpeg mjpeg at -q:v ${JPEG_QUALITY}, as ingest sends them by default; the worker decodes them with sharp and publishes the frame's JPEG as the snapshot)` : 'raw yuv420p (the worker encodes snapshots)'}; \`BENCH_FRAME_FORMAT\` picks jpeg or yuv420p.
+  ${FRAME_FORMAT === 'jpeg' ? `JPEG (ffmpeg mjpeg at -q:v ${JPEG_QUALITY}, as ingest sends them by default; the worker decodes them with libjpeg (WebAssembly) and publishes the frame's JPEG as the snapshot)` : 'raw yuv420p (the worker encodes snapshots)'}; \`BENCH_FRAME_FORMAT\` picks jpeg or yuv420p.
 - Bare baseline: separate node processes, each a bare onnxruntime-node \`session.run\` loop on the same model
   with the same session options (\`sessionOptionsFor\` of the spec the service builds from the same config) and a
   tensor pre-filled once from one of the frames; ${BARE_WARMUP_RUNS} warm-up runs, then all processes count runs over

@@ -22,7 +22,7 @@ import { ObjectDetector, modelSpecFromConfig, type DetectFrame } from '@shiriki/
 import { iou, type Box } from '@shiriki/geometry';
 import { FfmpegDecoder, type DecodedFrame } from '@shiriki/media';
 import { MotionDetector, motionAnalysisSize } from '@shiriki/motion';
-import { decodeJpegToRgb } from '@shiriki/snapshots';
+import { decodeJpegToRgba } from '@shiriki/snapshots';
 import { assetPath, assetsDir } from '@shiriki/testing';
 import { quietLogger } from './quiet-logger.js';
 import {
@@ -86,7 +86,7 @@ const header: FrameHeader = {
 async function picture(path: Path, frame: DecodedFrame, boxes: readonly Box[]): Promise<DetectFrame> {
   const base = { width: DETECT.width, height: DETECT.height, motionBoxes: boxes };
   if (!path.jpeg) return { ...base, pixelFormat: 'yuv420p', payload: frame.data };
-  return { ...base, pixelFormat: 'rgb24', payload: await decodeJpegToRgb(frame.jpeg!, DETECT) };
+  return { ...base, pixelFormat: 'rgba', payload: (await decodeJpegToRgba(frame.jpeg!, DETECT)).data };
 }
 
 interface Result {
@@ -196,7 +196,7 @@ const report = `# Frames on the bus: bytes against detection
 person-walk (${truth.person_intervals_s.length} appearances) decoded by ingest's \`FfmpegDecoder\` at ${DETECT.width}x${DETECT.height}, ${DETECT.fps} fps, once as raw
 yuv420p frames and once per JPEG quality (ffmpeg's mjpeg \`-q:v\`, with the ${motionAnalysisSize(DETECT.width, DETECT.height).width}x${motionAnalysisSize(DETECT.width, DETECT.height).height} gray motion image from the same ffmpeg).
 Each path runs as the pipeline does: motion on the luma plane (raw) or the gray image (jpeg), YOLOX-Nano on the
-motion regions (the JPEG decoded to RGB by sharp), detections replayed through \`CameraTracker\` (defaults,
+motion regions (the JPEG decoded to RGBA as the detector does), detections replayed through \`CameraTracker\` (defaults,
 tracking \`person\`). Bytes are whole frame messages (header and one motion box included).
 
 Recall: the truth file's person boxes (${raw.truthBoxes} on its one-frame-a-second entries) matched by a person >= 0.5 at IoU >= 0.5,

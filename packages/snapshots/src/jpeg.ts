@@ -1,4 +1,4 @@
-import sharp, { type OutputInfo } from 'sharp';
+import sharp from 'sharp';
 import { yuv420pToRgb } from './yuv-to-rgb.js';
 
 export interface SnapshotEncoderOptions {
@@ -36,46 +36,4 @@ export class SnapshotEncoder {
 /** A JPEG scaled down to `width` (height keeps the aspect ratio; never enlarged), for event lists. */
 export async function makeThumbnail(jpeg: Uint8Array, width: number): Promise<Buffer> {
   return sharp(jpeg).resize({ width, withoutEnlargement: true }).jpeg({ quality: 75 }).toBuffer();
-}
-
-/** A JPEG that cannot be decoded, or whose size is not the one its message declares. */
-export class JpegDecodeError extends Error {
-  override readonly name = 'JpegDecodeError';
-  constructor(
-    message: string,
-    readonly expected: { width: number; height: number },
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
-  }
-}
-
-/**
- * Decodes a JPEG into packed RGB (3 bytes a pixel) with libjpeg-turbo on libvips' own threads, so the caller's
- * event loop only waits. Throws {@link JpegDecodeError} for damaged data or a picture that is not
- * `expected.width` x `expected.height`.
- */
-export async function decodeJpegToRgb(
-  jpeg: Uint8Array,
-  expected: { width: number; height: number },
-): Promise<Buffer> {
-  let decoded: { data: Buffer; info: OutputInfo };
-  try {
-    decoded = await sharp(jpeg, { failOn: 'error' })
-      .toColourspace('srgb')
-      .removeAlpha()
-      .raw()
-      .toBuffer({ resolveWithObject: true });
-  } catch (cause) {
-    const detail = cause instanceof Error ? cause.message : String(cause);
-    throw new JpegDecodeError(`the JPEG does not decode (${detail})`, expected, { cause });
-  }
-  const { width, height, channels } = decoded.info;
-  if (width !== expected.width || height !== expected.height || channels !== 3) {
-    throw new JpegDecodeError(
-      `the JPEG is ${width}x${height} with ${channels} channels, the frame says ${expected.width}x${expected.height} RGB`,
-      expected,
-    );
-  }
-  return decoded.data;
 }

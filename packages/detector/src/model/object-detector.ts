@@ -68,7 +68,7 @@ interface Candidate {
 const INPUT_TENSORS = 2;
 
 /**
- * One ONNX model ready to detect objects in yuv420p or rgb24 frames. The model runs on its own thread
+ * One ONNX model ready to detect objects in yuv420p or rgba frames. The model runs on its own thread
  * ({@link InferenceThread}), so pre-processing, decoding and whatever the caller does between frames overlap
  * with inference: two `detect` calls may be in flight, one in the model and one being pre-processed; further
  * calls wait for a free input tensor. Model runs execute one at a time, in call order.
@@ -278,10 +278,10 @@ function clamp(v: number, lo: number, hi: number): number {
 
 function checkFrame(frame: DetectFrame): void {
   const { width, height, payload } = frame;
-  if (frame.pixelFormat === 'rgb24') {
-    if (width <= 0 || height <= 0 || payload.length !== width * height * 3) {
+  if (frame.pixelFormat === 'rgba') {
+    if (width <= 0 || height <= 0 || payload.length !== width * height * 4) {
       throw new InvalidFrameError(
-        `A ${width}x${height} rgb24 frame has ${width * height * 3} bytes, got ${payload.length}`,
+        `A ${width}x${height} rgba frame has ${width * height * 4} bytes, got ${payload.length}`,
       );
     }
     return;

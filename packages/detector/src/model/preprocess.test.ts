@@ -101,11 +101,11 @@ test('a region is cropped before scaling, and stale content from a larger region
   assert.deepEqual(pixel(t, 0, 16), [PAD_VALUE, PAD_VALUE, PAD_VALUE]);
 });
 
-test('rgb24 frames (decoded JPEGs) letterbox to the same tensor as the yuv420p frame of the same colours', () => {
+test('rgba frames (decoded JPEGs) letterbox to the same tensor as the yuv420p frame of the same colours', () => {
   const yuv = redBlueFrame(64, 32);
-  const rgb = new Uint8Array(64 * 32 * 3);
+  const rgba = new Uint8Array(64 * 32 * 4);
   for (let y = 0; y < 32; y++) {
-    for (let x = 0; x < 64; x++) rgb.set(x < 32 ? [255, 0, 0] : [0, 0, 255], (y * 64 + x) * 3);
+    for (let x = 0; x < 64; x++) rgba.set(x < 32 ? [255, 0, 0, 255] : [0, 0, 255, 255], (y * 64 + x) * 4);
   }
   for (const format of [base, { ...base, pixelFormat: 'rgb', layout: 'nhwc', scale: '0-1' }] as const) {
     const fromYuv = preprocessor(format);
@@ -113,13 +113,13 @@ test('rgb24 frames (decoded JPEGs) letterbox to the same tensor as the yuv420p f
     for (const region of [fullFrameRegion(64, 32), { x: 20, y: 4, width: 30, height: 20 }]) {
       fromRgb.data.fill(7);
       const scaleYuv = fromYuv.p.letterbox(yuv, region, fromYuv.data);
-      const scaleRgb = fromRgb.p.letterbox({ ...rgb24(rgb), pixelFormat: 'rgb24' }, region, fromRgb.data);
+      const scaleRgb = fromRgb.p.letterbox(
+        { width: 64, height: 32, payload: rgba, pixelFormat: 'rgba' },
+        region,
+        fromRgb.data,
+      );
       assert.equal(scaleRgb, scaleYuv);
       assert.deepEqual(fromRgb.data, fromYuv.data, `${format.layout} ${JSON.stringify(region)}`);
     }
   }
 });
-
-function rgb24(payload: Uint8Array): { width: number; height: number; payload: Uint8Array } {
-  return { width: 64, height: 32, payload };
-}

@@ -8,7 +8,7 @@ export const PAD_VALUE = 114;
 export type InputFormat = Pick<ModelSpec, 'width' | 'height' | 'layout' | 'pixelFormat' | 'dtype' | 'scale'>;
 
 /**
- * Writes a region of a yuv420p or rgb24 frame into a model input tensor in one pass: letterboxed (aspect kept,
+ * Writes a region of a yuv420p or rgba frame into a model input tensor in one pass: letterboxed (aspect kept,
  * image at the top-left, padding 114), converted (yuv420p with integer BT.601 limited-range arithmetic) to the
  * model's layout, channel order and value range. It writes into any array from {@link Preprocessor.allocate}, so a caller can
  * fill one tensor while the model reads another.
@@ -72,7 +72,7 @@ export class Preprocessor {
     const scale = Math.min(W / region.width, H / region.height);
     const contentW = Math.min(W, Math.round(region.width * scale));
     const contentH = Math.min(H, Math.round(region.height * scale));
-    if (frame.pixelFormat === 'rgb24') this.sampleRgb(frame, region, data, scale, contentW, contentH);
+    if (frame.pixelFormat === 'rgba') this.sampleRgba(frame, region, data, scale, contentW, contentH);
     else this.sampleYuv(frame, region, data, scale, contentW, contentH);
     this.fillPadding(data, contentW, contentH);
     return scale;
@@ -87,7 +87,7 @@ export class Preprocessor {
     return lumaX;
   }
 
-  private sampleRgb(
+  private sampleRgba(
     frame: Pick<DetectFrame, 'width' | 'payload'>,
     region: Region,
     data: Float32Array | Uint8Array,
@@ -109,7 +109,7 @@ export class Preprocessor {
       const row = sy * frame.width;
       let out = oy * W * step;
       for (let ox = 0; ox < contentW; ox++, out += step) {
-        const at = (row + columns[ox]!) * 3;
+        const at = (row + columns[ox]!) * 4;
         data[out + oR] = value[payload[at]!]!;
         data[out + oG] = value[payload[at + 1]!]!;
         data[out + oB] = value[payload[at + 2]!]!;

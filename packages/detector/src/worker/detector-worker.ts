@@ -29,7 +29,14 @@ import {
 } from './consumer-spec.js';
 import type { FrameDetector, RegionMode } from './frame-detector.js';
 import type { DetectorWorkerMetrics } from './metrics.js';
-import { SnapshotEncoder, SnapshotPolicy, decodeJpegToRgb, JpegDecodeError } from '@shiriki/snapshots';
+import {
+  SnapshotEncoder,
+  SnapshotPolicy,
+  decodeJpegToRgba,
+  JpegDecodeError,
+  loadJpegDecoder,
+  type SnapshotFrame,
+} from '@shiriki/snapshots';
 import type { DetectFrame } from '../model/detect-frame.js';
 import { withoutUndefined } from '@shiriki/options';
 import { rateLimited } from '@shiriki/telemetry';
@@ -189,6 +196,7 @@ export class DetectorWorker {
     if (this._state !== 'idle') throw new Error(`cannot start a detector worker in state ${this._state}`);
     this._state = 'starting';
     try {
+      await loadJpegDecoder();
       await this.openConsumer('ready');
     } catch (error) {
       this._state = 'stopped';
@@ -389,7 +397,9 @@ export class DetectorWorker {
     const ackWaitMs = this.options.consumer?.ackWaitMs ?? FRAMES_CONSUMER_DEFAULTS.ackWaitMs;
     const keepAlive = setInterval(() => msg.working(), Math.max(250, ackWaitMs / 2));
     try {
-      await this.inferAndPublish(frame, picture, snapshots, previousSequence(msg));
+      const outgoing = await this.infer(frame, picture, snapshots, previousSequence(msg));
+      // Published and acked in one turn of the event loop, so the client writes them in one socket write.
+      this.publish(outgoing);
       msg.ack();
     } catch (error) {
       this._stats.inferenceErrors += 1;
@@ -411,13 +421,14 @@ export class DetectorWorker {
     msg.term(`invalid frame: ${reason}`);
   }
 
-  private async inferAndPublish(
+  /** Runs the model on the frame; returns what goes on the bus, the detections and maybe a snapshot. */
+  private async infer(
     frame: Frame,
     picture: DetectFrame,
     snapshots: SnapshotEncoder,
     previous: { previous_sequence?: number },
-  ): Promise<void> {
-    const { detector, bus, subjects, metrics, workerId } = this.options;
+  ): Promise<Outgoing> {
+    const { detector, metrics, workerId } = this.options;
     const camera = frame.camera;
     const result = await detector.detect(picture, { regionMode: this.o.regionMode });
     metrics.inferenceSeconds.observe({ camera }, result.inferenceMs / 1000);
@@ -431,7 +442,7 @@ export class DetectorWorker {
       detections: result.detections,
     };
     const decision = this.snapshotPolicy.decide(snapshotFrame);
-    const message: Detections = {
+    const detections: Detections = {
       camera,
       sequence: frame.sequence,
       ...previous,
@@ -445,23 +456,35 @@ export class DetectorWorker {
       region_count: result.regionCount,
       snapshot: decision.snapshot,
     };
-    bus.nc.publish(subjects.detections(camera), encodeJson(DetectionsSchema, message));
-    this._stats.inferred += 1;
-    metrics.framesInferred.inc({ camera });
-
     if (!decision.snapshot) {
       if (decision.reason === 'covered') {
         this._stats.snapshotsSkipped += 1;
         metrics.snapshotsSkipped.inc({ camera });
       }
-      return;
+      return { detections };
     }
-    const { worthy } = decision;
     // A JPEG frame is its own snapshot; a raw one is encoded.
     const jpeg =
       frame.pixelFormat === 'jpeg'
         ? frame.payload
         : await snapshots.encode(frame.payload, frame.width, frame.height);
+    // Recorded now, with no await before the publish, so the next frame's decision already counts it.
+    this.snapshotPolicy.record(snapshotFrame, decision.worthy);
+    return {
+      detections,
+      snapshot: { frame: snapshotFrame, labels: [...new Set(decision.worthy.map((d) => d.label))], jpeg },
+    };
+  }
+
+  /** Puts a frame's detections, then its snapshot, on the bus. */
+  private publish({ detections, snapshot }: Outgoing): void {
+    const { bus, subjects, metrics } = this.options;
+    const camera = detections.camera;
+    bus.nc.publish(subjects.detections(camera), encodeJson(DetectionsSchema, detections));
+    this._stats.inferred += 1;
+    metrics.framesInferred.inc({ camera });
+    if (!snapshot) return;
+    const { frame, labels, jpeg } = snapshot;
     bus.nc.publish(subjects.snapshots(camera), jpeg, {
       headers: snapshotHeaders({
         camera,
@@ -469,25 +492,31 @@ export class DetectorWorker {
         captureTime: frame.captureTime,
         width: frame.width,
         height: frame.height,
-        labels: [...new Set(worthy.map((d) => d.label))],
+        labels,
       }),
     });
-    this.snapshotPolicy.record(snapshotFrame, worthy);
     this._stats.snapshots += 1;
     metrics.snapshotsPublished.inc({ camera });
   }
 }
 
+/** What one frame puts on the bus. */
+interface Outgoing {
+  detections: Detections;
+  /** `labels`: the labels worth the snapshot, each once. */
+  snapshot?: { frame: SnapshotFrame; labels: string[]; jpeg: Uint8Array };
+}
+
 /**
- * The picture detection reads: a raw frame as it is, a JPEG decoded to RGB off the event loop. Throws
+ * The picture detection reads: a raw frame as it is, a JPEG decoded to RGBA. Throws
  * `JpegDecodeError` for a JPEG that does not decode to the frame's size.
  */
 async function detectPicture(frame: Frame): Promise<DetectFrame> {
   const { width, height, motionBoxes } = frame;
   if (frame.pixelFormat !== 'jpeg')
     return { width, height, motionBoxes, pixelFormat: 'yuv420p', payload: frame.payload };
-  const rgb = await decodeJpegToRgb(frame.payload, { width, height });
-  return { width, height, motionBoxes, pixelFormat: 'rgb24', payload: rgb };
+  const picture = await decodeJpegToRgba(frame.payload, { width, height });
+  return { width, height, motionBoxes, pixelFormat: 'rgba', payload: picture.data };
 }
 
 /** The predecessor the ingest named in the frame's headers, when it is a valid sequence. */
