@@ -50,8 +50,8 @@ let decoder: Promise<MozjpegModule> | undefined;
  * so that a broken install fails there rather than on the first frame. libjpeg's messages are collected, never
  * printed.
  */
-export function loadJpegDecoder(): Promise<unknown> {
-  return loadDecoder();
+export async function loadJpegDecoder(): Promise<void> {
+  await loadDecoder();
 }
 
 function loadDecoder(): Promise<MozjpegModule> {
