@@ -35,7 +35,6 @@ import {
   decodeJpegToRgba,
   JpegDecodeError,
   loadJpegDecoder,
-  type SnapshotFrame,
 } from '@shiriki/snapshots';
 import type { DetectFrame } from '../model/detect-frame.js';
 import { withoutUndefined } from '@shiriki/options';
@@ -472,7 +471,7 @@ export class DetectorWorker {
     this.snapshotPolicy.record(snapshotFrame, decision.worthy);
     return {
       detections,
-      snapshot: { frame: snapshotFrame, labels: [...new Set(decision.worthy.map((d) => d.label))], jpeg },
+      snapshot: { labels: [...new Set(decision.worthy.map((d) => d.label))], jpeg },
     };
   }
 
@@ -484,14 +483,14 @@ export class DetectorWorker {
     this._stats.inferred += 1;
     metrics.framesInferred.inc({ camera });
     if (!snapshot) return;
-    const { frame, labels, jpeg } = snapshot;
+    const { labels, jpeg } = snapshot;
     bus.nc.publish(subjects.snapshots(camera), jpeg, {
       headers: snapshotHeaders({
         camera,
-        sequence: frame.sequence,
-        captureTime: frame.captureTime,
-        width: frame.width,
-        height: frame.height,
+        sequence: detections.sequence,
+        captureTime: detections.capture_time,
+        width: detections.width,
+        height: detections.height,
         labels,
       }),
     });
@@ -503,8 +502,8 @@ export class DetectorWorker {
 /** What one frame puts on the bus. */
 interface Outgoing {
   detections: Detections;
-  /** `labels`: the labels worth the snapshot, each once. */
-  snapshot?: { frame: SnapshotFrame; labels: string[]; jpeg: Uint8Array };
+  /** The frame's JPEG, with the labels worth it, each once; the rest of its headers come from `detections`. */
+  snapshot?: { labels: string[]; jpeg: Uint8Array };
 }
 
 /**
